@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// NewCohort returns a cohort with the program's defaults.
+func NewCohort(name string, start Date) Cohort {
+	return Cohort{
+		Name: name, Start: start, Weeks: DefaultWeeks, Quota: DefaultQuota,
+		Zone: DefaultZone, WeekStart: DefaultWeekStart, MinFollowers: DefaultMinFollowers,
+		Countries: DefaultCountries, LastCallHours: DefaultLastCallHours,
+	}
+}
+
+func (r *Router) cohortCreate(ctx context.Context, c *Call) (Response, error) {
+	existing, err := r.store.Cohort(ctx, c.Workspace)
+	if err == nil {
+		return Response{}, Conflictf("This workspace already runs %s. Change it with /cohort settings.", existing.Name)
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Response{}, err
+	}
+	co := NewCohort(optionValue[string](c, "name"), optionValue[Date](c, "start"))
+	applySettings(&co, c)
+	co.CreatedAt, co.CreatedBy = r.clock.Now(), c.UserID
+	if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
+		return Response{}, err
+	}
+	resp := Response{Ephemeral: true, Message: messagef("Created %s.", UserText(co.Name))}
+	describeCohort(&resp.Message, co)
+	resp.Addf("Hosts apply with /spaces apply; add them directly with /cohort add user:@name handle:@x.")
+	return resp, nil
+}
+
+func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) {
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	resp := Response{Ephemeral: true}
+	if len(c.opts) > 0 {
+		applySettings(&co, c)
+		if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
+			return Response{}, err
+		}
+		resp.Addf("Saved.")
+	}
+	describeCohort(&resp.Message, co)
+	return resp, nil
+}
+
+// applySettings copies the options given onto co.
+func applySettings(co *Cohort, c *Call) {
+	set := func(name string, apply func()) {
+		if c.Has(name) {
+			apply()
+		}
+	}
+	set("name", func() { co.Name = optionValue[string](c, "name") })
+	set("start", func() { co.Start = optionValue[Date](c, "start") })
+	set("weeks", func() { co.Weeks = optionValue[int](c, "weeks") })
+	set("quota", func() { co.Quota = optionValue[int](c, "quota") })
+	set("tz", func() { co.Zone = optionValue[*time.Location](c, "tz").String() })
+	set("weekstart", func() { co.WeekStart = optionValue[time.Weekday](c, "weekstart") })
+	set("minfollowers", func() { co.MinFollowers = optionValue[int](c, "minfollowers") })
+	set("countries", func() { co.Countries = optionValue[[]string](c, "countries") })
+	set("lastcall", func() { co.LastCallHours = optionValue[int](c, "lastcall") })
+	set("digest", func() { co.DigestChannel = optionValue[string](c, "digest") })
+	set("staff", func() { co.StaffChannel = optionValue[string](c, "staff") })
+	set("announce", func() { co.AnnounceChannel = optionValue[string](c, "announce") })
+	set("fallback", func() { co.FallbackChannel = optionValue[string](c, "fallback") })
+}
+
+// describeCohort appends the cohort's settings to m.
+func describeCohort(m *Message, co Cohort) {
+	m.Section(co.Name)
+	m.Addf("Starts %s, runs %d weeks; weeks start %s 00:00 %s.", co.Start, co.Weeks, co.WeekStart, co.Zone)
+	m.Addf("Quota: %d Spaces a week; last call %dh before a week ends.", co.Quota, co.LastCallHours)
+	m.Addf("Applications: at least %s followers, from %s.", thousands(co.MinFollowers), strings.Join(co.Countries, ", "))
+	for _, ch := range []struct{ name, id string }{
+		{"Digest channel", co.DigestChannel}, {"Staff channel", co.StaffChannel},
+		{"Announcement channel", co.AnnounceChannel}, {"Fallback channel", co.FallbackChannel},
+	} {
+		if ch.id == "" {
+			m.Addf("%s: not set.", ch.name)
+			continue
+		}
+		m.Addf("%s: %s", ch.name, ChannelRef(ch.id))
+	}
+}

@@ -1,0 +1,123 @@
+package bot
+
+import "time"
+
+// Defaults of a new cohort, from the program's rules.
+const (
+	DefaultQuota         = 2
+	DefaultWeeks         = 12
+	DefaultZone          = "America/New_York"
+	DefaultWeekStart     = time.Monday
+	DefaultMinFollowers  = 5000
+	DefaultLastCallHours = 48
+	HostBackfillDays     = 7
+)
+
+// DefaultCountries are the countries a new cohort accepts applications from.
+var DefaultCountries = []string{"US"}
+
+// DefaultLeads are the reminder lead times of a host who has not chosen any.
+var DefaultLeads = []time.Duration{60 * time.Minute, 10 * time.Minute}
+
+// Cohort is a workspace's program: its dates, quota, rules and channels.
+// A workspace runs one cohort at a time.
+type Cohort struct {
+	Name          string
+	Start         Date
+	Weeks         int
+	Quota         int
+	Zone          string // IANA name
+	WeekStart     time.Weekday
+	MinFollowers  int
+	Countries     []string // ISO 3166 alpha-2, upper case
+	LastCallHours int
+
+	DigestChannel string
+	// StaffChannel receives the monthly stipend report (the digest channel if unset).
+	StaffChannel    string
+	AnnounceChannel string
+	// FallbackChannel receives a mention of a host whose DMs fail for good.
+	FallbackChannel string
+
+	CreatedAt time.Time
+	CreatedBy string
+}
+
+// Host is one user's record in a workspace: a cohort member, or someone who
+// applied or set a preference before joining.
+type Host struct {
+	UserID string
+	Name   string // display name when last seen
+	Handle string // X handle, without @
+	Zone   string // IANA name; empty means the cohort's zone
+	Member bool   // in the cohort now
+	// JoinedAt is when the host was approved or added.
+	JoinedAt time.Time
+
+	RemindersOff bool
+	// Leads are reminder lead times; nil means DefaultLeads.
+	Leads []time.Duration
+
+	// Excused maps a week's start date (its String) to the reason given.
+	Excused map[string]string
+}
+
+// ApplicationState is where an application stands.
+type ApplicationState string
+
+const (
+	Pending  ApplicationState = "pending"
+	Approved ApplicationState = "approved"
+	Rejected ApplicationState = "rejected"
+)
+
+// Application is a user's request to join the cohort.
+type Application struct {
+	UserID    string
+	Name      string
+	Handle    string
+	Followers int
+	Country   string
+	// Failed lists the cohort rules the application did not meet, in words.
+	Failed    []string
+	State     ApplicationState
+	Reason    string // given on rejection
+	At        time.Time
+	DecidedBy string
+	DecidedAt time.Time
+}
+
+// Schedule is a host's recurring Space.
+type Schedule struct {
+	ID       int64
+	UserID   string
+	Title    string
+	Days     Weekdays
+	At       TimeOfDay
+	Duration time.Duration
+	Zone     string // IANA name the days and time are read in
+
+	Paused bool
+	// PausedUntil is the last paused date when Paused; zero means until resumed.
+	PausedUntil Date
+	// Skips are single dates (in Zone) on which the Space does not happen.
+	Skips []Date
+
+	CreatedAt time.Time
+}
+
+// SpaceLog records one Space a host hosted.
+type SpaceLog struct {
+	// SpaceID is the X Space id; empty for an unverified one-click log.
+	SpaceID   string
+	UserID    string
+	Title     string
+	Start     time.Time
+	Listeners int
+	Minutes   int
+	LoggedAt  time.Time
+	// ScheduleID is the schedule whose occurrence this log covers, if known.
+	ScheduleID int64
+	// Verified is true when the log carries a Space URL or id.
+	Verified bool
+}

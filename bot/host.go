@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Location is the zone a host's times are read and shown in: their own
+// choice, else the zone their platform reports, else the cohort's.
+func (h Host) Location(c Cohort, platformZone string) *time.Location {
+	for _, name := range []string{h.Zone, platformZone} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return c.Location()
+}
+
+// LeadTimes returns the host's reminder lead times, or the defaults.
+func (h Host) LeadTimes() []time.Duration {
+	if h.Leads == nil {
+		return DefaultLeads
+	}
+	return h.Leads
+}
+
+// cohort loads the workspace's cohort, or says how to start one.
+func (r *Router) cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) {
+	c, err := r.store.Cohort(ctx, ws)
+	if errors.Is(err, ErrNotFound) {
+		return Cohort{}, NotFoundf("There is no cohort here yet. Staff start one with /cohort create name:\"Spark Phase 1\" start:YYYY-MM-DD.")
+	}
+	return c, err
+}
+
+// host loads the caller's record, or a new one if they have none.
+func (r *Router) host(ctx context.Context, c *Call) (Host, error) {
+	return r.hostByID(ctx, c.Workspace, c.UserID, c.UserName)
+}
+
+func (r *Router) hostByID(ctx context.Context, ws WorkspaceRef, userID, name string) (Host, error) {
+	h, err := r.store.Host(ctx, ws, userID)
+	if errors.Is(err, ErrNotFound) {
+		return Host{UserID: userID, Name: name}, nil
+	}
+	if err != nil {
+		return Host{}, err
+	}
+	if name != "" {
+		h.Name = name
+	}
+	return h, nil
+}
+
+// member loads the cohort and the caller, who must be one of its hosts.
+func (r *Router) member(ctx context.Context, c *Call) (Cohort, Host, error) {
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	h, err := r.host(ctx, c)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	if !h.Member {
+		return Cohort{}, Host{}, Forbiddenf("You're not a host in %s yet. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
+	}
+	return co, h, nil
+}
+
+func (r *Router) spacesTimezone(ctx context.Context, c *Call) (Response, error) {
+	h, err := r.host(ctx, c)
+	if err != nil {
+		return Response{}, err
+	}
+	loc := optionValue[*time.Location](c, "tz")
+	h.Zone = loc.String()
+	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
+		return Response{}, err
+	}
+	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
+	now := r.clock.Now()
+	return Reply("Saved: your time zone is %s (it's %s there now). New schedules use it unless you give tz:; existing schedules keep their own zone.",
+		h.Zone, At(now, loc, TimeShort)), nil
+}
+
+func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error) {
+	h, err := r.host(ctx, c)
+	if err != nil {
+		return Response{}, err
+	}
+	changed := c.Has("lead") || c.Has("state")
+	if c.Has("lead") {
+		h.Leads = optionValue[[]time.Duration](c, "lead")
+	}
+	if c.Has("state") {
+		h.RemindersOff = optionValue[string](c, "state") == "off"
+	}
+	if changed {
+		if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
+			return Response{}, err
+		}
+		r.planner.HostChanged(ctx, c.Workspace, h.UserID)
+	}
+	prefix := "Your reminders"
+	if changed {
+		prefix = "Saved: your reminders"
+	}
+	if h.RemindersOff {
+		return Reply("%s are off. Turn them on with /spaces reminders on.", prefix), nil
+	}
+	return Reply("%s are on: a DM %s before each scheduled Space. Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off.",
+		prefix, joinLeads(h.LeadTimes())), nil
+}
+
+func joinLeads(leads []time.Duration) string {
+	parts := make([]string, len(leads))
+	for i, d := range leads {
+		parts[i] = HumanDuration(d)
+	}
+	return strings.Join(parts, " and ")
+}

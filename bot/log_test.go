@@ -1,0 +1,67 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLogValidation(t *testing.T) {
+	const now = "2026-12-02T18:00:00-05:00" // Wednesday of the cohort's first week
+	tests := []struct {
+		name  string
+		user  string
+		staff bool
+		setup []string // run as alice first
+		line  string
+		want  string
+	}{
+		{name: "x.com link", line: "/spaces log url:https://x.com/i/spaces/1eaKbrPAqbwKX", want: "Logged Space 1eaKbrPAqbwKX"},
+		{name: "twitter.com link with query", line: "/spaces log url:https://twitter.com/i/spaces/1eaKbrPAqbwKX?s=20", want: "Logged Space 1eaKbrPAqbwKX"},
+		{name: "bare id", line: "/spaces log url:1eaKbrPAqbwKX", want: "Logged Space 1eaKbrPAqbwKX"},
+		{name: "positional link", line: "/spaces log https://x.com/i/spaces/1eaKbrPAqbwKX", want: "Logged Space 1eaKbrPAqbwKX"},
+		{name: "with title, time and numbers", line: `/spaces log url:1eaKbrPAqbwKX title:"Night owls" at:"2026-12-01 20:00" listeners:120 minutes:55`,
+			want: "(Night owls), started Tue 1 Dec 20:00 EST"},
+		{name: "counts toward the week", line: "/spaces log url:1eaKbrPAqbwKX", want: "This week: 1 of 2"},
+		{name: "not a Spaces link", line: "/spaces log url:https://example.com/i/spaces/1eaKbrPAqbwKX", want: "not an X Space link"},
+		{name: "a tweet, not a Space", line: "/spaces log url:https://x.com/alice/status/123", want: "not an X Space link"},
+		{name: "in the future", line: `/spaces log url:1eaKbrPAqbwKX at:"2026-12-02 19:00"`, want: "is in the future"},
+		{name: "older than the backfill window", line: `/spaces log url:1eaKbrPAqbwKX at:"2026-11-25 17:00"`, want: "more than 7 days ago"},
+		{name: "staff may log older", user: "carol", staff: true, line: `/spaces log url:1eaKbrPAqbwKX at:"2026-11-25 17:00"`, want: "Logged Space"},
+		{name: "same Space twice", setup: []string{"/spaces log url:1eaKbrPAqbwKX"}, line: "/spaces log url:https://x.com/i/spaces/1eaKbrPAqbwKX", want: "You already logged Space 1eaKbrPAqbwKX"},
+		{name: "another host's Space", user: "bob", setup: []string{"/spaces log url:1eaKbrPAqbwKX"}, line: "/spaces log url:1eaKbrPAqbwKX", want: "already logged by another host"},
+		{name: "negative listeners", line: "/spaces log url:1eaKbrPAqbwKX listeners:-3", want: "listeners:-3"},
+		{name: "title too long", line: "/spaces log url:1eaKbrPAqbwKX title:" + strings.Repeat("a", 5000), want: "too long"},
+		{name: "quote left open", line: `/spaces log url:1eaKbrPAqbwKX title:"Night owls`, want: "quote"},
+		{name: "unknown option", line: "/spaces log url:1eaKbrPAqbwKX mood:great", want: `has no option "mood"`},
+		{name: "missing url", line: "/spaces log title:x", want: "url is required"},
+		{name: "not a member", user: "mallory", line: "/spaces log url:1eaKbrPAqbwKX", want: "not a host"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, now).withCohort("2026-11-30", "alice", "bob", "carol")
+			for _, line := range tt.setup {
+				h.must("alice", false, line, "Logged")
+			}
+			user := tt.user
+			if user == "" {
+				user = "alice"
+			}
+			h.must(user, tt.staff, tt.line, tt.want)
+		})
+	}
+}
+
+func TestLogFailureWritesNothing(t *testing.T) {
+	h := newHarness(t, "2026-12-02T18:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.must("alice", false, "/spaces log url:1eaKbrPAqbwKX listeners:-1", "listeners")
+	h.must("alice", false, "/spaces status", "This week: 0 of 2")
+}
+
+func TestUnlog(t *testing.T) {
+	h := newHarness(t, "2026-12-02T18:00:00-05:00").withCohort("2026-11-30", "alice", "bob")
+	h.must("alice", false, "/spaces log url:1eaKbrPAqbwKX", "1 of 2")
+	h.must("bob", false, "/spaces unlog space:1eaKbrPAqbwKX", "another host")
+	h.must("alice", false, "/spaces unlog space:https://x.com/i/spaces/1eaKbrPAqbwKX", "This week: 0 of 2")
+	h.must("alice", false, "/spaces unlog space:1eaKbrPAqbwKX", "is not logged")
+	h.must("alice", false, "/spaces log url:1eaKbrPAqbwKX", "1 of 2") // logging again after unlog works
+}

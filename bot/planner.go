@@ -1,0 +1,22 @@
+package bot
+
+import "context"
+
+// Planner keeps the scheduler's due index in step with what users change.
+// The scheduler implements it; the router calls it after a change commits.
+type Planner interface {
+	// HostChanged replans a host's reminders and nudges and re-checks their
+	// quota warnings: after a schedule, preference, membership or log change.
+	HostChanged(ctx context.Context, ws WorkspaceRef, userID string)
+	// Dispatch asks for the jobs due now to go out at once, not at the next tick.
+	Dispatch()
+}
+
+// noPlanner is the Planner of a router without a scheduler.
+type noPlanner struct{}
+
+func (noPlanner) HostChanged(context.Context, WorkspaceRef, string) {}
+func (noPlanner) Dispatch()                                         {}
+
+// SetPlanner connects the router to the scheduler. Call it before serving.
+func (r *Router) SetPlanner(p Planner) { r.planner = p }

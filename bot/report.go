@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
+	co, h, err := r.member(ctx, c)
+	if err != nil {
+		return Response{}, err
+	}
+	now := r.clock.Now()
+	loc := h.Location(co, c.UserZone)
+	resp := Response{Ephemeral: true}
+	if first := co.FirstWeek(); now.Before(first.Start) {
+		resp.Addf("%s starts %s (%s).", UserText(co.Name), At(first.Start, loc, TimeFull), At(first.Start, loc, TimeRelative))
+		return resp, nil
+	}
+	rec, err := r.hostRecord(ctx, c.Workspace, co, h, now)
+	if err != nil {
+		return Response{}, err
+	}
+	cur := rec.Current()
+	resp.Section(fmt.Sprintf("This week: %d of %d — %s", len(cur.Logs), cur.Quota, cur.Standing))
+	if cur.Excuse != "" {
+		resp.Addf("Excused: %s", UserText(cur.Excuse))
+	}
+	for _, l := range cur.Logs {
+		resp.Addf("✓ %s%s, %s", l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+	}
+	for _, o := range cur.Upcoming {
+		resp.Addf("◷ %s, %s (%s)", UserText(o.Schedule.Title), At(o.Start, loc, TimeFull), At(o.Start, loc, TimeRelative))
+	}
+	resp.Addf("Week ends %s (%s left). Streak: %s met.", At(cur.Week.End, loc, TimeFull), HumanDuration(cur.Week.End.Sub(now)), plural(rec.Streak, "week"))
+	if hint := standingHint(cur); hint != "" {
+		resp.Addf("%s", hint)
+	}
+	return resp, nil
+}
+
+// standingHint says what to do about an open week.
+func standingHint(hw HostWeek) string {
+	need := hw.Quota - len(hw.Logs)
+	switch hw.Standing {
+	case AtRisk, LastCall:
+		return fmt.Sprintf("You need %s more this week. Host one and /spaces log it, or schedule one with /spaces schedule add.", plural(need, "Space"))
+	case OnPace:
+		return fmt.Sprintf("%s more to go; you have enough scheduled.", plural(need, "Space"))
+	}
+	return ""
+}
+
+func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
+	co, h, err := r.member(ctx, c)
+	if err != nil {
+		return Response{}, err
+	}
+	limit := 4
+	if c.Has("weeks") {
+		limit = optionValue[int](c, "weeks")
+	}
+	rec, err := r.hostRecord(ctx, c.Workspace, co, h, r.clock.Now())
+	if err != nil {
+		return Response{}, err
+	}
+	resp := Response{Ephemeral: true}
+	resp.Section(fmt.Sprintf("Your past weeks (streak: %s)", plural(rec.Streak, "week")))
+	closed := rec.Weeks[:len(rec.Weeks)-1]
+	if len(closed) == 0 {
+		resp.Addf("No closed weeks yet.")
+		return resp, nil
+	}
+	for i := len(closed) - 1; i >= 0 && i >= len(closed)-limit; i-- {
+		w := closed[i]
+		line := Linef("Week %d (from %s): %d of %d — %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, len(w.Logs), w.Quota, w.Standing)
+		if w.Excuse != "" {
+			line = append(line, Linef(" (%s)", UserText(w.Excuse))...)
+		}
+		resp.Add(line)
+	}
+	return resp, nil
+}
+
+// hostRow is one host's line in a staff report.
+type hostRow struct {
+	host HostRecord
+	week HostWeek
+}
+
+// cohortRecords accounts for every member at now.
+func (r *Router) cohortRecords(ctx context.Context, ws WorkspaceRef, co Cohort, now time.Time) ([]HostRecord, error) {
+	hosts, err := r.store.Hosts(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	var out []HostRecord
+	for _, h := range hosts {
+		if !h.Member {
+			continue
+		}
+		rec, err := r.hostRecord(ctx, ws, co, h, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	now := r.clock.Now()
+	week := co.WeekOf(now)
+	if c.Has("week") {
+		d := optionValue[Date](c, "week")
+		week = co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
+	}
+	// Account as of the week's end (or now, for the open week), so a past
+	// week reads as it closed.
+	asOf := now
+	if week.End.Before(now) {
+		asOf = week.End
+	}
+	recs, err := r.cohortRecords(ctx, c.Workspace, co, asOf)
+	if err != nil {
+		return Response{}, err
+	}
+	var rows []hostRow
+	for _, rec := range recs {
+		for _, wk := range rec.Weeks {
+			if wk.Week.Start.Equal(week.Start) {
+				rows = append(rows, hostRow{rec, wk})
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i].week.Standing.Urgency(), rows[j].week.Standing.Urgency()
+		if a != b {
+			return a < b
+		}
+		return rows[i].host.Host.Name < rows[j].host.Host.Name
+	})
+	resp := Response{Ephemeral: true}
+	resp.Section(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
+	if len(rows) == 0 {
+		resp.Addf("No hosts in this week.")
+	}
+	for _, row := range rows {
+		line := Linef("%s: %d of %d (%d verified) — %s, streak %d", UserRef(row.host.Host.UserID),
+			len(row.week.Logs), row.week.Quota, row.week.Verified(), row.week.Standing, row.host.Streak)
+		if row.week.Excuse != "" {
+			line = append(line, Linef(" (excused: %s)", UserText(row.week.Excuse))...)
+		}
+		resp.Add(line)
+	}
+	return r.addFailures(ctx, c.Workspace, &resp, week)
+}
+
+// addFailures appends the deliveries that failed for good since week began, so
+// staff can fix them (a host with DMs closed, the bot missing from a channel).
+func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Response, week Week) (Response, error) {
+	failures, err := r.store.Failures(ctx, ws, week.Start)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(failures) == 0 {
+		return *resp, nil
+	}
+	resp.Section("Deliveries that failed")
+	for _, f := range failures {
+		target := ChannelRef(f.Channel)
+		if f.UserID != "" {
+			target = UserRef(f.UserID)
+		}
+		resp.Addf("%s to %s, %s: %s", f.Kind, target, At(f.At, nil, TimeFull), UserText(f.Reason))
+	}
+	return *resp, nil
+}
+
+func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	userID := optionValue[string](c, "user")
+	h, err := r.hostByID(ctx, c.Workspace, userID, "")
+	if err != nil {
+		return Response{}, err
+	}
+	if !h.Member {
+		return Response{}, NotFoundf("%s is not a host in this cohort.", mentionText(userID))
+	}
+	d := optionValue[Date](c, "week")
+	week := co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
+	if h.Excused == nil {
+		h.Excused = map[string]string{}
+	}
+	h.Excused[week.StartDate.String()] = optionValue[string](c, "reason")
+	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
+		return Response{}, err
+	}
+	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
+	return Reply("Excused %s for the week from %s: it counts as met.", UserRef(userID), week.StartDate), nil
+}
+
+// leaderRow is one host's tally in a period.
+type leaderRow struct {
+	userID    string
+	spaces    int
+	listeners int
+}
+
+func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, error) {
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	hosts, err := r.store.Hosts(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	members := map[string]bool{}
+	for _, h := range hosts {
+		members[h.UserID] = h.Member
+	}
+	now := r.clock.Now()
+	loc := co.Location()
+	week := co.WeekOf(now)
+	local := now.In(loc)
+	monthStart := LocalTime(Date{local.Year(), local.Month(), 1}, TimeOfDay{}, loc)
+	resp := Response{}
+	for _, period := range []struct {
+		title    string
+		from, to time.Time
+	}{
+		{"This week", week.Start, week.End},
+		{"This month (" + local.Format("January") + ")", monthStart, LocalTime(Date{local.Year(), local.Month() + 1, 1}, TimeOfDay{}, loc)},
+	} {
+		logs, err := r.store.Logs(ctx, c.Workspace, period.from, period.to)
+		if err != nil {
+			return Response{}, err
+		}
+		resp.Section(period.title)
+		addLeaderboard(&resp.Message, tally(logs, members))
+	}
+	return resp, nil
+}
+
+// maxLeaderboardRows bounds a leaderboard's length.
+const maxLeaderboardRows = 10
+
+func tally(logs []SpaceLog, members map[string]bool) []leaderRow {
+	byUser := map[string]*leaderRow{}
+	var rows []*leaderRow
+	for _, l := range logs {
+		if !members[l.UserID] {
+			continue
+		}
+		row := byUser[l.UserID]
+		if row == nil {
+			row = &leaderRow{userID: l.UserID}
+			byUser[l.UserID] = row
+			rows = append(rows, row)
+		}
+		row.spaces++
+		row.listeners += l.Listeners
+	}
+	out := make([]leaderRow, len(rows))
+	for i, r := range rows {
+		out[i] = *r
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].spaces != out[j].spaces {
+			return out[i].spaces > out[j].spaces
+		}
+		if out[i].listeners != out[j].listeners {
+			return out[i].listeners > out[j].listeners
+		}
+		return out[i].userID < out[j].userID
+	})
+	return out
+}
+
+func addLeaderboard(m *Message, rows []leaderRow) {
+	if len(rows) == 0 {
+		m.Addf("No Spaces logged yet.")
+		return
+	}
+	for i, row := range rows {
+		if i == maxLeaderboardRows {
+			break
+		}
+		m.Addf("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners))
+	}
+}

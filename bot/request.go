@@ -1,0 +1,59 @@
+package bot
+
+import "context"
+
+// Platform names where a request came from.
+type Platform string
+
+const (
+	Console Platform = "console"
+	Discord Platform = "discord"
+	Slack   Platform = "slack"
+)
+
+// WorkspaceRef names one Discord server, Slack workspace or console session.
+// All of a workspace's data is kept apart from every other workspace's.
+type WorkspaceRef struct {
+	Platform Platform
+	ID       string
+}
+
+// Key is the workspace's storage key, unique across platforms.
+func (w WorkspaceRef) Key() string { return string(w.Platform) + ":" + w.ID }
+
+// Request is one command, or one button click, from one user.
+type Request struct {
+	Workspace WorkspaceRef
+	UserID    string // platform user id (the console uses the name)
+	UserName  string // display name, for replies and reports
+	// UserZone is the zone the platform reports for the user (Slack's
+	// profile tz), if any; used when the host has not chosen one.
+	UserZone string
+	// Staff is the adapter's reading of the platform's staff mapping:
+	// Discord role or Manage Server, Slack staff ids or admins, console flag.
+	Staff   bool
+	Channel string // channel id the command was typed in
+
+	// Path is the command path, e.g. ["spaces", "log"].
+	Path []string
+	// Options are raw option values by name, as the user typed them or as
+	// the platform delivered them (ids for users and channels). The router
+	// parses them by the command table's types.
+	Options map[string]string
+
+	// Action is set, instead of Path, when the request is a button click.
+	Action *Action
+}
+
+// Action is a click on a Button the bot sent.
+type Action struct {
+	ID    string
+	Value string
+}
+
+// Notifier delivers what the bot says on its own: DMs and channel posts.
+// Each adapter implements it for its platform.
+type Notifier interface {
+	DM(ctx context.Context, ws WorkspaceRef, userID string, msg Message) error
+	Post(ctx context.Context, ws WorkspaceRef, channelID string, msg Message) error
+}

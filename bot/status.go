@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Standing is where a host stands in one week.
+type Standing int
+
+const (
+	// Open weeks.
+	OnTrack  Standing = iota // logged ≥ quota
+	OnPace                   // below quota, but enough Spaces still scheduled
+	AtRisk                   // logged + still scheduled < quota
+	LastCall                 // below quota with less than the last-call window left
+	// Closed weeks.
+	Met
+	Missed
+	// Either.
+	Excused
+)
+
+var standingNames = [...]string{
+	OnTrack: "on track", OnPace: "on pace", AtRisk: "at risk", LastCall: "last call",
+	Met: "met", Missed: "missed", Excused: "excused",
+}
+
+func (s Standing) String() string { return standingNames[s] }
+
+// Counts reports whether the week counts as met for streaks and stipends.
+func (s Standing) Counts() bool { return s == Met || s == Excused }
+
+// Urgency orders standings for staff reports: who needs attention first.
+func (s Standing) Urgency() int {
+	switch s {
+	case Missed:
+		return 0
+	case LastCall:
+		return 1
+	case AtRisk:
+		return 2
+	case OnPace:
+		return 3
+	}
+	return 4
+}
+
+// Assess applies the quota rules of DESIGN.md to one host's week.
+// upcoming counts scheduled Spaces still to start before the week ends;
+// left is the time until it ends (≤ 0 once closed).
+func Assess(quota, logged, upcoming int, excused bool, left, lastCall time.Duration) Standing {
+	switch {
+	case excused:
+		return Excused
+	case left <= 0 && logged >= quota:
+		return Met
+	case left <= 0:
+		return Missed
+	case logged >= quota:
+		return OnTrack
+	case left < lastCall:
+		return LastCall
+	case logged+upcoming < quota:
+		return AtRisk
+	}
+	return OnPace
+}
+
+// Occurrence is one scheduled Space: a schedule at one start time.
+type Occurrence struct {
+	Schedule Schedule
+	Start    time.Time
+}
+
+// HostWeek is one host's account of one week.
+type HostWeek struct {
+	Week     Week
+	Quota    int
+	Logs     []SpaceLog   // started in the week, by start
+	Upcoming []Occurrence // scheduled after now, before the week ends, in order
+	Excuse   string       // the reason, when excused
+	Standing Standing
+}
+
+// Verified counts the week's logs that carry a Space id.
+func (hw HostWeek) Verified() int {
+	n := 0
+	for _, l := range hw.Logs {
+		if l.Verified {
+			n++
+		}
+	}
+	return n
+}
+
+// HostRecord is a host's weeks in the cohort so far, oldest first; the last
+// one is the week containing now.
+type HostRecord struct {
+	Host   Host
+	Weeks  []HostWeek
+	Streak int // consecutive closed weeks met or excused, counting back
+}
+
+// Current returns the week containing now.
+func (hr HostRecord) Current() HostWeek { return hr.Weeks[len(hr.Weeks)-1] }
+
+// firstWeek is where a host's record starts: the later of the cohort's first
+// week and the week the host joined.
+func firstWeek(c Cohort, h Host) Week {
+	first := c.FirstWeek()
+	if !h.JoinedAt.IsZero() {
+		if joined := c.WeekOf(h.JoinedAt); joined.Start.After(first.Start) {
+			return joined
+		}
+	}
+	return first
+}
+
+// HostData is what AccountHost reads.
+type HostData interface {
+	LogsOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SpaceLog, error)
+	SchedulesOf(ctx context.Context, ws WorkspaceRef, userID string) ([]Schedule, error)
+}
+
+func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
+	return AccountHost(ctx, r.store, ws, c, h, now)
+}
+
+// AccountHost loads h's logs and schedules once and accounts for every week
+// from the host's first week through the week containing now (or just the
+// week containing now, before the cohort starts).
+func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
+	current := c.WeekOf(now)
+	first := firstWeek(c, h)
+	if first.Start.After(current.Start) {
+		first = current
+	}
+	logs, err := st.LogsOf(ctx, ws, h.UserID, first.Start, current.End)
+	if err != nil {
+		return HostRecord{}, err
+	}
+	schedules, err := st.SchedulesOf(ctx, ws, h.UserID)
+	if err != nil {
+		return HostRecord{}, err
+	}
+	rec := HostRecord{Host: h}
+	for w := first; !w.Start.After(current.Start); w = w.Next() {
+		rec.Weeks = append(rec.Weeks, accountWeek(c, h, w, logs, schedules, now))
+	}
+	for i := len(rec.Weeks) - 1; i >= 0; i-- {
+		st := rec.Weeks[i].Standing
+		if st == OnTrack || st == OnPace || st == AtRisk || st == LastCall {
+			continue // the open week neither makes nor breaks a streak
+		}
+		if !st.Counts() {
+			break
+		}
+		rec.Streak++
+	}
+	return rec, nil
+}
+
+// accountWeek builds one HostWeek from the host's logs and schedules.
+func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, now time.Time) HostWeek {
+	hw := HostWeek{Week: w, Quota: c.Quota, Excuse: h.Excused[w.StartDate.String()]}
+	for _, l := range logs {
+		if w.Contains(l.Start) {
+			hw.Logs = append(hw.Logs, l)
+		}
+	}
+	if now.Before(w.End) {
+		from := now
+		if from.Before(w.Start) {
+			from = w.Start
+		}
+		hw.Upcoming = upcoming(schedules, from, w.End)
+	}
+	lastCall := time.Duration(c.LastCallHours) * time.Hour
+	hw.Standing = Assess(c.Quota, len(hw.Logs), len(hw.Upcoming), hw.Excuse != "", w.End.Sub(now), lastCall)
+	return hw
+}
+
+// upcoming returns the active schedules' occurrences starting in (from, to),
+// in time order.
+func upcoming(schedules []Schedule, from, to time.Time) []Occurrence {
+	var out []Occurrence
+	for _, s := range schedules {
+		for _, t := range s.Occurrences(from, to) {
+			if t.After(from) {
+				out = append(out, Occurrence{Schedule: s, Start: t})
+			}
+		}
+	}
+	sortOccurrences(out)
+	return out
+}

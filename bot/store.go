@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Storage sentinel errors. Stores wrap them; bot turns them into words.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
+
+// CohortStore keeps each workspace's cohort.
+type CohortStore interface {
+	Cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) // ErrNotFound
+	PutCohort(ctx context.Context, ws WorkspaceRef, c Cohort) error
+}
+
+// HostStore keeps hosts and applications.
+type HostStore interface {
+	Host(ctx context.Context, ws WorkspaceRef, userID string) (Host, error) // ErrNotFound
+	PutHost(ctx context.Context, ws WorkspaceRef, h Host) error
+	Hosts(ctx context.Context, ws WorkspaceRef) ([]Host, error) // by UserID
+
+	Application(ctx context.Context, ws WorkspaceRef, userID string) (Application, error) // ErrNotFound
+	PutApplication(ctx context.Context, ws WorkspaceRef, a Application) error
+	Applications(ctx context.Context, ws WorkspaceRef) ([]Application, error) // by At
+}
+
+// ScheduleStore keeps recurring Spaces.
+type ScheduleStore interface {
+	// AddSchedule stores s under a new ID, unique in the workspace, and
+	// returns it with the ID set.
+	AddSchedule(ctx context.Context, ws WorkspaceRef, s Schedule) (Schedule, error)
+	Schedule(ctx context.Context, ws WorkspaceRef, id int64) (Schedule, error)           // ErrNotFound
+	PutSchedule(ctx context.Context, ws WorkspaceRef, s Schedule) error                  // ErrNotFound if absent
+	DeleteSchedule(ctx context.Context, ws WorkspaceRef, id int64) error                 // ErrNotFound
+	SchedulesOf(ctx context.Context, ws WorkspaceRef, userID string) ([]Schedule, error) // by ID
+	Schedules(ctx context.Context, ws WorkspaceRef) ([]Schedule, error)                  // by ID
+}
+
+// LogStore keeps Space logs. A log's identity in a workspace is its SpaceID.
+type LogStore interface {
+	// AddLog stores l; ErrExists if the workspace has a log with its SpaceID.
+	// It returns only after the write is durable.
+	AddLog(ctx context.Context, ws WorkspaceRef, l SpaceLog) error
+	Log(ctx context.Context, ws WorkspaceRef, spaceID string) (SpaceLog, error) // ErrNotFound
+	DeleteLog(ctx context.Context, ws WorkspaceRef, spaceID string) error       // ErrNotFound
+	// ReplaceLog atomically removes the log oldSpaceID (if present) and adds
+	// l; ErrExists if l.SpaceID is logged already (and then nothing changes).
+	// It upgrades an unverified one-click log to a verified one.
+	ReplaceLog(ctx context.Context, ws WorkspaceRef, oldSpaceID string, l SpaceLog) error
+	// LogsOf returns userID's logs that started in [from, to), by Start.
+	LogsOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SpaceLog, error)
+	// Logs returns every log in the workspace that started in [from, to), by Start.
+	Logs(ctx context.Context, ws WorkspaceRef, from, to time.Time) ([]SpaceLog, error)
+}
+
+// Store is everything bot keeps.
+type Store interface {
+	CohortStore
+	HostStore
+	ScheduleStore
+	LogStore
+	JobStore
+}

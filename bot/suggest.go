@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Suggestion is one autocomplete choice for an option being typed.
+type Suggestion struct {
+	Label string // what the user sees
+	Value string // what the option is set to
+}
+
+// maxSuggestions is Discord's limit on autocomplete choices.
+const maxSuggestions = 25
+
+// Suggest returns choices for option while the user types it (Discord
+// autocomplete): time zones for tz options, the user's own schedules for id.
+func (r *Router) Suggest(ctx context.Context, req Request, option, typed string) []Suggestion {
+	cmd := Lookup(req.Path)
+	if cmd == nil || cmd.Option(option) == nil {
+		return nil
+	}
+	switch o := cmd.Option(option); {
+	case o.Type == OptTimeZone:
+		return suggestZones(typed)
+	case option == "id" && len(cmd.Path) == 3 && cmd.Path[1] == "schedule":
+		return r.suggestSchedules(ctx, req, typed)
+	}
+	return nil
+}
+
+func suggestZones(typed string) []Suggestion {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var out []Suggestion
+	for _, z := range commonZones {
+		if strings.Contains(strings.ToLower(z), typed) {
+			out = append(out, Suggestion{Label: z, Value: z})
+			if len(out) == maxSuggestions {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (r *Router) suggestSchedules(ctx context.Context, req Request, typed string) []Suggestion {
+	list, err := r.store.SchedulesOf(ctx, req.Workspace, req.UserID)
+	if err != nil {
+		r.log.Warn("schedule suggestions failed", "err", err)
+		return nil
+	}
+	var out []Suggestion
+	for _, s := range list {
+		id := fmt.Sprint(s.ID)
+		label := fmt.Sprintf("#%d %s (%s %s)", s.ID, s.Title, s.Days, s.At)
+		if strings.HasPrefix(id, typed) || strings.Contains(strings.ToLower(label), strings.ToLower(typed)) {
+			out = append(out, Suggestion{Label: clip(label), Value: id})
+			if len(out) == maxSuggestions {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// commonZones are the zones offered while typing; any IANA name is accepted.
+var commonZones = []string{
+	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+	"America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/Toronto", "America/Vancouver",
+	"America/Halifax", "America/St_Johns", "America/Mexico_City", "America/Bogota", "America/Lima",
+	"America/Sao_Paulo", "America/Argentina/Buenos_Aires", "America/Santiago", "Europe/London", "Europe/Dublin",
+	"Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Amsterdam",
+	"Europe/Stockholm", "Europe/Warsaw", "Europe/Athens", "Europe/Istanbul", "Europe/Kyiv", "Europe/Moscow",
+	"Africa/Lagos", "Africa/Cairo", "Africa/Johannesburg", "Africa/Nairobi", "Asia/Dubai", "Asia/Karachi",
+	"Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta", "Asia/Singapore", "Asia/Manila",
+	"Asia/Hong_Kong", "Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo", "Australia/Perth", "Australia/Adelaide",
+	"Australia/Sydney", "Australia/Brisbane", "Pacific/Auckland", "UTC",
+}

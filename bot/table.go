@@ -1,0 +1,239 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// The command table: every command sparkbot has, described once. Adapters
+// derive their platform surface from Commands(); the router runs entries.
+var commands []*Command
+
+func init() { commands = commandTable() }
+
+// Commands returns the command table, in help order.
+func Commands() []*Command { return commands }
+
+// Common option descriptions, shared by several commands.
+var (
+	optUserTarget = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
+	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Help: "the schedule's number, from /spaces schedule list"}
+)
+
+func commandTable() []*Command {
+	return []*Command{
+		{Path: []string{"spaces", "help"}, Help: "List the host commands.", Example: "/spaces help", run: (*Router).spacesHelp},
+		{Path: []string{"spaces", "apply"}, Help: "Apply to join the cohort.", Example: "/spaces apply handle:@alice followers:12000 country:US",
+			Options: []Option{
+				{Name: "handle", Type: OptString, Required: true, MaxLen: 16, Help: "your X handle, like @alice"},
+				{Name: "followers", Type: OptInt, Required: true, Min: 0, Max: 1_000_000_000, Help: "your follower count on X"},
+				{Name: "country", Type: OptString, Required: true, MaxLen: 2, Help: "where you live, a two-letter code like US"},
+			}, run: (*Router).spacesApply},
+		{Path: []string{"spaces", "timezone"}, Help: "Set your time zone.", Example: "/spaces timezone tz:America/Chicago",
+			Options: []Option{{Name: "tz", Type: OptTimeZone, Required: true, Positional: true, Help: "an IANA time zone, like America/Chicago"}},
+			run:     (*Router).spacesTimezone},
+		{Path: []string{"spaces", "schedule", "add"}, Help: "Add a recurring Space.", Example: `/spaces schedule add title:"Night owls" days:tue,thu time:20:00 duration:60m`,
+			Options: []Option{
+				{Name: "title", Type: OptString, Required: true, MaxLen: 100, Help: "what the Space is called"},
+				{Name: "days", Type: OptWeekdays, Required: true, Help: "weekdays, like tue,thu or mon-fri"},
+				{Name: "time", Type: OptTime, Required: true, Help: "start time, 24-hour, like 20:00"},
+				{Name: "duration", Type: OptDuration, Min: 5, Max: 12 * 60, Help: "how long it runs, like 60m (default 60m)"},
+				{Name: "tz", Type: OptTimeZone, Help: "time zone of days and time (default: yours)"},
+			}, run: (*Router).scheduleAdd},
+		{Path: []string{"spaces", "schedule", "list"}, Help: "List your recurring Spaces.", Example: "/spaces schedule list", run: (*Router).scheduleList},
+		{Path: []string{"spaces", "schedule", "remove"}, Help: "Remove a recurring Space.", Example: "/spaces schedule remove id:3",
+			Options: []Option{optScheduleID}, run: (*Router).scheduleRemove},
+		{Path: []string{"spaces", "schedule", "pause"}, Help: "Pause a recurring Space, until a date or until resumed.", Example: "/spaces schedule pause id:3 until:2026-12-31",
+			Options: []Option{optScheduleID, {Name: "until", Type: OptDate, Help: "last paused date, like 2026-12-31 (default: until resumed)"}},
+			run:     (*Router).schedulePause},
+		{Path: []string{"spaces", "schedule", "resume"}, Help: "Resume a paused recurring Space.", Example: "/spaces schedule resume id:3",
+			Options: []Option{optScheduleID}, run: (*Router).scheduleResume},
+		{Path: []string{"spaces", "schedule", "skip"}, Help: "Skip one date of a recurring Space.", Example: "/spaces schedule skip id:3 date:2026-12-24",
+			Options: []Option{optScheduleID, {Name: "date", Type: OptDate, Required: true, Help: "the date to skip, like 2026-12-24"}},
+			run:     (*Router).scheduleSkip},
+		{Path: []string{"spaces", "log"}, Help: "Log a Space you hosted.", Example: "/spaces log url:https://x.com/i/spaces/1eaKbrPAqbwKX listeners:120",
+			Options: []Option{
+				{Name: "url", Type: OptURL, Required: true, Positional: true, Help: "the Space's link, like https://x.com/i/spaces/1eaKbrPAqbwKX, or its id"},
+				{Name: "title", Type: OptString, MaxLen: 200, Help: "what it was called"},
+				{Name: "at", Type: OptDateTime, Help: `when it started, in your time zone, like "2026-11-26 20:00" (default: now)`},
+				{Name: "listeners", Type: OptInt, Min: 0, Max: 10_000_000, Help: "how many listened"},
+				{Name: "minutes", Type: OptInt, Min: 1, Max: 24 * 60, Help: "how long it ran, in minutes"},
+			}, run: (*Router).spacesLog},
+		{Path: []string{"spaces", "unlog"}, Help: "Remove one of your logs.", Example: "/spaces unlog space:1eaKbrPAqbwKX",
+			Options: []Option{{Name: "space", Type: OptURL, Required: true, Positional: true, Help: "the Space's link or id"}},
+			run:     (*Router).spacesUnlog},
+		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},
+		{Path: []string{"spaces", "history"}, Help: "Your past weeks, met or missed.", Example: "/spaces history weeks:8",
+			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}},
+			run:     (*Router).spacesHistory},
+		{Path: []string{"spaces", "reminders"}, Help: "Show or change your reminder DMs.", Example: "/spaces reminders lead:60m,10m on",
+			Options: []Option{
+				{Name: "lead", Type: OptDurations, Help: "how long before each Space, like 60m,10m"},
+				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on or off"},
+			}, run: (*Router).spacesReminders},
+		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month.", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},
+
+		{Path: []string{"cohort", "help"}, Help: "List the staff commands.", Example: "/cohort help", run: (*Router).cohortHelp},
+		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
+			Options: []Option{
+				{Name: "name", Type: OptString, Required: true, MaxLen: 80, Help: "the cohort's name"},
+				{Name: "start", Type: OptDate, Required: true, Help: "first day, like 2026-11-30"},
+				{Name: "weeks", Type: OptInt, Min: 1, Max: 104, Help: "length in weeks (default 12)"},
+				{Name: "quota", Type: OptInt, Min: 1, Max: 21, Help: "Spaces required each week (default 2)"},
+				{Name: "tz", Type: OptTimeZone, Help: "the cohort's time zone (default America/New_York)"},
+				{Name: "weekstart", Type: OptWeekday, Help: "the day weeks start (default mon)"},
+			}, run: (*Router).cohortCreate},
+		{Path: []string{"cohort", "settings"}, Access: StaffOnly, Help: "Show or change the cohort's settings.", Example: "/cohort settings minfollowers:3000 countries:US,CA digest:#spark-digest",
+			Options: []Option{
+				{Name: "name", Type: OptString, MaxLen: 80, Help: "the cohort's name"},
+				{Name: "start", Type: OptDate, Help: "first day"},
+				{Name: "weeks", Type: OptInt, Min: 1, Max: 104, Help: "length in weeks"},
+				{Name: "quota", Type: OptInt, Min: 1, Max: 21, Help: "Spaces required each week"},
+				{Name: "tz", Type: OptTimeZone, Help: "the cohort's time zone"},
+				{Name: "weekstart", Type: OptWeekday, Help: "the day weeks start"},
+				{Name: "minfollowers", Type: OptInt, Min: 0, Max: 1_000_000_000, Help: "minimum followers to apply"},
+				{Name: "countries", Type: OptCountries, Help: "countries that may apply, like US,CA"},
+				{Name: "lastcall", Type: OptInt, Min: 1, Max: 167, Help: "hours before the week ends when a host below quota is on last call"},
+				{Name: "digest", Type: OptChannel, Help: "channel for the weekly digest"},
+				{Name: "staff", Type: OptChannel, Help: "staff channel for the monthly stipend report (default: the digest channel)"},
+				{Name: "announce", Type: OptChannel, Help: "channel for announcements"},
+				{Name: "fallback", Type: OptChannel, Help: "channel that hears about hosts whose DMs fail"},
+			}, run: (*Router).cohortSettings},
+		{Path: []string{"cohort", "applications"}, Access: StaffOnly, Help: "List pending applications.", Example: "/cohort applications", run: (*Router).cohortApplications},
+		{Path: []string{"cohort", "approve"}, Access: StaffOnly, Help: "Approve an application.", Example: "/cohort approve user:@alice",
+			Options: []Option{optUserTarget}, run: (*Router).cohortApprove},
+		{Path: []string{"cohort", "reject"}, Access: StaffOnly, Help: "Reject an application.", Example: `/cohort reject user:@alice reason:"under 5,000 followers"`,
+			Options: []Option{optUserTarget, {Name: "reason", Type: OptString, Required: true, MaxLen: 300, Help: "why, in a sentence"}},
+			run:     (*Router).cohortReject},
+		{Path: []string{"cohort", "add"}, Access: StaffOnly, Help: "Add a host without an application.", Example: "/cohort add user:@alice handle:@alice_x",
+			Options: []Option{optUserTarget, {Name: "handle", Type: OptString, Required: true, MaxLen: 16, Help: "their X handle"}},
+			run:     (*Router).cohortAdd},
+		{Path: []string{"cohort", "remove"}, Access: StaffOnly, Help: "Remove a host from the cohort.", Example: "/cohort remove user:@alice",
+			Options: []Option{optUserTarget}, run: (*Router).cohortRemove},
+		{Path: []string{"cohort", "report"}, Access: StaffOnly, Slow: true, Help: "Every host's week: logged, status, streak.", Example: "/cohort report week:2026-11-30",
+			Options: []Option{{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"}},
+			run:     (*Router).cohortReport},
+		{Path: []string{"cohort", "export"}, Access: StaffOnly, Slow: true, Help: "The month's stipend report as a CSV file.", Example: "/cohort export month:2026-12",
+			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}},
+			run:     (*Router).cohortExport},
+		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met).", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
+			Options: []Option{
+				optUserTarget,
+				{Name: "week", Type: OptDate, Required: true, Help: "any date in the week"},
+				{Name: "reason", Type: OptString, Required: true, MaxLen: 300, Help: "why, in a few words"},
+			}, run: (*Router).cohortExcuse},
+
+		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
+		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",
+			Example: `/announce channel:#news text:"Office hours at 5pm ET" at:"2026-12-01 10:00"`,
+			Options: []Option{
+				{Name: "text", Type: OptString, Required: true, MaxLen: 2000, Help: "what to say; it pings nobody unless ping: says so"},
+				{Name: "channel", Type: OptChannel, Help: "where (default: the cohort's announcement channel)"},
+				{Name: "at", Type: OptDateTime, Help: `when, in the cohort's time zone, like "2026-12-01 10:00" (default: now)`},
+				{Name: "ping", Type: OptString, MaxLen: 110, Help: "none, here, everyone or role:NAME (default none)"},
+				{Name: "to", Type: OptString, Choices: []string{"hosts"}, Help: "hosts: DM every host instead of posting"},
+			}, run: (*Router).announceSend},
+		{Path: []string{"announce", "list"}, Access: StaffOnly, Help: "List scheduled announcements.", Example: "/announce list", run: (*Router).announceList},
+		{Path: []string{"announce", "cancel"}, Access: StaffOnly, Help: "Cancel a scheduled announcement.", Example: "/announce cancel id:3",
+			Options: []Option{{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Help: "the announcement's number, from /announce list"}},
+			run:     (*Router).announceCancel},
+	}
+}
+
+// Lookup returns the command at path, or nil.
+func Lookup(path []string) *Command {
+	for _, c := range commands {
+		if slices.Equal(c.Path, path) {
+			return c
+		}
+	}
+	return nil
+}
+
+// isGroup reports whether path is a proper prefix of some command's path:
+// "spaces", or "spaces schedule".
+func isGroup(path []string) bool {
+	for _, c := range commands {
+		if len(c.Path) > len(path) && slices.Equal(c.Path[:len(path)], path) {
+			return true
+		}
+	}
+	return false
+}
+
+// Groups returns the top-level command names, in table order.
+func Groups() []string {
+	var out []string
+	for _, c := range commands {
+		if !slices.Contains(out, c.Path[0]) {
+			out = append(out, c.Path[0])
+		}
+	}
+	return out
+}
+
+// usage renders one command's syntax: /spaces log url:<url> [title:<text>].
+func usage(c *Command) string {
+	parts := []string{"/" + c.Name()}
+	for _, o := range c.Options {
+		p := o.Name + ":" + typeHint(o)
+		if !o.Required {
+			p = "[" + p + "]"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, " ")
+}
+
+func typeHint(o Option) string {
+	if len(o.Choices) > 0 {
+		return strings.Join(o.Choices, "|")
+	}
+	return optionTypeHints[o.Type]
+}
+
+var optionTypeHints = map[OptionType]string{
+	OptString: "text", OptInt: "number", OptUser: "@user", OptChannel: "#channel",
+	OptTime: "HH:MM", OptDate: "YYYY-MM-DD", OptDateTime: `"YYYY-MM-DD HH:MM"`,
+	OptDuration: "60m", OptDurations: "60m,10m", OptWeekdays: "tue,thu", OptWeekday: "mon",
+	OptTimeZone: "Area/City", OptURL: "link", OptMonth: "YYYY-MM", OptCountries: "US,CA",
+}
+
+// HelpText is the generated help for one group ("spaces"): every command's
+// syntax, summary and options. Adapters and the README show it.
+func HelpText(group string) string {
+	var b strings.Builder
+	for _, c := range commands {
+		if c.Path[0] != group || c.Path[len(c.Path)-1] == "help" {
+			continue
+		}
+		b.WriteString(usage(c))
+		if c.Access == StaffOnly {
+			b.WriteString("  (staff)")
+		}
+		b.WriteString("\n    " + c.Help + "\n")
+		for _, o := range c.Options {
+			b.WriteString("    " + o.Name + ": " + o.Help + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func helpResponse(group string) Response {
+	r := Response{Ephemeral: true}
+	for _, line := range strings.Split(HelpText(group), "\n") {
+		r.Add(Line{Text(line)})
+	}
+	return r
+}
+
+func (r *Router) spacesHelp(_ context.Context, c *Call) (Response, error) {
+	return helpResponse("spaces"), nil
+}
+func (r *Router) cohortHelp(_ context.Context, c *Call) (Response, error) {
+	return helpResponse("cohort"), nil
+}
+func (r *Router) announceHelp(_ context.Context, c *Call) (Response, error) {
+	return helpResponse("announce"), nil
+}

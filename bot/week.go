@@ -1,0 +1,104 @@
+package bot
+
+import "time"
+
+// Week is one week of a cohort: from its start day's 00:00 to the next
+// week's, in the cohort's zone. A week is not always 168 hours: one holding
+// a DST change is 167 or 169.
+type Week struct {
+	Start     time.Time // first instant of the week
+	End       time.Time // first instant of the next week (exclusive)
+	StartDate Date      // local date of Start's day
+
+	loc   *time.Location
+	first time.Weekday
+}
+
+// WeekOf returns the week containing t, for weeks that start on start at
+// 00:00 in loc. A midnight inside a DST gap moves forward like any other
+// local time (see LocalTime). A nil loc means UTC.
+func WeekOf(t time.Time, loc *time.Location, start time.Weekday) Week {
+	if loc == nil {
+		loc = time.UTC
+	}
+	d := DateOf(t.In(loc))
+	back := (int(d.Weekday()) - int(start) + 7) % 7
+	w := weekStarting(d.AddDays(-back), loc, start)
+	// Only a zone skipping a whole day could put t outside; step to it.
+	for t.Before(w.Start) {
+		w = w.Prev()
+	}
+	for !t.Before(w.End) {
+		w = w.Next()
+	}
+	return w
+}
+
+// weekStarting returns the week whose first day is d.
+func weekStarting(d Date, loc *time.Location, start time.Weekday) Week {
+	return Week{
+		Start:     LocalTime(d, TimeOfDay{}, loc),
+		End:       LocalTime(d.AddDays(7), TimeOfDay{}, loc),
+		StartDate: d,
+		loc:       loc,
+		first:     start,
+	}
+}
+
+// Contains reports whether t is in [w.Start, w.End).
+func (w Week) Contains(t time.Time) bool { return !t.Before(w.Start) && t.Before(w.End) }
+
+// Next returns the week after w.
+func (w Week) Next() Week { return weekStarting(w.StartDate.AddDays(7), w.location(), w.first) }
+
+// Prev returns the week before w.
+func (w Week) Prev() Week { return weekStarting(w.StartDate.AddDays(-7), w.location(), w.first) }
+
+// Duration returns the week's length: 168h, or 167h/169h across a DST change.
+func (w Week) Duration() time.Duration { return w.End.Sub(w.Start) }
+
+func (w Week) location() *time.Location {
+	if w.loc == nil {
+		return time.UTC
+	}
+	return w.loc
+}
+
+// Location returns the cohort's zone: Zone, or DefaultZone when Zone is
+// empty or cannot be loaded (UTC if even that fails).
+func (c Cohort) Location() *time.Location {
+	if loc, err := LoadZone(c.Zone); err == nil {
+		return loc
+	}
+	if loc, err := LoadZone(DefaultZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// WeekOf returns the cohort week containing t.
+func (c Cohort) WeekOf(t time.Time) Week { return WeekOf(t, c.Location(), c.WeekStart) }
+
+// FirstWeek returns the week containing the cohort's Start day's 00:00.
+func (c Cohort) FirstWeek() Week {
+	loc := c.Location()
+	return WeekOf(LocalTime(c.Start, TimeOfDay{}, loc), loc, c.WeekStart)
+}
+
+// EndsAt returns the end of the cohort: the start of week Weeks+1, after
+// Weeks weeks counted from FirstWeek.
+func (c Cohort) EndsAt() time.Time {
+	first := c.FirstWeek()
+	return LocalTime(first.StartDate.AddDays(7*c.Weeks), TimeOfDay{}, c.Location())
+}
+
+// WeekNumber returns the 1-based cohort week t falls in: 1 for FirstWeek,
+// 0 before it. It keeps counting past Weeks; compare with EndsAt to tell
+// whether the cohort is over.
+func (c Cohort) WeekNumber(t time.Time) int {
+	first := c.FirstWeek()
+	if t.Before(first.Start) {
+		return 0
+	}
+	return first.StartDate.DaysUntil(c.WeekOf(t).StartDate)/7 + 1
+}
