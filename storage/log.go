@@ -1,0 +1,225 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sparkbot/bot"
+)
+
+var (
+	logsBucket       = []byte("logs")
+	logsByTimeBucket = []byte("logs_by_time")
+	logsByUserBucket = []byte("logs_by_user")
+)
+
+// logBuckets are a workspace's logs and the two indexes that make range
+// queries a seek and a short scan. All are nil in a workspace that never
+// stored a log.
+type logBuckets struct {
+	bySpace *bolt.Bucket // spaceID → SpaceLog
+	byTime  *bolt.Bucket // timeKey · spaceID → ∅
+	byUser  *bolt.Bucket // userPrefix · timeKey · spaceID → ∅
+}
+
+func readLogBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) logBuckets {
+	return logBuckets{
+		bySpace: bucket(tx, ws, logsBucket),
+		byTime:  bucket(tx, ws, logsByTimeBucket),
+		byUser:  bucket(tx, ws, logsByUserBucket),
+	}
+}
+
+func writableLogBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {
+	b, err := writableBuckets(tx, ws, logsBucket, logsByTimeBucket, logsByUserBucket)
+	if err != nil {
+		return logBuckets{}, err
+	}
+	return logBuckets{bySpace: b[0], byTime: b[1], byUser: b[2]}, nil
+}
+
+func timeIndexKey(l bot.SpaceLog) []byte {
+	return concat(timeKey(l.Start), []byte(l.SpaceID))
+}
+
+func userIndexKey(l bot.SpaceLog) []byte {
+	return concat(userPrefix(l.UserID), timeKey(l.Start), []byte(l.SpaceID))
+}
+
+// get returns the log of spaceID, or ErrNotFound.
+func (b logBuckets) get(spaceID []byte) (bot.SpaceLog, error) {
+	var l bot.SpaceLog
+	found, err := getJSON(b.bySpace, spaceID, &l)
+	if err == nil && !found {
+		err = fmt.Errorf("space %s: %w", spaceID, bot.ErrNotFound)
+	}
+	return l, err
+}
+
+// put stores l, already encoded as data, with its index entries.
+func (b logBuckets) put(l bot.SpaceLog, data []byte) error {
+	if err := b.bySpace.Put([]byte(l.SpaceID), data); err != nil {
+		return err
+	}
+	if err := b.byTime.Put(timeIndexKey(l), []byte{}); err != nil {
+		return err
+	}
+	return b.byUser.Put(userIndexKey(l), []byte{})
+}
+
+func (b logBuckets) delete(l bot.SpaceLog) error {
+	if err := b.bySpace.Delete([]byte(l.SpaceID)); err != nil {
+		return err
+	}
+	if err := b.byTime.Delete(timeIndexKey(l)); err != nil {
+		return err
+	}
+	return b.byUser.Delete(userIndexKey(l))
+}
+
+// AddLog stores l, or returns ErrExists if ws has a log of l.SpaceID.
+//
+// Logs arrive in bursts from many hosts at once, so AddLog goes through
+// bbolt's Batch: concurrent calls share one commit and one fsync, and each
+// still returns only after that commit. Batch may run the function more
+// than once, so it depends only on the transaction, and it reports a
+// duplicate through exists (reset on every run) rather than by failing,
+// which would roll back the whole batch and run it again.
+func (db *DB) AddLog(ctx context.Context, ws bot.WorkspaceRef, l bot.SpaceLog) error {
+	if err := requireField("log", "SpaceID", l.SpaceID); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("storage: encode log: %w", err)
+	}
+	var exists bool
+	err = db.bolt.Batch(func(tx *bolt.Tx) error {
+		exists = false
+		b, err := writableLogBuckets(tx, ws)
+		if err != nil {
+			return err
+		}
+		if b.bySpace.Get([]byte(l.SpaceID)) != nil {
+			exists = true
+			return nil
+		}
+		return b.put(l, data)
+	})
+	if err != nil {
+		return err
+	}
+	if exists {
+		return fmt.Errorf("space %s: %w", l.SpaceID, bot.ErrExists)
+	}
+	return nil
+}
+
+// Log returns ws's log of spaceID, or ErrNotFound.
+func (db *DB) Log(ctx context.Context, ws bot.WorkspaceRef, spaceID string) (bot.SpaceLog, error) {
+	var l bot.SpaceLog
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		l, err = readLogBuckets(tx, ws).get([]byte(spaceID))
+		return err
+	})
+	return l, err
+}
+
+// DeleteLog removes ws's log of spaceID and its index entries, or returns
+// ErrNotFound.
+func (db *DB) DeleteLog(ctx context.Context, ws bot.WorkspaceRef, spaceID string) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b := readLogBuckets(tx, ws)
+		l, err := b.get([]byte(spaceID))
+		if err != nil {
+			return err
+		}
+		return b.delete(l)
+	})
+}
+
+// ReplaceLog removes ws's log of oldSpaceID, if there is one, and adds l, in
+// one transaction: it upgrades an unverified one-click log (whose synthetic
+// id, like "unverified-12-1764635400", never equals a real Space id) to a
+// verified one. If l.SpaceID is logged already, other than as oldSpaceID, it
+// returns ErrExists and changes nothing. Replacing a log with one of the
+// same SpaceID rewrites it.
+func (db *DB) ReplaceLog(ctx context.Context, ws bot.WorkspaceRef, oldSpaceID string, l bot.SpaceLog) error {
+	if err := requireField("log", "SpaceID", l.SpaceID); err != nil {
+		return err
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("storage: encode log: %w", err)
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b, err := writableLogBuckets(tx, ws)
+		if err != nil {
+			return err
+		}
+		if l.SpaceID != oldSpaceID && b.bySpace.Get([]byte(l.SpaceID)) != nil {
+			return fmt.Errorf("space %s: %w", l.SpaceID, bot.ErrExists)
+		}
+		old, err := b.get([]byte(oldSpaceID))
+		switch {
+		case err == nil:
+			if err := b.delete(old); err != nil {
+				return err
+			}
+		case !errors.Is(err, bot.ErrNotFound):
+			return err
+		}
+		return b.put(l, data)
+	})
+}
+
+// LogsOf returns userID's logs that started in [from, to), by Start.
+func (db *DB) LogsOf(ctx context.Context, ws bot.WorkspaceRef, userID string, from, to time.Time) ([]bot.SpaceLog, error) {
+	var logs []bot.SpaceLog
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		b := readLogBuckets(tx, ws)
+		logs, err = b.scan(b.byUser, userPrefix(userID), from, to)
+		return err
+	})
+	return logs, err
+}
+
+// Logs returns every log in ws that started in [from, to), by Start.
+func (db *DB) Logs(ctx context.Context, ws bot.WorkspaceRef, from, to time.Time) ([]bot.SpaceLog, error) {
+	var logs []bot.SpaceLog
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		b := readLogBuckets(tx, ws)
+		logs, err = b.scan(b.byTime, nil, from, to)
+		return err
+	})
+	return logs, err
+}
+
+// scan reads the logs that index names between prefix·timeKey(from) and
+// prefix·timeKey(to), end excluded: index keys sort by time, then Space id,
+// so this is one seek and a walk over exactly the wanted entries.
+func (b logBuckets) scan(index *bolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
+	var logs []bot.SpaceLog
+	if index == nil || !from.Before(to) {
+		return logs, nil
+	}
+	start, end := concat(prefix, timeKey(from)), concat(prefix, timeKey(to))
+	c := index.Cursor()
+	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		l, err := b.get(k[len(prefix)+timeKeyLen:])
+		if err != nil {
+			return nil, fmt.Errorf("storage: log index entry %q: %w", k, err)
+		}
+		logs = append(logs, l)
+	}
+	return logs, nil
+}

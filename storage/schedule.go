@@ -1,0 +1,161 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sparkbot/bot"
+)
+
+var (
+	schedulesBucket       = []byte("schedules")
+	schedulesByUserBucket = []byte("schedules_by_user")
+)
+
+// scheduleBuckets are a workspace's schedules and their index by user.
+// Both are nil in a workspace that never stored a schedule.
+type scheduleBuckets struct {
+	byID   *bolt.Bucket // idKey → Schedule
+	byUser *bolt.Bucket // userPrefix · idKey → ∅
+}
+
+func readScheduleBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) scheduleBuckets {
+	return scheduleBuckets{
+		byID:   bucket(tx, ws, schedulesBucket),
+		byUser: bucket(tx, ws, schedulesByUserBucket),
+	}
+}
+
+func writableScheduleBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets, error) {
+	b, err := writableBuckets(tx, ws, schedulesBucket, schedulesByUserBucket)
+	if err != nil {
+		return scheduleBuckets{}, err
+	}
+	return scheduleBuckets{byID: b[0], byUser: b[1]}, nil
+}
+
+func scheduleIndexKey(s bot.Schedule) []byte { return concat(userPrefix(s.UserID), idKey(s.ID)) }
+
+// get returns the schedule with id, or ErrNotFound.
+func (b scheduleBuckets) get(id int64) (bot.Schedule, error) {
+	var s bot.Schedule
+	found, err := getJSON(b.byID, idKey(id), &s)
+	if err == nil && !found {
+		err = fmt.Errorf("schedule %d: %w", id, bot.ErrNotFound)
+	}
+	return s, err
+}
+
+func (b scheduleBuckets) put(s bot.Schedule) error {
+	if err := putJSON(b.byID, idKey(s.ID), s); err != nil {
+		return err
+	}
+	return b.byUser.Put(scheduleIndexKey(s), []byte{})
+}
+
+func (b scheduleBuckets) delete(s bot.Schedule) error {
+	if err := b.byID.Delete(idKey(s.ID)); err != nil {
+		return err
+	}
+	return b.byUser.Delete(scheduleIndexKey(s))
+}
+
+// AddSchedule stores s under the workspace's next ID and returns it with
+// that ID. IDs come from the bucket's sequence, so they are never reused,
+// not even after a delete.
+func (db *DB) AddSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedule) (bot.Schedule, error) {
+	if err := requireField("schedule", "UserID", s.UserID); err != nil {
+		return bot.Schedule{}, err
+	}
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b, err := writableScheduleBuckets(tx, ws)
+		if err != nil {
+			return err
+		}
+		seq, err := b.byID.NextSequence()
+		if err != nil {
+			return err
+		}
+		s.ID = int64(seq)
+		return b.put(s)
+	})
+	if err != nil {
+		return bot.Schedule{}, err
+	}
+	return s, nil
+}
+
+// Schedule returns the schedule with id in ws, or ErrNotFound.
+func (db *DB) Schedule(ctx context.Context, ws bot.WorkspaceRef, id int64) (bot.Schedule, error) {
+	var s bot.Schedule
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		s, err = readScheduleBuckets(tx, ws).get(id)
+		return err
+	})
+	return s, err
+}
+
+// PutSchedule replaces the schedule with s.ID, or returns ErrNotFound.
+func (db *DB) PutSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedule) error {
+	if err := requireField("schedule", "UserID", s.UserID); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b := readScheduleBuckets(tx, ws)
+		old, err := b.get(s.ID)
+		if err != nil {
+			return err
+		}
+		// The owner may have changed: drop the old index entry.
+		if err := b.delete(old); err != nil {
+			return err
+		}
+		return b.put(s)
+	})
+}
+
+// DeleteSchedule removes the schedule with id, or returns ErrNotFound.
+func (db *DB) DeleteSchedule(ctx context.Context, ws bot.WorkspaceRef, id int64) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b := readScheduleBuckets(tx, ws)
+		old, err := b.get(id)
+		if err != nil {
+			return err
+		}
+		return b.delete(old)
+	})
+}
+
+// SchedulesOf returns userID's schedules in ws, by ID, through the index.
+func (db *DB) SchedulesOf(ctx context.Context, ws bot.WorkspaceRef, userID string) ([]bot.Schedule, error) {
+	var list []bot.Schedule
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := readScheduleBuckets(tx, ws)
+		if b.byUser == nil {
+			return nil
+		}
+		prefix := userPrefix(userID)
+		c := b.byUser.Cursor()
+		for k, _ := c.Seek(prefix); hasPrefix(k, prefix); k, _ = c.Next() {
+			s, err := b.get(idOf(k[len(prefix):]))
+			if err != nil {
+				return fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
+			}
+			list = append(list, s)
+		}
+		return nil
+	})
+	return list, err
+}
+
+// Schedules returns every schedule in ws, by ID (the bucket's key order).
+func (db *DB) Schedules(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Schedule, error) {
+	var list []bot.Schedule
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		list, err = allJSON[bot.Schedule](bucket(tx, ws, schedulesBucket))
+		return err
+	})
+	return list, err
+}

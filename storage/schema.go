@@ -1,0 +1,118 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout this binary reads and writes. Raise it, and
+// append to migrations, whenever the layout changes in a way an older
+// binary would misread.
+const SchemaVersion = 1
+
+// migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
+// transaction that Open runs, so a failed upgrade leaves the file untouched.
+var migrations = []func(*bolt.Tx) error{}
+
+var (
+	metaBucket = []byte("meta")
+	schemaKey  = []byte("schema")
+)
+
+// NewerSchemaError is returned by Open for a file written by a newer
+// sparkbot, which this binary must not touch.
+type NewerSchemaError struct {
+	Path  string
+	Found uint64
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("storage: %s was written by a newer sparkbot (schema %d); this binary understands up to schema %d: upgrade sparkbot",
+		e.Path, e.Found, SchemaVersion)
+}
+
+// prepareSchema stamps a new file, accepts a current one, upgrades an older
+// one and refuses a newer one; then it adds any missing top-level bucket.
+func prepareSchema(tx *bolt.Tx, path string) error {
+	if err := checkSchema(tx, path); err != nil {
+		return err
+	}
+	return createTopBuckets(tx)
+}
+
+func checkSchema(tx *bolt.Tx, path string) error {
+	meta := tx.Bucket(metaBucket)
+	if meta == nil {
+		return stampNewFile(tx, path)
+	}
+	found, err := schemaOf(meta)
+	if err != nil {
+		return fmt.Errorf("storage: %s: %w", path, err)
+	}
+	switch {
+	case found > SchemaVersion:
+		return &NewerSchemaError{Path: path, Found: found}
+	case found < SchemaVersion:
+		return migrate(tx, meta, found, path)
+	}
+	return nil
+}
+
+// topBuckets are the top-level buckets every open file has. Adding one
+// needs no new schema: a file written before it existed gets it empty at
+// open, and an older binary ignores buckets it does not know. So the job
+// buckets (job.go) arrived in schema 1.
+var topBuckets = [][]byte{
+	workspacesBucket,
+	jobsBucket, dueBucket, outcomesBucket, outcomesByTimeBucket, failuresBucket,
+}
+
+func createTopBuckets(tx *bolt.Tx) error {
+	for _, name := range topBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("storage: create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// stampNewFile writes the schema version into an empty file. A file with
+// data but no version is someone else's bbolt file: leave it alone.
+func stampNewFile(tx *bolt.Tx, path string) error {
+	if name, _ := tx.Cursor().First(); name != nil {
+		return fmt.Errorf("storage: %s is not a sparkbot database (it holds a %q bucket and no schema version); give sparkbot another file with --db or SPARKBOT_DB", path, name)
+	}
+	meta, err := tx.CreateBucket(metaBucket)
+	if err != nil {
+		return err
+	}
+	return putSchema(meta, SchemaVersion)
+}
+
+// migrate runs every migration from schema found up to SchemaVersion.
+func migrate(tx *bolt.Tx, meta *bolt.Bucket, found uint64, path string) error {
+	for v := found; v < SchemaVersion; v++ {
+		if err := migrations[v-1](tx); err != nil {
+			return fmt.Errorf("storage: %s: upgrade from schema %d to %d: %w", path, v, v+1, err)
+		}
+	}
+	return putSchema(meta, SchemaVersion)
+}
+
+func schemaOf(meta *bolt.Bucket) (uint64, error) {
+	data := meta.Get(schemaKey)
+	if len(data) != 8 {
+		return 0, fmt.Errorf("unreadable schema version %x", data)
+	}
+	v := binary.BigEndian.Uint64(data)
+	if v == 0 {
+		return 0, fmt.Errorf("schema version 0 is not valid")
+	}
+	return v, nil
+}
+
+func putSchema(meta *bolt.Bucket, v uint64) error {
+	return meta.Put(schemaKey, binary.BigEndian.AppendUint64(nil, v))
+}

@@ -1,0 +1,191 @@
+// Package storage is the bbolt implementation of the stores bot needs.
+//
+// One file serves many workspaces (Discord servers, Slack workspaces, console
+// sessions). Its layout:
+//
+//	meta/schema                      schema version, big-endian uint64
+//	workspaces/<ws.Key()>/cohort     the workspace's cohort (a value, not a bucket)
+//	workspaces/<ws.Key()>/hosts/     userID → Host
+//	              .../applications/  userID → Application
+//	              .../schedules/     big-endian ID → Schedule
+//	              .../schedules_by_user/  user · ID → ∅
+//	              .../logs/          spaceID → SpaceLog
+//	              .../logs_by_time/  start · spaceID → ∅
+//	              .../logs_by_user/  user · start · spaceID → ∅
+//	              .../sequences/     counter name → big-endian uint64
+//	jobs/                            job key → Job (pending)
+//	due/                             due · job key → ∅
+//	outcomes/                        job key → Outcome (finished)
+//	outcomes_by_time/                at · job key → ∅
+//	failures/                        ws.Key() · at · job key → ∅ (failed only)
+//
+// Values are JSON. In index keys a user or workspace is length-prefixed and
+// a time has a fixed width, so no id can be mistaken for another's. The job
+// buckets are global, not per workspace, so one seek finds what is due
+// across every workspace; a job's key starts with its workspace's Key().
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"sparkbot/bot"
+)
+
+// lockTimeout bounds how long Open waits for another process to release
+// the file, so a second sparkbot fails fast instead of hanging.
+const lockTimeout = time.Second
+
+// ErrInUse means the database file is held by another running sparkbot.
+var ErrInUse = errors.New("the database file is in use by another running sparkbot")
+
+// DB is a bbolt file holding every workspace's data. It is safe for
+// concurrent use.
+type DB struct {
+	bolt *bolt.DB
+}
+
+var _ bot.Store = (*DB)(nil)
+
+// Open opens the database at path, creating the file and its directory if
+// missing, and brings its schema up to date.
+func Open(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("storage: create directory for %s: %w", path, err)
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("storage: %s: %w; stop the other sparkbot, or give this one another file with --db or SPARKBOT_DB", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error { return prepareSchema(tx, path) }); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return &DB{bolt: b}, nil
+}
+
+// Close releases the file. Every write has already been committed.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// view runs fn in a read-only transaction, unless ctx is already done.
+func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
+
+// update runs fn in a read-write transaction and returns after the commit,
+// unless ctx is already done.
+func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(fn)
+}
+
+var workspacesBucket = []byte("workspaces")
+
+// workspace returns ws's bucket for reading, or nil if ws has stored nothing.
+func workspace(tx *bolt.Tx, ws bot.WorkspaceRef) *bolt.Bucket {
+	all := tx.Bucket(workspacesBucket)
+	if all == nil {
+		return nil
+	}
+	return all.Bucket([]byte(ws.Key()))
+}
+
+// bucket returns the named bucket of ws for reading, or nil if it does not
+// exist yet; reading from a workspace that never wrote is not an error.
+func bucket(tx *bolt.Tx, ws bot.WorkspaceRef, name []byte) *bolt.Bucket {
+	w := workspace(tx, ws)
+	if w == nil {
+		return nil
+	}
+	return w.Bucket(name)
+}
+
+// writableWorkspace returns ws's bucket, creating it if missing.
+func writableWorkspace(tx *bolt.Tx, ws bot.WorkspaceRef) (*bolt.Bucket, error) {
+	all, err := tx.CreateBucketIfNotExists(workspacesBucket)
+	if err != nil {
+		return nil, err
+	}
+	return all.CreateBucketIfNotExists([]byte(ws.Key()))
+}
+
+// writableBuckets returns the named buckets of ws, creating any missing.
+func writableBuckets(tx *bolt.Tx, ws bot.WorkspaceRef, names ...[]byte) ([]*bolt.Bucket, error) {
+	w, err := writableWorkspace(tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	buckets := make([]*bolt.Bucket, len(names))
+	for i, name := range names {
+		if buckets[i], err = w.CreateBucketIfNotExists(name); err != nil {
+			return nil, err
+		}
+	}
+	return buckets, nil
+}
+
+// getJSON decodes the value at key into v; found is false if there is none.
+func getJSON(b *bolt.Bucket, key []byte, v any) (found bool, err error) {
+	if b == nil {
+		return false, nil
+	}
+	data := b.Get(key)
+	if data == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return true, fmt.Errorf("storage: decode %T at %q: %w", v, key, err)
+	}
+	return true, nil
+}
+
+// putJSON stores v at key.
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("storage: encode %T: %w", v, err)
+	}
+	return b.Put(key, data)
+}
+
+// allJSON decodes every value of b, in key order.
+func allJSON[T any](b *bolt.Bucket) ([]T, error) {
+	var all []T
+	if b == nil {
+		return all, nil
+	}
+	err := b.ForEach(func(k, data []byte) error {
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return fmt.Errorf("storage: decode %T at %q: %w", v, k, err)
+		}
+		all = append(all, v)
+		return nil
+	})
+	return all, err
+}
+
+// requireField rejects an empty key field before bbolt does, with a
+// clearer message. It is a bug in the caller, not a user's mistake.
+func requireField(what, field, value string) error {
+	if value == "" {
+		return fmt.Errorf("storage: %s has an empty %s", what, field)
+	}
+	return nil
+}
