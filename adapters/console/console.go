@@ -1,0 +1,187 @@
+// Package console is sparkbot's embedded default adapter: a prompt on
+// standard input where a person types commands as a host or as staff, with
+// the bot's DMs and channel posts printed inline. It needs no account, so a
+// newcomer can try the whole bot, and with a fake clock (--now, :advance)
+// watch a week pass in seconds. Read from a pipe, it runs a script.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"sparkbot/bot"
+)
+
+// Handler runs one request; *bot.Router satisfies it.
+type Handler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Response
+}
+
+// Workspace is the console's one workspace.
+var Workspace = bot.WorkspaceRef{Platform: bot.Console, ID: "local"}
+
+// Config says how the console starts.
+type Config struct {
+	User  string // who types, at first; :as changes it
+	Staff bool   // whether they are staff, at first; :staff changes it
+	// Interactive prints a banner and prompts; otherwise input is a script
+	// whose lines are echoed, so the output reads as a transcript.
+	Interactive bool
+	// Clock is the fake clock :advance moves; nil means the wall clock, and
+	// :advance is refused.
+	Clock *bot.FakeClock
+	// Advanced is called after :advance moves the clock, so the scheduler
+	// can catch up. It may be nil.
+	Advanced func(ctx context.Context, now time.Time)
+	// Zone is the zone in which the console shows times and reads :now.
+	Zone *time.Location
+}
+
+// Adapter is the console adapter. It is also the console's bot.Notifier.
+type Adapter struct {
+	cfg   Config
+	clock bot.Clock
+	out   io.Writer
+	mu    sync.Mutex // serialises writes to out: the scheduler prints too
+	user  string
+	staff bool
+}
+
+var _ bot.Notifier = (*Adapter)(nil)
+
+// New returns a console adapter writing to out.
+func New(cfg Config, out io.Writer) *Adapter {
+	if cfg.User == "" {
+		cfg.User = "host"
+	}
+	if cfg.Zone == nil {
+		cfg.Zone = time.UTC
+	}
+	var clock bot.Clock = bot.SystemClock{}
+	if cfg.Clock != nil {
+		clock = cfg.Clock
+	}
+	return &Adapter{cfg: cfg, clock: clock, out: out, user: strings.TrimPrefix(cfg.User, "@"), staff: cfg.Staff}
+}
+
+// Run reads lines from in until it ends or ctx is done, sending each
+// command to h and printing the reply.
+func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
+	if a.cfg.Interactive {
+		a.printf("sparkbot console — you are @%s. Type /spaces help, /cohort help or :help; Ctrl-D quits.\n", a.user)
+	}
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() { // exits when in ends; Run may return first on ctx.Done
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 64*1024)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		readErr <- sc.Err()
+	}()
+	for {
+		a.prompt()
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				return <-readErr
+			}
+			if quit := a.runLine(ctx, line, h); quit {
+				return nil
+			}
+		}
+	}
+}
+
+func (a *Adapter) prompt() {
+	if a.cfg.Interactive {
+		a.printf("@%s%s> ", a.user, map[bool]string{true: " (staff)"}[a.staff])
+	}
+}
+
+// runLine handles one input line and reports whether the user asked to quit.
+func (a *Adapter) runLine(ctx context.Context, line string, h Handler) bool {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return false
+	}
+	if !a.cfg.Interactive {
+		a.printf("@%s> %s\n", a.user, line)
+	}
+	if strings.HasPrefix(line, ":") {
+		return a.meta(ctx, line)
+	}
+	path, opts, err := bot.ParseCommandLine(line)
+	if err != nil {
+		a.printf("%s\n", bot.UserMessage(err))
+		return false
+	}
+	resp := h.Handle(ctx, bot.Request{
+		Workspace: Workspace, UserID: a.user, UserName: a.user, Staff: a.staff,
+		Channel: "console", Path: path, Options: opts,
+	})
+	a.printf("%s\n", a.render(resp.Message))
+	return false
+}
+
+// DM prints a direct message to a user.
+func (a *Adapter) DM(_ context.Context, _ bot.WorkspaceRef, userID string, msg bot.Message) error {
+	a.printf("[DM @%s] %s\n", userID, a.render(msg))
+	return nil
+}
+
+// Post prints a message posted in a channel.
+func (a *Adapter) Post(_ context.Context, _ bot.WorkspaceRef, channelID string, msg bot.Message) error {
+	a.printf("[#%s] %s\n", channelID, a.render(msg))
+	return nil
+}
+
+// render turns a message into console text: times in the span's zone,
+// users as @name, buttons as [button: label], a file as its name and text.
+func (a *Adapter) render(m bot.Message) string {
+	now := a.clock.Now()
+	var b strings.Builder
+	switch m.Ping.Kind {
+	case bot.PingHere:
+		b.WriteString("@here ")
+	case bot.PingEveryone:
+		b.WriteString("@everyone ")
+	case bot.PingRole:
+		b.WriteString("@" + m.Ping.Role + " ")
+	}
+	b.WriteString(m.PlainText(func(s bot.Span) string { return renderSpan(s, now) }))
+	for _, btn := range m.Buttons {
+		fmt.Fprintf(&b, " [button: %s]", btn.Label)
+	}
+	if m.File != nil {
+		fmt.Fprintf(&b, "\n[file %s]\n%s", m.File.Name, strings.TrimRight(string(m.File.Data), "\n"))
+	}
+	return b.String()
+}
+
+func renderSpan(s bot.Span, now time.Time) string {
+	switch s.Kind {
+	case bot.SpanTime:
+		return bot.FormatTime(s.At, s.Zone, s.Style, now)
+	case bot.SpanMention, bot.SpanUserRef:
+		return "@" + s.ID
+	case bot.SpanChannel:
+		return "#" + s.ID
+	}
+	return s.Text
+}
+
+func (a *Adapter) printf(format string, args ...any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fmt.Fprintf(a.out, format, args...)
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"sparkbot/adapters/console"
+	"sparkbot/bot"
+	"sparkbot/storage"
+)
+
+// App is the sparkbot program: configuration in, adapters and storage wired
+// and run. Tests start the same App on a temp dir.
+type App struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Interactive overrides terminal detection when set (tests).
+	Interactive *bool
+}
+
+// Config is what flags and SPARKBOT_* variables set.
+type Config struct {
+	DB       string
+	Now      string // RFC3339; a fake clock starts there
+	User     string
+	Staff    bool
+	LogLevel string
+	HTTPAddr string
+}
+
+func (a *App) parseConfig(args []string) (Config, error) {
+	fs := flag.NewFlagSet("sparkbot", flag.ContinueOnError)
+	fs.SetOutput(a.Stderr)
+	cfg := Config{}
+	fs.StringVar(&cfg.DB, "db", envOr(a.Getenv, "SPARKBOT_DB", "./data/sparkbot.db"), "bbolt database file (SPARKBOT_DB)")
+	fs.StringVar(&cfg.Now, "now", "", "console: run on a fake clock starting at this RFC3339 time, moved with :advance")
+	fs.StringVar(&cfg.User, "user", envOr(a.Getenv, "USER", "host"), "console: the user you act as at first")
+	fs.BoolVar(&cfg.Staff, "staff", false, "console: act as program staff at first")
+	fs.StringVar(&cfg.LogLevel, "log-level", envOr(a.Getenv, "SPARKBOT_LOG_LEVEL", "info"), "debug, info, warn or error (SPARKBOT_LOG_LEVEL)")
+	fs.StringVar(&cfg.HTTPAddr, "http", envOr(a.Getenv, "SPARKBOT_HTTP_ADDR", ":8080"), "address of the HTTP listener, started when a platform serves HTTP (SPARKBOT_HTTP_ADDR)")
+	fs.Usage = func() {
+		fmt.Fprintf(a.Stderr, "Usage: sparkbot [flags]\n       sparkbot schedule preview --days tue,thu --at 20:00 --tz America/New_York [--from RFC3339] [--count N] [--json]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q; see sparkbot -h", fs.Arg(0))
+	}
+	return cfg, nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// Main runs the program and returns its exit code.
+func (a *App) Main(ctx context.Context, args []string) int {
+	cfg, err := a.parseConfig(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "sparkbot: %v\n", err)
+		return 2
+	}
+	if err := a.run(ctx, cfg); err != nil {
+		fmt.Fprintf(a.Stderr, "sparkbot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func (a *App) run(ctx context.Context, cfg Config) error {
+	logger, err := newLogger(a.Stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	var fake *bot.FakeClock
+	var clock bot.Clock = bot.SystemClock{}
+	zone := time.Local
+	if cfg.Now != "" {
+		start, err := time.Parse(time.RFC3339, cfg.Now)
+		if err != nil {
+			return fmt.Errorf("--now must be an RFC3339 time, like 2026-11-30T09:00:00-05:00")
+		}
+		fake = bot.NewFakeClock(start)
+		clock, zone = fake, start.Location()
+	}
+	db, err := storage.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	router := bot.NewRouter(db, clock, logger)
+	platforms, err := startPlatforms(platformEnv{getenv: a.Getenv, router: router, clock: clock, logger: logger})
+	if err != nil {
+		return err
+	}
+	if len(platforms) == 0 {
+		con := console.New(console.Config{
+			User: cfg.User, Staff: cfg.Staff, Interactive: a.interactive(), Clock: fake, Zone: zone,
+		}, a.Stdout)
+		return con.Run(ctx, a.Stdin, router)
+	}
+	return runPlatforms(ctx, platforms, cfg.HTTPAddr, logger)
+}
+
+func startPlatforms(env platformEnv) ([]*platform, error) {
+	var out []*platform
+	for _, factory := range platformFactories {
+		p, err := factory(env)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// runPlatforms runs every platform and, if any serves HTTP, the one HTTP
+// listener, until ctx ends; then it waits for all of them to stop.
+func runPlatforms(ctx context.Context, platforms []*platform, addr string, logger *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	serveHTTP := false
+	errs := make(chan error, len(platforms)+1)
+	for _, p := range platforms {
+		for pattern, h := range p.routes {
+			mux.Handle(pattern, h)
+			serveHTTP = true
+		}
+		go func() { errs <- p.run(ctx) }()
+	}
+	running := len(platforms)
+	if serveHTTP {
+		srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errs <- serveUntil(ctx, srv, logger) }()
+		running++
+	}
+	var first error
+	for ; running > 0; running-- {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel() // one failed for good: stop the rest
+		}
+	}
+	return first
+}
+
+// serveUntil serves srv until ctx ends, then shuts it down gracefully.
+func serveUntil(ctx context.Context, srv *http.Server, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return fmt.Errorf("HTTP listener on %s: %w (set --http or SPARKBOT_HTTP_ADDR to another address)", srv.Addr, err)
+	}
+	logger.Info("HTTP listener started", "addr", ln.Addr().String())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdownCtx)
+	<-done
+	return nil
+}
+
+// interactive reports whether standard input is a terminal.
+func (a *App) interactive() bool {
+	if a.Interactive != nil {
+		return *a.Interactive
+	}
+	f, ok := a.Stdin.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

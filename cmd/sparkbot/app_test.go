@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sparkbot/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// runApp runs the program on a fresh database with the given arguments and
+// standard input, and returns what it printed.
+func runApp(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	notTTY := false
+	app := &App{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Interactive: &notTTY}
+	db := filepath.Join(t.TempDir(), "data", "sparkbot.db")
+	code = app.Main(context.Background(), append([]string{"--db", db}, args...))
+	return out.String(), errOut.String(), code
+}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/sparkbot -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (rerun with -update if the change is intended)\n got:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// TestConsoleCoreScript is the newcomer's path: apply, approval, a schedule,
+// two logs, on track. The transcript is the README's.
+func TestConsoleCoreScript(t *testing.T) {
+	script, err := os.ReadFile("testdata/core.script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runApp(t, string(script), "--now", "2026-11-30T09:00:00-05:00", "--user", "alice", "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"Application received for @alice_x",
+		"Approved @alice (@alice_x)",
+		"Saved recurring Space #1",
+		"This week: 1 of 2 — on pace",
+		"This week: 2 of 2 — on track",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	golden(t, "core.golden", out)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), out) {
+		t.Errorf("README.md does not hold the current console transcript (testdata/core.golden); paste it in")
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--now", "tomorrow"}, "--now must be an RFC3339 time"},
+		{[]string{"--log-level", "loud"}, "--log-level must be"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		_, stderr, code := runApp(t, "", tt.args...)
+		if code == 0 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: code %d, stderr %q; want non-zero and %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
+
+// TestREADMECommands keeps the README's command list the generated help.
+func TestREADMECommands(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, group := range bot.Groups() {
+		if help := bot.HelpText(group); !strings.Contains(string(readme), help) {
+			t.Errorf("README.md lacks the current help of /%s; paste in bot.HelpText(%q):\n%s", group, group, help)
+		}
+	}
+}

@@ -1,0 +1,29 @@
+// Command sparkbot runs the sparkbot companion bot. With no platform token
+// set it starts the console adapter on an embedded bbolt file, so
+// `go run ./cmd/sparkbot` works on a fresh machine.
+//
+// It also has tool subcommands: `sparkbot schedule preview` prints a
+// recurring schedule's occurrences.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	// Embed the zone database so every IANA zone works on machines (and
+	// containers) without /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) >= 2 && args[0] == "schedule" && args[1] == "preview" {
+		os.Exit(runSchedulePreview(args[2:], os.Stdout, os.Stderr))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := &App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	os.Exit(app.Main(ctx, args))
+}
