@@ -35,9 +35,12 @@ type Config struct {
 	// Clock is the fake clock :advance moves; nil means the wall clock, and
 	// :advance is refused.
 	Clock *bot.FakeClock
-	// Advanced is called after :advance moves the clock, so the scheduler
-	// can catch up. It may be nil.
-	Advanced func(ctx context.Context, now time.Time)
+	// Advance moves Clock to the given time, delivering what falls due on
+	// the way (the scheduler's AdvanceTo); nil just sets the clock.
+	Advance func(ctx context.Context, to time.Time)
+	// Settle runs after each command, to deliver what it made due now (a
+	// welcome DM) before the next prompt; nil when a scheduler runs on its own.
+	Settle func(ctx context.Context)
 	// Zone is the zone in which the console shows times and reads :now.
 	Zone *time.Location
 }
@@ -50,6 +53,9 @@ type Adapter struct {
 	mu    sync.Mutex // serialises writes to out: the scheduler prints too
 	user  string
 	staff bool
+	// buttons are the buttons of the last DM to each user, for :click.
+	buttons map[string][]bot.Button
+	handler Handler
 }
 
 var _ bot.Notifier = (*Adapter)(nil)
@@ -66,7 +72,8 @@ func New(cfg Config, out io.Writer) *Adapter {
 	if cfg.Clock != nil {
 		clock = cfg.Clock
 	}
-	return &Adapter{cfg: cfg, clock: clock, out: out, user: strings.TrimPrefix(cfg.User, "@"), staff: cfg.Staff}
+	return &Adapter{cfg: cfg, clock: clock, out: out, user: strings.TrimPrefix(cfg.User, "@"), staff: cfg.Staff,
+		buttons: map[string][]bot.Button{}}
 }
 
 // Run reads lines from in until it ends or ctx is done, sending each
@@ -118,24 +125,33 @@ func (a *Adapter) runLine(ctx context.Context, line string, h Handler) bool {
 		a.printf("@%s> %s\n", a.user, line)
 	}
 	if strings.HasPrefix(line, ":") {
-		return a.meta(ctx, line)
+		return a.meta(ctx, line, h)
 	}
 	path, opts, err := bot.ParseCommandLine(line)
 	if err != nil {
 		a.printf("%s\n", bot.UserMessage(err))
 		return false
 	}
-	resp := h.Handle(ctx, bot.Request{
-		Workspace: Workspace, UserID: a.user, UserName: a.user, Staff: a.staff,
-		Channel: "console", Path: path, Options: opts,
-	})
-	a.printf("%s\n", a.render(resp.Message))
+	a.handle(ctx, h, bot.Request{Path: path, Options: opts})
 	return false
+}
+
+// handle sends a request as the current user and prints the reply.
+func (a *Adapter) handle(ctx context.Context, h Handler, req bot.Request) {
+	req.Workspace, req.UserID, req.UserName, req.Staff, req.Channel = Workspace, a.user, a.user, a.staff, "console"
+	resp := h.Handle(ctx, req)
+	a.printf("%s\n", a.render(resp.Message))
+	if a.cfg.Settle != nil {
+		a.cfg.Settle(ctx)
+	}
 }
 
 // DM prints a direct message to a user.
 func (a *Adapter) DM(_ context.Context, _ bot.WorkspaceRef, userID string, msg bot.Message) error {
 	a.printf("[DM @%s] %s\n", userID, a.render(msg))
+	a.mu.Lock()
+	a.buttons[userID] = msg.Buttons
+	a.mu.Unlock()
 	return nil
 }
 

@@ -2,8 +2,11 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
+
+	"sparkbot/bot"
 )
 
 const metaHelp = `Console commands:
@@ -11,11 +14,12 @@ const metaHelp = `Console commands:
   :staff on|off     act as program staff, or not
   :now              print the clock
   :advance 90m      move the fake clock on (needs --now); units m, h, d
+  :click [N]         click button N (default 1) of the last DM you got
   :help             this text
   :quit             leave (Ctrl-D works too)`
 
 // meta runs a console-only line (":as bob") and reports whether to quit.
-func (a *Adapter) meta(ctx context.Context, line string) bool {
+func (a *Adapter) meta(ctx context.Context, line string, h Handler) bool {
 	word, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
 	arg = strings.TrimSpace(arg)
 	switch word {
@@ -38,6 +42,8 @@ func (a *Adapter) meta(ctx context.Context, line string) bool {
 		a.printf("%s\n", a.clock.Now().In(a.cfg.Zone).Format("Mon 2006-01-02 15:04 MST"))
 	case "advance":
 		a.advance(ctx, arg)
+	case "click":
+		a.click(ctx, arg, h)
 	case "help":
 		a.printf("%s\n", metaHelp)
 	case "quit", "exit", "q":
@@ -46,6 +52,25 @@ func (a *Adapter) meta(ctx context.Context, line string) bool {
 		a.printf("Unknown console command :%s. Type :help.\n", word)
 	}
 	return false
+}
+
+// click presses a button of the current user's last DM.
+func (a *Adapter) click(ctx context.Context, arg string, h Handler) {
+	a.mu.Lock()
+	buttons := a.buttons[a.user]
+	a.mu.Unlock()
+	n := 1
+	if arg != "" {
+		if _, err := fmt.Sscanf(arg, "%d", &n); err != nil {
+			n = 0
+		}
+	}
+	if n < 1 || n > len(buttons) {
+		a.printf("No button %s to click: :click N presses button N of the last DM to @%s.\n", arg, a.user)
+		return
+	}
+	b := buttons[n-1]
+	a.handle(ctx, h, bot.Request{Action: &bot.Action{ID: b.ActionID, Value: b.Value}})
 }
 
 // maxAdvance bounds one :advance, so a typo cannot spin the scheduler for years.
@@ -61,10 +86,13 @@ func (a *Adapter) advance(ctx context.Context, arg string) {
 		a.printf(":advance needs a positive span up to 366d, like :advance 90m or :advance 7d\n")
 		return
 	}
-	now := a.cfg.Clock.Advance(d)
-	if a.cfg.Advanced != nil {
-		a.cfg.Advanced(ctx, now)
+	to := a.cfg.Clock.Now().Add(d)
+	if a.cfg.Advance != nil {
+		a.cfg.Advance(ctx, to)
+	} else {
+		a.cfg.Clock.Set(to)
 	}
+	now := a.cfg.Clock.Now()
 	a.printf("It is now %s.\n", now.In(a.cfg.Zone).Format("Mon 2006-01-02 15:04 MST"))
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"sparkbot/adapters/console"
 	"sparkbot/bot"
+	"sparkbot/scheduler"
 	"sparkbot/storage"
 )
 
@@ -105,18 +106,51 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer db.Close()
+	sched := scheduler.New(db, clock, logger, scheduler.Config{})
 	router := bot.NewRouter(db, clock, logger)
+	router.SetPlanner(sched)
 	platforms, err := startPlatforms(platformEnv{getenv: a.Getenv, router: router, clock: clock, logger: logger})
 	if err != nil {
 		return err
 	}
 	if len(platforms) == 0 {
-		con := console.New(console.Config{
-			User: cfg.User, Staff: cfg.Staff, Interactive: a.interactive(), Clock: fake, Zone: zone,
-		}, a.Stdout)
+		return a.runConsole(ctx, cfg, router, sched, fake, zone)
+	}
+	for _, p := range platforms {
+		sched.SetNotifier(p.name, p.notifier)
+	}
+	platforms = append(platforms, &platform{name: "scheduler", run: sched.Run})
+	return runPlatforms(ctx, platforms, cfg.HTTPAddr, logger)
+}
+
+// runConsole runs the console adapter. On a fake clock the console drives
+// the scheduler itself (:advance delivers what falls due on the way, in
+// order); on the wall clock the scheduler runs on its own.
+func (a *App) runConsole(ctx context.Context, cfg Config, router *bot.Router, sched *scheduler.Scheduler, fake *bot.FakeClock, zone *time.Location) error {
+	ccfg := console.Config{User: cfg.User, Staff: cfg.Staff, Interactive: a.interactive(), Clock: fake, Zone: zone}
+	if fake != nil {
+		ccfg.Advance = func(ctx context.Context, to time.Time) { sched.AdvanceTo(ctx, fake, to) }
+		ccfg.Settle = sched.RunDue
+	}
+	con := console.New(ccfg, a.Stdout)
+	sched.SetNotifier(bot.Console, con)
+	if fake != nil {
+		if err := sched.PlanAll(ctx); err != nil {
+			return err
+		}
+		sched.RunDue(ctx)
 		return con.Run(ctx, a.Stdin, router)
 	}
-	return runPlatforms(ctx, platforms, cfg.HTTPAddr, logger)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- sched.Run(ctx) }() // stopped by cancel when the console ends
+	err := con.Run(ctx, a.Stdin, router)
+	cancel()
+	if serr := <-done; err == nil {
+		err = serr
+	}
+	return err
 }
 
 func startPlatforms(env platformEnv) ([]*platform, error) {

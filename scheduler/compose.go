@@ -1,0 +1,260 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"sparkbot/bot"
+)
+
+// compose decides, at delivery time, what a job sends, from the state as
+// it is now: a reminder for a schedule paused since it was planned is
+// skipped, a nudge for a Space logged meanwhile is skipped.
+func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
+	switch j.Kind {
+	case bot.JobPlan:
+		return verdict{done: true}, s.PlanAll(ctx)
+	case bot.JobCheck:
+		return verdict{done: true}, s.checkCohort(ctx, j.Workspace)
+	case bot.JobReminder, bot.JobNudge:
+		return s.composeOccurrence(ctx, j)
+	case bot.JobWarning:
+		return s.composeWarning(ctx, j)
+	case bot.JobDigest:
+		return s.composeDigest(ctx, j)
+	case bot.JobStipend:
+		return s.composeStipend(ctx, j)
+	case bot.JobAnnounce:
+		return s.composeAnnouncement(ctx, j)
+	case bot.JobDM, bot.JobPost:
+		return s.composeFixed(ctx, j)
+	}
+	return skipped("unknown job kind " + string(j.Kind)), nil
+}
+
+// hostContext loads what a host's DM needs; ok is false when the host or
+// the cohort is gone.
+func (s *Scheduler) hostContext(ctx context.Context, ws bot.WorkspaceRef, userID string) (co bot.Cohort, h bot.Host, ok bool, err error) {
+	co, err = s.store.Cohort(ctx, ws)
+	if err == nil {
+		h, err = s.store.Host(ctx, ws, userID)
+	}
+	if errors.Is(err, bot.ErrNotFound) {
+		return co, h, false, nil
+	}
+	return co, h, err == nil && h.Member, err
+}
+
+func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, error) {
+	co, h, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
+	if err != nil || !ok {
+		return skipped("not a host any more"), err
+	}
+	sc, err := s.store.Schedule(ctx, j.Workspace, j.ScheduleID)
+	if errors.Is(err, bot.ErrNotFound) {
+		return skipped("the schedule was removed"), nil
+	}
+	if err != nil {
+		return verdict{}, err
+	}
+	if occ := sc.Occurrences(j.Occurrence, j.Occurrence.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(j.Occurrence) {
+		return skipped("the occurrence was paused or skipped"), nil
+	}
+	now, loc := s.clock.Now(), h.Location(co, "")
+	v := verdict{dm: h.UserID, fallback: co.FallbackChannel}
+	if j.Kind == bot.JobReminder {
+		if h.RemindersOff {
+			return skipped("reminders are off"), nil
+		}
+		if !now.Before(j.Occurrence) {
+			return skipped("the Space had started when the reminder could go out"), nil
+		}
+		v.msg = bot.ReminderMessage(sc, j.Occurrence, j.Occurrence.Sub(now).Round(time.Minute), loc)
+		return v, nil
+	}
+	// A passed occurrence can change the host's standing: check warnings.
+	if err := s.addWarnings(ctx, j.Workspace, co, h, now); err != nil {
+		return verdict{}, err
+	}
+	logs, err := s.store.LogsOf(ctx, j.Workspace, h.UserID, j.Occurrence.Add(-time.Hour), j.Occurrence.Add(sc.Duration+time.Hour+time.Nanosecond))
+	if err != nil {
+		return verdict{}, err
+	}
+	if len(logs) > 0 {
+		return skipped("already logged"), nil
+	}
+	v.msg = bot.NudgeMessage(sc, j.Occurrence, loc)
+	return v, nil
+}
+
+// joinGrace is how long a new host has to set up schedules before being
+// warned about this week.
+const joinGrace = 24 * time.Hour
+
+// warningJobs are the quota warnings h's standing calls for now. Each level
+// has one key a week, so it is sent at most once; a warning due in the
+// host's quiet hours is due when they end.
+func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
+	if !h.Member || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
+		return nil, nil
+	}
+	rec, err := bot.AccountHost(ctx, s.store, ws, co, h, now)
+	if err != nil {
+		return nil, err
+	}
+	due := s.afterQuiet(now, h.Location(co, ""))
+	var jobs []bot.Job
+	add := func(hw bot.HostWeek, level bot.Standing) {
+		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
+			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
+	}
+	cur := rec.Current()
+	settled := !now.Before(h.JoinedAt.Add(joinGrace))
+	if settled && cur.Week.Start.Before(co.EndsAt()) && (cur.Standing == bot.AtRisk || cur.Standing == bot.LastCall) {
+		add(cur, cur.Standing)
+	}
+	if n := len(rec.Weeks); n >= 2 && rec.Weeks[n-2].Standing == bot.Missed {
+		add(rec.Weeks[n-2], bot.Missed)
+	}
+	return jobs, nil
+}
+
+func (s *Scheduler) addWarnings(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) error {
+	jobs, err := s.warningJobs(ctx, ws, co, h, now)
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	return s.store.AddJobs(ctx, jobs)
+}
+
+// checkCohort evaluates every host's warnings: the daily check, and the
+// moments a week opens or last call begins.
+func (s *Scheduler) checkCohort(ctx context.Context, ws bot.WorkspaceRef) error {
+	co, err := s.store.Cohort(ctx, ws)
+	if err != nil {
+		return err
+	}
+	hosts, err := s.store.Hosts(ctx, ws)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	for _, h := range hosts {
+		if err := s.addWarnings(ctx, ws, co, h, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, error) {
+	co, h, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
+	if err != nil || !ok {
+		return skipped("not a host any more"), err
+	}
+	now, loc := s.clock.Now(), h.Location(co, "")
+	if quiet := s.afterQuiet(now, loc); quiet.After(now) {
+		return verdict{deferTo: quiet}, nil
+	}
+	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
+	if err != nil {
+		return verdict{}, err
+	}
+	for _, hw := range rec.Weeks {
+		if hw.Week.StartDate != j.Week {
+			continue
+		}
+		if hw.Standing != j.Level {
+			return verdict{drop: true}, nil // it no longer applies; it may again later
+		}
+		return verdict{dm: h.UserID, fallback: co.FallbackChannel, msg: bot.WarningMessage(j.Level, hw, loc)}, nil
+	}
+	return verdict{drop: true}, nil
+}
+
+// afterQuiet is now, or the end of the host's quiet hours if now is in them.
+func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
+	local := now.In(loc)
+	minutes := local.Hour()*60 + local.Minute()
+	start, end := s.cfg.QuietStart.Minutes(), s.cfg.QuietEnd.Minutes()
+	today := bot.DateOf(local)
+	switch {
+	case start > end && minutes >= start: // 22:00–24:00
+		return bot.LocalTime(today.AddDays(1), s.cfg.QuietEnd, loc)
+	case start > end && minutes < end, start < end && minutes >= start && minutes < end:
+		return bot.LocalTime(today, s.cfg.QuietEnd, loc)
+	}
+	return now
+}
+
+func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, error) {
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
+	if co.DigestChannel == "" {
+		return skipped("no digest channel: set one with /cohort settings digest:#channel"), nil
+	}
+	week := co.WeekOf(bot.LocalTime(j.Week, bot.TimeOfDay{Hour: 12}, co.Location()))
+	msg, err := bot.WeekDigest(ctx, s.store, j.Workspace, co, week)
+	return verdict{channel: co.DigestChannel, msg: msg}, err
+}
+
+func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, error) {
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
+	channel := co.StaffChannel
+	if channel == "" {
+		channel = co.DigestChannel
+	}
+	if channel == "" {
+		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
+	}
+	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, s.clock.Now())
+	return verdict{channel: channel, msg: bot.StipendMessage(co, j.Month, rows)}, err
+}
+
+// composeAnnouncement posts a channel announcement, or fans one out as a DM
+// job per host; the fan-out is idempotent, so a crash mid-way repeats none.
+func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict, error) {
+	if j.Message == nil {
+		return skipped("empty announcement"), nil
+	}
+	if !j.ToHosts {
+		return verdict{channel: j.Channel, msg: *j.Message}, nil
+	}
+	hosts, err := s.store.Hosts(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
+	now := s.clock.Now()
+	var dms []bot.Job
+	for _, h := range hosts {
+		if h.Member {
+			dms = append(dms, bot.Job{Key: bot.AnnouncementDMKey(j.Key, h.UserID), Kind: bot.JobDM, Workspace: j.Workspace,
+				Due: now, UserID: h.UserID, Message: j.Message})
+		}
+	}
+	if err := s.store.AddJobs(ctx, dms); err != nil {
+		return verdict{}, err
+	}
+	s.Dispatch()
+	return verdict{done: true}, nil
+}
+
+func (s *Scheduler) composeFixed(ctx context.Context, j bot.Job) (verdict, error) {
+	if j.Message == nil {
+		return skipped("empty message"), nil
+	}
+	if j.Kind == bot.JobPost {
+		return verdict{channel: j.Channel, msg: *j.Message}, nil
+	}
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil && !errors.Is(err, bot.ErrNotFound) {
+		return verdict{}, err
+	}
+	return verdict{dm: j.UserID, msg: *j.Message, fallback: co.FallbackChannel}, nil
+}

@@ -1,0 +1,162 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"sparkbot/bot"
+)
+
+// verdict is what composing a job decided.
+type verdict struct {
+	dm      string // DM this user...
+	channel string // ...or post in this channel
+	msg     bot.Message
+
+	done     bool      // the job did its work itself (planning, fan-out)
+	skip     string    // finish without sending, recording why
+	drop     bool      // forget without an outcome: it may be planned again
+	deferTo  time.Time // not now (quiet hours): due again then
+	fallback string    // channel for a mention if the DM fails for good
+}
+
+func skipped(reason string) verdict { return verdict{skip: reason} }
+
+// process composes and delivers one job, and reports whether it moved the
+// job on (finished, dropped or rescheduled it); false means the store failed.
+func (s *Scheduler) process(ctx context.Context, j bot.Job) (progress bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("job panicked", "key", j.Key, "panic", p, "stack", string(debug.Stack()))
+			progress = s.retry(ctx, j, fmt.Errorf("panic: %v", p), 0)
+		}
+	}()
+	v, err := s.compose(ctx, j)
+	if err != nil {
+		s.log.Error("composing a delivery failed", "key", j.Key, "err", err)
+		return s.retry(ctx, j, err, 0)
+	}
+	switch {
+	case v.drop:
+		return s.check(j, s.store.DropJob(ctx, j.Key))
+	case v.skip != "":
+		return s.finish(ctx, j, bot.Skipped, v.skip)
+	case v.done:
+		return s.finish(ctx, j, bot.Sent, "")
+	case !v.deferTo.IsZero():
+		j.Due = v.deferTo
+		return s.check(j, s.store.UpdateJob(ctx, j))
+	}
+	return s.deliver(ctx, j, v)
+}
+
+// deliver leases the job, sends it and records the result.
+func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
+	now := s.clock.Now()
+	n, ok := s.notifiers[j.Workspace.Platform]
+	if !ok {
+		return s.retry(ctx, j, fmt.Errorf("no %s adapter is running", j.Workspace.Platform), 0)
+	}
+	// The lease: recorded before sending, so a crash mid-send leaves the job
+	// due again after the lease rather than lost.
+	j.Attempts++
+	j.Due = now.Add(s.cfg.SendTimeout + s.cfg.Tick)
+	if err := s.store.UpdateJob(ctx, j); err != nil {
+		return s.check(j, ignoreGone(err))
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+	defer cancel()
+	var err error
+	if v.dm != "" {
+		err = n.DM(sendCtx, j.Workspace, v.dm, v.msg)
+	} else {
+		err = n.Post(sendCtx, j.Workspace, v.channel, v.msg)
+	}
+	if err == nil {
+		if s.afterSend != nil && !s.afterSend(j) {
+			return true // a simulated crash: the job stays leased
+		}
+		return s.finish(ctx, j, bot.Sent, "")
+	}
+	de, _ := bot.AsDeliveryError(err)
+	if de != nil && de.Permanent {
+		s.fallBack(ctx, j, v, de.Reason)
+		return s.finish(ctx, j, bot.Failed, de.Reason)
+	}
+	var after time.Duration
+	if de != nil {
+		after = de.RetryAfter
+	}
+	return s.retry(ctx, j, err, after)
+}
+
+// retry reschedules a failed attempt with exponential back-off and jitter,
+// or no sooner than the platform's retry-after; after MaxAttempts it gives up.
+func (s *Scheduler) retry(ctx context.Context, j bot.Job, err error, retryAfter time.Duration) bool {
+	if j.Attempts >= s.cfg.MaxAttempts {
+		return s.finish(ctx, j, bot.Failed, fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err))
+	}
+	if j.Attempts == 0 {
+		j.Attempts = 1 // a failure before sending counts too, so it cannot loop forever
+	}
+	s.log.Warn("delivery failed; will retry", "key", j.Key, "attempt", j.Attempts, "err", err)
+	j.LastError = err.Error()
+	j.Due = s.clock.Now().Add(s.backoff(j.Attempts, retryAfter))
+	return s.check(j, ignoreGone(s.store.UpdateJob(ctx, j)))
+}
+
+// backoff is the delay before attempt+1.
+func (s *Scheduler) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	d := s.cfg.BaseBackoff << min(attempt-1, 20)
+	if d > s.cfg.MaxBackoff || d <= 0 {
+		d = s.cfg.MaxBackoff
+	}
+	d = time.Duration(float64(d) * (0.8 + 0.4*s.cfg.Jitter())) // ±20%
+	if retryAfter > 0 {
+		d = retryAfter + time.Duration(float64(time.Second)*s.cfg.Jitter())
+	}
+	return max(d, time.Second)
+}
+
+// fallBack posts a mention of the host in the cohort's fallback channel when
+// a DM failed for good, so the message is not lost.
+func (s *Scheduler) fallBack(ctx context.Context, j bot.Job, v verdict, reason string) {
+	if v.dm == "" || v.fallback == "" {
+		return
+	}
+	msg := bot.FallbackMessage(v.dm, reason, v.msg)
+	job := bot.Job{Key: j.Key + "/fallback", Kind: bot.JobPost, Workspace: j.Workspace, Due: s.clock.Now(),
+		UserID: v.dm, Channel: v.fallback, Message: &msg}
+	if err := s.store.AddJobs(ctx, []bot.Job{job}); err != nil {
+		s.log.Error("queueing a fallback post", "key", j.Key, "err", err)
+	}
+}
+
+func (s *Scheduler) finish(ctx context.Context, j bot.Job, result bot.Result, reason string) bool {
+	o := bot.Outcome{Key: j.Key, Kind: j.Kind, Workspace: j.Workspace, UserID: j.UserID, Channel: j.Channel,
+		Result: result, Reason: reason, At: s.clock.Now()}
+	if result == bot.Failed {
+		s.log.Warn("delivery failed for good", "key", j.Key, "reason", reason)
+	}
+	return s.check(j, s.store.FinishJob(ctx, o))
+}
+
+// check logs a store error and reports whether the job moved on.
+func (s *Scheduler) check(j bot.Job, err error) bool {
+	if err != nil {
+		s.log.Error("recording a job's state", "key", j.Key, "err", err)
+		return false
+	}
+	return true
+}
+
+// ignoreGone treats a job cancelled meanwhile as handled.
+func ignoreGone(err error) error {
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil
+	}
+	return err
+}

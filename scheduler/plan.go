@@ -1,0 +1,228 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"sparkbot/bot"
+)
+
+// Job keys: <workspace>/<kind>/<subject>/…, so one prefix covers a host's
+// reminders or nudges when they must be replanned. Every user id is
+// path-escaped, so one host's prefix never covers another's.
+
+func reminderPrefix(ws bot.WorkspaceRef, userID string) string {
+	return fmt.Sprintf("%s/reminder/%s/", ws.Key(), url.PathEscape(userID))
+}
+
+func nudgePrefix(ws bot.WorkspaceRef, userID string) string {
+	return fmt.Sprintf("%s/nudge/%s/", ws.Key(), url.PathEscape(userID))
+}
+
+func reminderKey(ws bot.WorkspaceRef, userID string, scheduleID int64, start time.Time, lead time.Duration) string {
+	return fmt.Sprintf("%s%d/%d/%d", reminderPrefix(ws, userID), scheduleID, start.Unix(), int64(lead/time.Second))
+}
+
+func nudgeKey(ws bot.WorkspaceRef, userID string, scheduleID int64, start time.Time) string {
+	return fmt.Sprintf("%s%d/%d", nudgePrefix(ws, userID), scheduleID, start.Unix())
+}
+
+func warningKey(ws bot.WorkspaceRef, userID string, week bot.Date, level bot.Standing) string {
+	return fmt.Sprintf("%s/warning/%s/%s/%s", ws.Key(), url.PathEscape(userID), week, level)
+}
+
+func planKey(day bot.Date) string { return "sparkbot/plan/" + day.String() }
+
+// maxSpace is the longest a scheduled Space runs (the duration option's
+// bound); planning looks back this far for nudges still to send.
+const maxSpace = 12 * time.Hour
+
+// planAt is when the daily planner runs, UTC.
+var planAt = bot.TimeOfDay{Hour: 0, Minute: 5}
+
+// PlanAll fills the due index for every workspace up to the horizon. It is
+// idempotent: jobs pending or finished already are left as they are, so it
+// runs at every start (rebuilding a lost index) and daily.
+func (s *Scheduler) PlanAll(ctx context.Context) error {
+	now := s.clock.Now()
+	wss, err := s.store.Workspaces(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ws := range wss {
+		if err := s.planWorkspace(ctx, ws, now); err != nil {
+			return fmt.Errorf("planning %s: %w", ws.Key(), err)
+		}
+	}
+	tomorrow := bot.DateOf(now.UTC()).AddDays(1)
+	next := bot.Job{Key: planKey(tomorrow), Kind: bot.JobPlan, Due: bot.LocalTime(tomorrow, planAt, time.UTC)}
+	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
+		return err
+	}
+	// Outcomes keep keys from being planned twice; past the horizon and the
+	// backfill window no key comes round again.
+	_, err = s.store.PruneOutcomes(ctx, now.Add(-s.cfg.Horizon-30*24*time.Hour))
+	return err
+}
+
+// planChunk bounds the jobs held in memory while planning a big workspace.
+const planChunk = 10_000
+
+func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now time.Time) error {
+	co, err := s.store.Cohort(ctx, ws)
+	if err != nil {
+		return err
+	}
+	hosts, err := s.store.Hosts(ctx, ws)
+	if err != nil {
+		return err
+	}
+	schedules, err := s.store.Schedules(ctx, ws)
+	if err != nil {
+		return err
+	}
+	byUser := map[string][]bot.Schedule{}
+	for _, sc := range schedules {
+		byUser[sc.UserID] = append(byUser[sc.UserID], sc)
+	}
+	jobs := s.cohortJobs(ws, co, now)
+	for _, h := range hosts {
+		jobs = append(jobs, s.hostJobs(ws, co, h, byUser[h.UserID], now)...)
+		if len(jobs) >= planChunk {
+			if err := s.store.AddJobs(ctx, jobs); err != nil {
+				return err
+			}
+			jobs = jobs[:0]
+		}
+	}
+	return s.store.AddJobs(ctx, jobs)
+}
+
+// hostJobs are a host's reminders and nudges up to the horizon.
+func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now time.Time) []bot.Job {
+	if !h.Member {
+		return nil
+	}
+	end := now.Add(s.cfg.Horizon)
+	if cohortEnd := co.EndsAt(); cohortEnd.Before(end) {
+		end = cohortEnd
+	}
+	var jobs []bot.Job
+	for _, sc := range schedules {
+		for _, start := range sc.Occurrences(now.Add(-maxSpace-s.cfg.NudgeAfter), end) {
+			if start.Before(sc.CreatedAt) || start.Before(h.JoinedAt) {
+				continue // it happened before the schedule or the host existed
+			}
+			if start.After(now) && !h.RemindersOff {
+				for _, lead := range h.LeadTimes() {
+					jobs = append(jobs, bot.Job{Key: reminderKey(ws, h.UserID, sc.ID, start, lead), Kind: bot.JobReminder,
+						Workspace: ws, Due: start.Add(-lead), UserID: h.UserID, ScheduleID: sc.ID, Occurrence: start, Lead: lead})
+				}
+			}
+			jobs = append(jobs, bot.Job{Key: nudgeKey(ws, h.UserID, sc.ID, start), Kind: bot.JobNudge, Workspace: ws,
+				Due: start.Add(sc.Duration + s.cfg.NudgeAfter), UserID: h.UserID, ScheduleID: sc.ID, Occurrence: start})
+		}
+	}
+	return jobs
+}
+
+// cohortJobs are the cohort's checks, digests and stipend reports from the
+// previous week up to the horizon.
+func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time) []bot.Job {
+	first, end := co.FirstWeek(), co.EndsAt()
+	horizon := now.Add(s.cfg.Horizon)
+	lastCall := time.Duration(co.LastCallHours) * time.Hour
+	var jobs []bot.Job
+	check := func(at time.Time) {
+		if at.Before(first.Start) || !at.Before(end.Add(24*time.Hour)) || at.After(horizon) || at.Before(now.Add(-24*time.Hour)) {
+			return
+		}
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/check/%d", ws.Key(), at.Unix()), Kind: bot.JobCheck, Workspace: ws, Due: at})
+	}
+	loc := co.Location()
+	for w := co.WeekOf(now).Prev(); w.Start.Before(horizon); w = w.Next() {
+		if w.Start.Before(first.Start) || !w.Start.Before(end) {
+			continue
+		}
+		check(w.Start.Add(time.Minute)) // a week opens: the last one closed
+		check(w.End.Add(-lastCall))     // last call begins
+		check(w.End.Add(time.Minute))   // the cohort's last week closes too
+		for d := 0; d < 7; d++ {        // the daily check
+			check(bot.LocalTime(w.StartDate.AddDays(d), s.cfg.CheckAt, loc))
+		}
+		digest := bot.DigestTime(co, w.End)
+		if digest.Before(horizon) && !digest.Before(now.Add(-s.cfg.Horizon)) {
+			jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/digest/%s", ws.Key(), w.StartDate), Kind: bot.JobDigest,
+				Workspace: ws, Due: digest, Week: w.StartDate})
+		}
+	}
+	jobs = append(jobs, s.stipendJobs(ws, co, now, horizon)...)
+	return jobs
+}
+
+// stipendJobs are the monthly reports due in the planning window: on the 1st
+// at 09:00 cohort time, for the month before, while the cohort has weeks in it.
+func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon time.Time) []bot.Job {
+	loc := co.Location()
+	var jobs []bot.Job
+	local := now.In(loc)
+	for i := 0; i < 2; i++ {
+		first := bot.Date{Year: local.Year(), Month: local.Month() + time.Month(i), Day: 1}
+		first = first.AddDays(0) // normalise a month past December
+		due := bot.LocalTime(first, bot.TimeOfDay{Hour: 9}, loc)
+		month := bot.DateOf(time.Date(first.Year, first.Month-1, 1, 12, 0, 0, 0, time.UTC))
+		covers := due.After(co.FirstWeek().Start) && due.Before(co.EndsAt().Add(32*24*time.Hour))
+		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
+			continue
+		}
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/stipend/%04d-%02d", ws.Key(), month.Year, month.Month), Kind: bot.JobStipend,
+			Workspace: ws, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
+	}
+	return jobs
+}
+
+// HostChanged replans a host's reminders and nudges and re-checks their
+// warnings, at once: a removed, paused or skipped schedule loses its pending
+// deliveries, new lead times take effect.
+func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID string) {
+	if err := s.replanHost(ctx, ws, userID); err != nil {
+		s.log.Error("replanning a host failed; the daily planner will catch up", "workspace", ws.Key(), "user", userID, "err", err)
+	}
+	s.Dispatch()
+}
+
+func (s *Scheduler) replanHost(ctx context.Context, ws bot.WorkspaceRef, userID string) error {
+	co, err := s.store.Cohort(ctx, ws)
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h, err := s.store.Host(ctx, ws, userID)
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	schedules, err := s.store.SchedulesOf(ctx, ws, userID)
+	if err != nil {
+		return err
+	}
+	for _, prefix := range []string{reminderPrefix(ws, userID), nudgePrefix(ws, userID)} {
+		if _, err := s.store.CancelJobs(ctx, prefix); err != nil {
+			return err
+		}
+	}
+	now := s.clock.Now()
+	jobs := s.hostJobs(ws, co, h, schedules, now)
+	warnings, err := s.warningJobs(ctx, ws, co, h, now)
+	if err != nil {
+		return err
+	}
+	return s.store.AddJobs(ctx, append(jobs, warnings...))
+}

@@ -1,0 +1,246 @@
+// Package scheduler makes sparkbot act on its own: reminder DMs before each
+// scheduled Space, nudges after unlogged ones, quota warnings, weekly
+// digests, monthly stipend reports and staff announcements, on time and
+// once, even across restarts and platform outages.
+//
+// Every pending delivery is a bot.Job in the store's time-ordered due index,
+// keyed by an idempotency key. A tick reads only what is due; each delivery
+// is leased (recorded) before it is sent and finished after the notifier
+// succeeds, retried with back-off on failure, and recorded as failed when
+// the platform says it never will succeed. A crash can at most repeat the
+// one delivery in flight. robfig/cron only triggers the tick: what is due
+// (the daily planner, checks and digests included) lives in the due index,
+// so runs missed while the process was down are caught up from it.
+package scheduler
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"sparkbot/bot"
+)
+
+// Config tunes the scheduler; zero fields take the defaults.
+type Config struct {
+	Tick        time.Duration // how often due jobs are looked for (15s)
+	SendTimeout time.Duration // how long one delivery may take (10s)
+	Workers     int           // deliveries in flight at once (8)
+	Horizon     time.Duration // how far ahead jobs are planned (8 days)
+	MaxAttempts int           // attempts before a delivery is given up (10)
+	BaseBackoff time.Duration // first retry delay, doubled each attempt (30s)
+	MaxBackoff  time.Duration // longest retry delay (1h)
+	NudgeAfter  time.Duration // nudge this long after a Space's scheduled end (30m)
+	QuietStart  bot.TimeOfDay // hosts' quiet hours start (22:00)
+	QuietEnd    bot.TimeOfDay // and end (08:00), in their zone
+	CheckAt     bot.TimeOfDay // the daily quota check, cohort time (09:00)
+	// Jitter returns a number in [0, 1); it spreads retries. Tests fix it.
+	Jitter func() float64
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.Tick, 15*time.Second)
+	def(&c.SendTimeout, 10*time.Second)
+	def(&c.Horizon, 8*24*time.Hour)
+	def(&c.BaseBackoff, 30*time.Second)
+	def(&c.MaxBackoff, time.Hour)
+	def(&c.NudgeAfter, 30*time.Minute)
+	if c.Workers == 0 {
+		c.Workers = 8
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 10
+	}
+	if c.QuietStart == (bot.TimeOfDay{}) && c.QuietEnd == (bot.TimeOfDay{}) {
+		c.QuietStart, c.QuietEnd = bot.TimeOfDay{Hour: 22}, bot.TimeOfDay{Hour: 8}
+	}
+	if c.CheckAt == (bot.TimeOfDay{}) {
+		c.CheckAt = bot.TimeOfDay{Hour: 9}
+	}
+	if c.Jitter == nil {
+		c.Jitter = rand.Float64
+	}
+	return c
+}
+
+// Scheduler plans and delivers jobs. It implements bot.Planner.
+type Scheduler struct {
+	store bot.Store
+	clock bot.Clock
+	log   *slog.Logger
+	cfg   Config
+
+	notifiers map[bot.Platform]bot.Notifier
+
+	kick    chan struct{} // Dispatch → Run: tick now
+	slots   chan struct{} // one per delivery in flight
+	workers sync.WaitGroup
+
+	mu       sync.Mutex
+	inflight map[string]bool // keys being delivered by a worker
+
+	// afterSend, when set by tests, runs after a notifier succeeded and
+	// before the job is finished; returning false simulates a crash there.
+	afterSend func(bot.Job) bool
+}
+
+var _ bot.Planner = (*Scheduler)(nil)
+
+// New returns a scheduler over store, reading time from clock.
+func New(store bot.Store, clock bot.Clock, logger *slog.Logger, cfg Config) *Scheduler {
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Scheduler{
+		store: store, clock: clock, log: logger, cfg: cfg,
+		notifiers: map[bot.Platform]bot.Notifier{},
+		kick:      make(chan struct{}, 1),
+		slots:     make(chan struct{}, cfg.Workers),
+		inflight:  map[string]bool{},
+	}
+}
+
+// SetNotifier delivers jobs of platform's workspaces through n. Call it
+// before Run.
+func (s *Scheduler) SetNotifier(platform bot.Platform, n bot.Notifier) { s.notifiers[platform] = n }
+
+// Dispatch asks Run to tick now: jobs due now go out at once.
+func (s *Scheduler) Dispatch() {
+	select {
+	case s.kick <- struct{}{}:
+	default: // a tick is already asked for
+	}
+}
+
+// Run plans ahead, then ticks on the cron schedule and whenever Dispatch
+// asks, until ctx ends; then it waits for deliveries in flight.
+func (s *Scheduler) Run(ctx context.Context) error {
+	if err := s.PlanAll(ctx); err != nil {
+		s.log.Error("planning at start failed; the next tick retries through the due index", "err", err)
+	}
+	c := cron.New(cron.WithChain(cron.Recover(cronLogger{s.log})))
+	trigger := func() { s.Dispatch() } // the loop below ticks, so ticks never overlap
+	if _, err := c.AddFunc("@every "+s.cfg.Tick.String(), trigger); err != nil {
+		return err
+	}
+	c.Start()
+	defer func() { <-c.Stop().Done() }()
+	defer s.workers.Wait()
+	s.Tick(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.kick:
+			s.Tick(ctx)
+		}
+	}
+}
+
+// cronLogger adapts slog to cron's logger, so a recovered panic is logged.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}
+
+// tickBatch bounds the jobs one tick reads; the rest wait for the next.
+const tickBatch = 1000
+
+// Tick hands every due job to a worker and returns without waiting for
+// them: a slow platform holds its worker, never the tick. When every worker
+// is busy the remaining jobs wait for the next tick.
+func (s *Scheduler) Tick(ctx context.Context) {
+	now := s.clock.Now()
+	jobs, err := s.store.DueJobs(ctx, now, tickBatch)
+	if err != nil {
+		s.log.Error("reading due jobs", "err", err)
+		return
+	}
+	for _, j := range jobs {
+		if !s.claim(j.Key) {
+			continue
+		}
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			s.release(j.Key)
+			return
+		}
+		s.workers.Add(1)
+		go func() { // owned by s.workers; Run waits for it
+			defer s.workers.Done()
+			defer func() { <-s.slots; s.release(j.Key) }()
+			s.process(ctx, j)
+		}()
+	}
+}
+
+func (s *Scheduler) claim(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight[key] {
+		return false
+	}
+	s.inflight[key] = true
+	return true
+}
+
+func (s *Scheduler) release(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.inflight, key)
+}
+
+// Wait blocks until every delivery handed out by Tick has finished.
+func (s *Scheduler) Wait() { s.workers.Wait() }
+
+// RunDue delivers every job due now, one at a time, in due order, including
+// jobs that become due while it runs. The console and tests use it with a
+// fake clock, where order must be deterministic.
+func (s *Scheduler) RunDue(ctx context.Context) {
+	for ctx.Err() == nil {
+		jobs, err := s.store.DueJobs(ctx, s.clock.Now(), 1)
+		if err != nil {
+			s.log.Error("reading due jobs", "err", err)
+			return
+		}
+		if len(jobs) == 0 || !s.process(ctx, jobs[0]) {
+			return // nothing due, or the store is failing: stop rather than spin
+		}
+	}
+}
+
+// AdvanceTo moves a fake clock to target, stopping at each due time on the
+// way to deliver what is due then, so a week passes in order.
+func (s *Scheduler) AdvanceTo(ctx context.Context, clock *bot.FakeClock, target time.Time) {
+	for ctx.Err() == nil {
+		s.RunDue(ctx)
+		next, ok, err := s.store.NextDue(ctx)
+		if err != nil {
+			s.log.Error("reading the due index", "err", err)
+			break
+		}
+		if !ok || next.After(target) {
+			break
+		}
+		if next.After(clock.Now()) {
+			clock.Set(next)
+		}
+	}
+	if target.After(clock.Now()) {
+		clock.Set(target)
+	}
+	s.RunDue(ctx)
+}
