@@ -174,7 +174,8 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 		first = first.AddDays(0) // normalise a month past December
 		due := bot.LocalTime(first, bot.TimeOfDay{Hour: 9}, loc)
 		month := bot.DateOf(time.Date(first.Year, first.Month-1, 1, 12, 0, 0, 0, time.UTC))
-		covers := due.After(co.FirstWeek().Start) && due.Before(co.EndsAt().Add(32*24*time.Hour))
+		// Only months in which some cohort week closed.
+		covers := !due.Before(co.FirstWeek().End) && due.Before(co.EndsAt().Add(32*24*time.Hour))
 		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
