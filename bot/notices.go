@@ -56,7 +56,7 @@ func WarningMessage(level Standing, hw HostWeek, loc *time.Location) Message {
 		return m
 	case LastCall:
 		m := messagef("⚠ Last call: %d of %d Spaces this week, and the week ends %s.", logged, hw.Quota, lastMinute)
-		m.Addf("Host %s more and log it with /spaces log url:<link>.", plural(need, "Space"))
+		m.Addf("Host %s and log each with /spaces log url:<link>.", more(need))
 		return m
 	}
 	if len(hw.Upcoming) == 0 {

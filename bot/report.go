@@ -29,7 +29,7 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		resp.Addf("Excused: %s", UserText(cur.Excuse))
 	}
 	for _, l := range cur.Logs {
-		resp.Addf("✓ %s%s, %s", l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+		resp.Addf("✓ %s%s, %s", displayID(l), titleSuffix(l.Title), At(l.Start, loc, TimeFull))
 	}
 	for _, o := range cur.Upcoming {
 		resp.Addf("◷ %s, %s (%s)", UserText(o.Schedule.Title), At(o.Start, loc, TimeFull), At(o.Start, loc, TimeRelative))
@@ -46,9 +46,9 @@ func standingHint(hw HostWeek) string {
 	need := hw.Quota - len(hw.Logs)
 	switch hw.Standing {
 	case AtRisk, LastCall:
-		return fmt.Sprintf("You need %s more this week. Host one and /spaces log it, or schedule one with /spaces schedule add.", plural(need, "Space"))
+		return fmt.Sprintf("You need %s this week. Host one and /spaces log it, or schedule one with /spaces schedule add.", more(need))
 	case OnPace:
-		return fmt.Sprintf("%s more to go; you have enough scheduled.", plural(need, "Space"))
+		return fmt.Sprintf("%s to go; you have enough scheduled.", more(need))
 	}
 	return ""
 }

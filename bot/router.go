@@ -205,6 +205,13 @@ func positional(cmd *Command) *Option {
 	return nil
 }
 
+// more renders "1 more Space" / "2 more Spaces".
+func more(n int) string {
+	s := plural(n, "Space")
+	num, word, _ := strings.Cut(s, " ")
+	return num + " more " + word
+}
+
 // plural renders "1 Space" / "2 Spaces".
 func plural(n int, word string) string {
 	if n == 1 {

@@ -76,6 +76,41 @@ func TestConsoleCoreScript(t *testing.T) {
 	}
 }
 
+// TestConsoleSchedulerScript shows the bot acting on its own on a fake
+// clock: a welcome, a quota warning, reminders, a nudge and a one-click log.
+// The transcript is the README's.
+func TestConsoleSchedulerScript(t *testing.T) {
+	script, err := os.ReadFile("testdata/scheduler.script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runApp(t, string(script), "--now", "2026-11-30T09:00:00-05:00", "--user", "boss", "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"[DM @alice] Welcome to Spark Phase 1",
+		"[DM @alice] ⚠ At risk: 0 of 2 Spaces this week, 1 scheduled",
+		"[DM @alice] ⏰ “Night owls” starts in 1h",
+		"[DM @alice] ⏰ “Night owls” starts in 10m",
+		"[DM @alice] Did “Night owls” happen",
+		"[button: I hosted it]",
+		"Logged “Night owls”, Tue 1 Dec 20:00 EST — unverified",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	golden(t, "scheduler.golden", out)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), out) {
+		t.Errorf("README.md does not hold the current scheduler transcript (testdata/scheduler.golden); paste it in")
+	}
+}
+
 func TestBadFlags(t *testing.T) {
 	tests := []struct {
 		args []string
