@@ -130,7 +130,7 @@ func coldStartJobs(start time.Time) []bot.Job {
 // cursor step, whatever the number pending.
 func BenchmarkDueJobsNothingDue(b *testing.B) {
 	db := openTemp(b)
-	jobs := coldStartJobs(jobDay.Add(time.Hour))
+	jobs := coldStartJobs(jobDay.Add(2 * time.Hour))
 	if err := db.AddJobs(b.Context(), jobs); err != nil {
 		b.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func BenchmarkDueJobsNothingDue(b *testing.B) {
 // BenchmarkDueJobs100Due is a busy tick: the first 100 of 600,000 pending.
 func BenchmarkDueJobs100Due(b *testing.B) {
 	db := openTemp(b)
-	jobs := coldStartJobs(jobDay.Add(time.Hour))
+	jobs := coldStartJobs(jobDay.Add(2 * time.Hour))
 	if err := db.AddJobs(b.Context(), jobs); err != nil {
 		b.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func BenchmarkDueJobs100Due(b *testing.B) {
 // BenchmarkAddJobsColdStart adds 600,000 jobs to an empty file in one call,
 // committed durably: the planner's first run for 100,000 hosts.
 func BenchmarkAddJobsColdStart(b *testing.B) {
-	jobs := coldStartJobs(jobDay.Add(time.Hour))
+	jobs := coldStartJobs(jobDay.Add(2 * time.Hour))
 	dir := b.TempDir()
 	n := 0
 	for b.Loop() {

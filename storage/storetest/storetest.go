@@ -1,5 +1,6 @@
 // Package storetest is the contract every bot.Store implementation keeps,
-// as one test suite: an implementation's tests call Run with a constructor.
+// as one test suite: an implementation's tests call Run with a constructor,
+// and RunJobStore for the due index and outbox (bot.JobStore).
 package storetest
 
 import (
