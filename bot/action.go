@@ -76,7 +76,7 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	if err := r.store.AddLog(ctx, req.Workspace, l); err != nil && !errors.Is(err, ErrExists) {
 		return Response{}, err
 	}
-	r.planner.HostChanged(ctx, req.Workspace, req.UserID)
+	r.planner.LogsChanged(ctx, req.Workspace, req.UserID)
 	resp := Reply("Logged %s, %s — unverified. Add its link for a verified entry: /spaces log url:<link>.", UserText("“"+s.Title+"”"), At(start, loc, TimeFull))
 	return r.withWeek(ctx, c, co, h, resp, start)
 }

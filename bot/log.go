@@ -46,7 +46,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	r.planner.HostChanged(ctx, c.Workspace, c.UserID)
+	r.planner.LogsChanged(ctx, c.Workspace, c.UserID)
 	verb := "Logged"
 	if upgrade {
 		verb = "Verified your one-click log: logged"
@@ -144,7 +144,7 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.DeleteLog(ctx, c.Workspace, id); err != nil {
 		return Response{}, err
 	}
-	r.planner.HostChanged(ctx, c.Workspace, l.UserID)
+	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
 	resp := Reply("Removed the log of Space %s.", id)
 	h, err := r.host(ctx, c)
 	if err != nil || !h.Member || l.UserID != c.UserID {

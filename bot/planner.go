@@ -8,6 +8,9 @@ type Planner interface {
 	// HostChanged replans a host's reminders and nudges and re-checks their
 	// quota warnings: after a schedule, preference, membership or log change.
 	HostChanged(ctx context.Context, ws WorkspaceRef, userID string)
+	// LogsChanged re-checks a host's quota warnings after a log or unlog;
+	// their reminders are unaffected, so it is cheaper than HostChanged.
+	LogsChanged(ctx context.Context, ws WorkspaceRef, userID string)
 	// Dispatch asks for the jobs due now to go out at once, not at the next tick.
 	Dispatch()
 }
@@ -16,6 +19,7 @@ type Planner interface {
 type noPlanner struct{}
 
 func (noPlanner) HostChanged(context.Context, WorkspaceRef, string) {}
+func (noPlanner) LogsChanged(context.Context, WorkspaceRef, string) {}
 func (noPlanner) Dispatch()                                         {}
 
 // SetPlanner connects the router to the scheduler. Call it before serving.

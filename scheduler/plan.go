@@ -195,6 +195,19 @@ func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID
 	s.Dispatch()
 }
 
+// LogsChanged re-checks a host's warnings after a log or unlog. A log only
+// improves a standing, so this usually reads and writes nothing.
+func (s *Scheduler) LogsChanged(ctx context.Context, ws bot.WorkspaceRef, userID string) {
+	co, h, ok, err := s.hostContext(ctx, ws, userID)
+	if err == nil && ok {
+		err = s.addWarnings(ctx, ws, co, h, s.clock.Now())
+	}
+	if err != nil {
+		s.log.Error("re-checking warnings failed; the daily check will catch up", "workspace", ws.Key(), "user", userID, "err", err)
+	}
+	s.Dispatch()
+}
+
 func (s *Scheduler) replanHost(ctx context.Context, ws bot.WorkspaceRef, userID string) error {
 	co, err := s.store.Cohort(ctx, ws)
 	if errors.Is(err, bot.ErrNotFound) {

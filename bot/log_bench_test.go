@@ -1,0 +1,71 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"sparkbot/bot"
+	"sparkbot/scheduler"
+)
+
+// benchUsers is how many hosts log concurrently in BenchmarkLogConcurrent.
+const benchUsers = 64
+
+// benchHarness is the real program's path for a log: router, scheduler as
+// planner (it re-checks warnings after each log), bbolt on disk.
+func benchHarness(b *testing.B) (*harness, []string) {
+	h := newHarness(&testing.T{}, "2026-12-02T18:00:00-05:00")
+	b.Cleanup(func() { h.store.Close() })
+	h.router.SetPlanner(scheduler.New(h.store, h.clock, nil, scheduler.Config{}))
+	h.t = &testing.T{}
+	h.withCohort("2026-11-30")
+	users := make([]string, benchUsers)
+	for i := range users {
+		users[i] = fmt.Sprintf("host%02d", i)
+		h.must("boss", true, "/cohort add user:@"+users[i]+" handle:@h"+users[i], "Added")
+	}
+	return h, users
+}
+
+func logRequest(h *harness, user string, n int64) bot.Request {
+	return bot.Request{Workspace: h.ws, UserID: user, UserName: user, Path: []string{"spaces", "log"},
+		Options: map[string]string{"url": fmt.Sprintf("1bench%08d", n), "listeners": "12"}}
+}
+
+func checkLogged(b *testing.B, resp bot.Response) {
+	if text := resp.PlainText(func(s bot.Span) string { return s.Text }); !strings.HasPrefix(text, "Logged Space") {
+		b.Fatalf("log failed: %s", text)
+	}
+}
+
+// BenchmarkLogSequential is one /spaces log after another, each durable
+// before the next starts.
+func BenchmarkLogSequential(b *testing.B) {
+	h, users := benchHarness(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		checkLogged(b, h.router.Handle(ctx, logRequest(h, users[i%benchUsers], int64(i))))
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+}
+
+// BenchmarkLogConcurrent is 64 hosts logging at once; bbolt's Batch
+// coalesces their commits into shared fsyncs.
+func BenchmarkLogConcurrent(b *testing.B) {
+	h, users := benchHarness(b)
+	ctx := context.Background()
+	var next, user atomic.Int64
+	b.SetParallelism((benchUsers + 1) / 2) // ×GOMAXPROCS(2) = 64 goroutines
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		me := users[int(user.Add(1)-1)%benchUsers]
+		for pb.Next() {
+			checkLogged(b, h.router.Handle(ctx, logRequest(h, me, next.Add(1))))
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+}
