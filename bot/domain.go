@@ -108,7 +108,8 @@ type Schedule struct {
 
 // SpaceLog records one Space a host hosted.
 type SpaceLog struct {
-	// SpaceID is the X Space id; empty for an unverified one-click log.
+	// SpaceID is the X Space id; a one-click log, unverified, has a
+	// synthetic id ("unverified-<schedule>-<unix>") that no real id matches.
 	SpaceID   string
 	UserID    string
 	Title     string

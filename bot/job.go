@@ -90,7 +90,8 @@ type JobStore interface {
 	// again (a warning that no longer applies). Not pending is not an error.
 	DropJob(ctx context.Context, key string) error
 	// CancelJobs drops every pending job whose key starts with prefix and
-	// returns how many it dropped.
+	// returns how many it dropped. Prefixes end with "/" (so one host's
+	// prefix never covers another's) and are never empty.
 	CancelJobs(ctx context.Context, prefix string) (int, error)
 	// PendingJobs returns the pending jobs whose keys start with prefix, by key.
 	PendingJobs(ctx context.Context, prefix string) ([]Job, error)

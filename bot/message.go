@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -265,4 +266,40 @@ func unit(n int, suffix string) string {
 		return ""
 	}
 	return fmt.Sprintf("%d%s", n, suffix)
+}
+
+// spanJSON is how a Span is stored in a queued job: the zone by its name,
+// which a *time.Location does not keep through encoding/json.
+type spanJSON struct {
+	Kind  SpanKind  `json:"k"`
+	Text  string    `json:"t,omitempty"`
+	At    time.Time `json:"at,omitzero"`
+	Style TimeStyle `json:"s,omitempty"`
+	Zone  string    `json:"z,omitempty"`
+	ID    string    `json:"id,omitempty"`
+}
+
+// MarshalJSON implements json.Marshaler.
+func (s Span) MarshalJSON() ([]byte, error) {
+	j := spanJSON{Kind: s.Kind, Text: s.Text, At: s.At, Style: s.Style, ID: s.ID}
+	if s.Zone != nil {
+		j.Zone = s.Zone.String()
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Span) UnmarshalJSON(b []byte) error {
+	var j spanJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Span{Kind: j.Kind, Text: j.Text, At: j.At, Style: j.Style, ID: j.ID}
+	if j.Zone != "" {
+		s.Zone = time.UTC
+		if loc, err := LoadZone(j.Zone); err == nil {
+			s.Zone = loc
+		}
+	}
+	return nil
 }
