@@ -256,6 +256,13 @@ func (db *DB) AddJobs(ctx context.Context, jobs []bot.Job) error {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(jobs[a].Key, jobs[b].Key) })
+	// Most calls re-add jobs that exist already (a warning re-checked after
+	// every log): find out in a read transaction, and write only if needed,
+	// since even an empty write transaction costs an fsync.
+	order, err := db.unknownJobs(ctx, jobs, order)
+	if err != nil || len(order) == 0 {
+		return err
+	}
 	for chunk := range slices.Chunk(order, addJobsChunk) {
 		err := db.update(ctx, func(tx *bolt.Tx) error { return openJobBuckets(tx).add(jobs, chunk) })
 		if err != nil {
@@ -263,6 +270,23 @@ func (db *DB) AddJobs(ctx context.Context, jobs []bot.Job) error {
 		}
 	}
 	return nil
+}
+
+// unknownJobs returns the entries of order whose keys are neither pending
+// nor finished.
+func (db *DB) unknownJobs(ctx context.Context, jobs []bot.Job, order []int) ([]int, error) {
+	var unknown []int
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := openJobBuckets(tx)
+		for _, i := range order {
+			key := []byte(jobs[i].Key)
+			if b.jobs.Get(key) == nil && b.outcomes.Get(key) == nil {
+				unknown = append(unknown, i)
+			}
+		}
+		return nil
+	})
+	return unknown, err
 }
 
 // DueJobs returns up to limit pending jobs due at or before now, by due
@@ -346,7 +370,12 @@ func (db *DB) FinishJob(ctx context.Context, o bot.Outcome) error {
 		return err
 	}
 	key := []byte(o.Key)
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	// Workers finish deliveries concurrently: Batch shares one commit (one
+	// fsync) among them. The function only sets state, so a re-run is safe.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Batch(func(tx *bolt.Tx) error {
 		b := openJobBuckets(tx)
 		if err := b.removePending(key); err != nil {
 			return err
