@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,11 +14,41 @@ import (
 
 var applicationsBucket = []byte("applications")
 
+// storedApplication is a bot.Application as the applications bucket keeps
+// it (see encodeRecord): without UserID, which is the key.
+type storedApplication struct {
+	UserID    string               `json:"-"`
+	Name      string               `json:",omitzero"`
+	Handle    string               `json:",omitzero"`
+	Followers int                  `json:",omitzero"`
+	Country   string               `json:",omitzero"`
+	Failed    []string             `json:",omitzero"`
+	State     bot.ApplicationState `json:",omitzero"`
+	Reason    string               `json:",omitzero"`
+	At        time.Time            `json:",omitzero"`
+	DecidedBy string               `json:",omitzero"`
+	DecidedAt time.Time            `json:",omitzero"`
+}
+
+func encodeApplication(a bot.Application) ([]byte, error) {
+	return encodeRecord("application", storedApplication(a))
+}
+
+func decodeApplication(key, data []byte) (bot.Application, error) {
+	var s storedApplication
+	if err := decodeRecord("application", key, data, &s); err != nil {
+		return bot.Application{}, err
+	}
+	s.UserID = string(key)
+	return bot.Application(s), nil
+}
+
 // Application returns userID's application in ws, or ErrNotFound.
 func (db *DB) Application(ctx context.Context, ws bot.WorkspaceRef, userID string) (bot.Application, error) {
 	var a bot.Application
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		found, err := getJSON(bucket(tx, ws, applicationsBucket), []byte(userID), &a)
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		var found bool
+		a, found, err = getRecord(bucket(tx, ws, applicationsBucket), []byte(userID), decodeApplication)
 		if err == nil && !found {
 			err = fmt.Errorf("application of %s: %w", userID, bot.ErrNotFound)
 		}
@@ -31,12 +62,16 @@ func (db *DB) PutApplication(ctx context.Context, ws bot.WorkspaceRef, a bot.App
 	if err := requireField("application", "UserID", a.UserID); err != nil {
 		return err
 	}
+	data, err := encodeApplication(a)
+	if err != nil {
+		return err
+	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b, err := writableBuckets(tx, ws, applicationsBucket)
 		if err != nil {
 			return err
 		}
-		return putJSON(b[0], []byte(a.UserID), a)
+		return putRecord(b[0], []byte(a.UserID), data)
 	})
 }
 
@@ -45,7 +80,7 @@ func (db *DB) PutApplication(ctx context.Context, ws bot.WorkspaceRef, a bot.App
 func (db *DB) Applications(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Application, error) {
 	var apps []bot.Application
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
-		apps, err = allJSON[bot.Application](bucket(tx, ws, applicationsBucket))
+		apps, err = allRecords(bucket(tx, ws, applicationsBucket), decodeApplication)
 		return err
 	})
 	slices.SortStableFunc(apps, func(a, b bot.Application) int {

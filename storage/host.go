@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -11,11 +12,37 @@ import (
 
 var hostsBucket = []byte("hosts")
 
+// storedHost is a bot.Host as the hosts bucket keeps it (see
+// encodeRecord): without UserID, which is the key.
+type storedHost struct {
+	UserID       string            `json:"-"`
+	Name         string            `json:",omitzero"`
+	Handle       string            `json:",omitzero"`
+	Zone         string            `json:",omitzero"`
+	Member       bool              `json:",omitzero"`
+	JoinedAt     time.Time         `json:",omitzero"`
+	RemindersOff bool              `json:",omitzero"`
+	Leads        []time.Duration   `json:",omitzero"`
+	Excused      map[string]string `json:",omitzero"`
+}
+
+func encodeHost(h bot.Host) ([]byte, error) { return encodeRecord("host", storedHost(h)) }
+
+func decodeHost(key, data []byte) (bot.Host, error) {
+	var s storedHost
+	if err := decodeRecord("host", key, data, &s); err != nil {
+		return bot.Host{}, err
+	}
+	s.UserID = string(key)
+	return bot.Host(s), nil
+}
+
 // Host returns ws's record of userID, or ErrNotFound.
 func (db *DB) Host(ctx context.Context, ws bot.WorkspaceRef, userID string) (bot.Host, error) {
 	var h bot.Host
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		found, err := getJSON(bucket(tx, ws, hostsBucket), []byte(userID), &h)
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		var found bool
+		h, found, err = getRecord(bucket(tx, ws, hostsBucket), []byte(userID), decodeHost)
 		if err == nil && !found {
 			err = fmt.Errorf("host %s: %w", userID, bot.ErrNotFound)
 		}
@@ -29,12 +56,17 @@ func (db *DB) PutHost(ctx context.Context, ws bot.WorkspaceRef, h bot.Host) erro
 	if err := requireField("host", "UserID", h.UserID); err != nil {
 		return err
 	}
+	data, err := encodeHost(h)
+	if err != nil {
+		return err
+	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b, err := writableBuckets(tx, ws, hostsBucket)
 		if err != nil {
 			return err
 		}
-		return putJSON(b[0], []byte(h.UserID), h)
+		// Hosts are often added in id order: a new one then appends.
+		return putRecord(b[0], []byte(h.UserID), data)
 	})
 }
 
@@ -42,7 +74,7 @@ func (db *DB) PutHost(ctx context.Context, ws bot.WorkspaceRef, h bot.Host) erro
 func (db *DB) Hosts(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Host, error) {
 	var hosts []bot.Host
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
-		hosts, err = allJSON[bot.Host](bucket(tx, ws, hostsBucket))
+		hosts, err = allRecords(bucket(tx, ws, hostsBucket), decodeHost)
 		return err
 	})
 	return hosts, err

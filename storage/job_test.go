@@ -50,7 +50,7 @@ func TestReopenKeepsJobsOutcomesAndSequences(t *testing.T) {
 	}
 }
 
-// A schema-1 file written before the job buckets existed gets them at open,
+// A file written before the job buckets existed gets them at open,
 // without a new schema version.
 func TestOpenAddsJobBucketsToAnOlderFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
@@ -78,8 +78,8 @@ func TestOpenAddsJobBucketsToAnOlderFile(t *testing.T) {
 	}
 	must(t, db.bolt.View(func(tx *bolt.Tx) error {
 		v, err := schemaOf(tx.Bucket(metaBucket))
-		if v != 1 {
-			t.Errorf("got schema %d, want 1", v)
+		if v != SchemaVersion {
+			t.Errorf("got schema %d, want %d", v, SchemaVersion)
 		}
 		return err
 	}))

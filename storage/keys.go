@@ -8,6 +8,9 @@ import (
 	"sparkbot/bot"
 )
 
+// idKeyLen is the width of an idKey.
+const idKeyLen = 8
+
 // idKey encodes a schedule ID big-endian, so key order is ID order.
 func idKey(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
 

@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -44,6 +43,31 @@ func writableLogBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {
 	return logBuckets{bySpace: b[0], byTime: b[1], byUser: b[2]}, nil
 }
 
+// storedLog is a bot.SpaceLog as the logs bucket keeps it (see
+// encodeRecord): without SpaceID, which is the key.
+type storedLog struct {
+	SpaceID    string    `json:"-"`
+	UserID     string    `json:",omitzero"`
+	Title      string    `json:",omitzero"`
+	Start      time.Time `json:",omitzero"`
+	Listeners  int       `json:",omitzero"`
+	Minutes    int       `json:",omitzero"`
+	LoggedAt   time.Time `json:",omitzero"`
+	ScheduleID int64     `json:",omitzero"`
+	Verified   bool      `json:",omitzero"`
+}
+
+func encodeLog(l bot.SpaceLog) ([]byte, error) { return encodeRecord("log", storedLog(l)) }
+
+func decodeLog(key, data []byte) (bot.SpaceLog, error) {
+	var s storedLog
+	if err := decodeRecord("log", key, data, &s); err != nil {
+		return bot.SpaceLog{}, err
+	}
+	s.SpaceID = string(key)
+	return bot.SpaceLog(s), nil
+}
+
 func timeIndexKey(l bot.SpaceLog) []byte {
 	return concat(timeKey(l.Start), []byte(l.SpaceID))
 }
@@ -54,8 +78,7 @@ func userIndexKey(l bot.SpaceLog) []byte {
 
 // get returns the log of spaceID, or ErrNotFound.
 func (b logBuckets) get(spaceID []byte) (bot.SpaceLog, error) {
-	var l bot.SpaceLog
-	found, err := getJSON(b.bySpace, spaceID, &l)
+	l, found, err := getRecord(b.bySpace, spaceID, decodeLog)
 	if err == nil && !found {
 		err = fmt.Errorf("space %s: %w", spaceID, bot.ErrNotFound)
 	}
@@ -98,9 +121,9 @@ func (db *DB) AddLog(ctx context.Context, ws bot.WorkspaceRef, l bot.SpaceLog) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	data, err := json.Marshal(l)
+	data, err := encodeLog(l)
 	if err != nil {
-		return fmt.Errorf("storage: encode log: %w", err)
+		return err
 	}
 	var exists bool
 	err = db.bolt.Batch(func(tx *bolt.Tx) error {
@@ -157,9 +180,9 @@ func (db *DB) ReplaceLog(ctx context.Context, ws bot.WorkspaceRef, oldSpaceID st
 	if err := requireField("log", "SpaceID", l.SpaceID); err != nil {
 		return err
 	}
-	data, err := json.Marshal(l)
+	data, err := encodeLog(l)
 	if err != nil {
-		return fmt.Errorf("storage: encode log: %w", err)
+		return err
 	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b, err := writableLogBuckets(tx, ws)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -36,23 +37,61 @@ func writableScheduleBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets,
 	return scheduleBuckets{byID: b[0], byUser: b[1]}, nil
 }
 
+// storedSchedule is a bot.Schedule as the schedules bucket keeps it (see
+// encodeRecord): without ID, which is the key.
+type storedSchedule struct {
+	ID          int64         `json:"-"`
+	UserID      string        `json:",omitzero"`
+	Title       string        `json:",omitzero"`
+	Days        bot.Weekdays  `json:",omitzero"`
+	At          bot.TimeOfDay `json:",omitzero"`
+	Duration    time.Duration `json:",omitzero"`
+	Zone        string        `json:",omitzero"`
+	Paused      bool          `json:",omitzero"`
+	PausedUntil bot.Date      `json:",omitzero"`
+	Skips       []bot.Date    `json:",omitzero"`
+	CreatedAt   time.Time     `json:",omitzero"`
+}
+
+func encodeSchedule(s bot.Schedule) ([]byte, error) {
+	return encodeRecord("schedule", storedSchedule(s))
+}
+
+func decodeSchedule(key, data []byte) (bot.Schedule, error) {
+	if len(key) != idKeyLen {
+		return bot.Schedule{}, fmt.Errorf("storage: schedule key %q is not an ID", key)
+	}
+	var s storedSchedule
+	if err := decodeRecord("schedule", key, data, &s); err != nil {
+		return bot.Schedule{}, err
+	}
+	s.ID = idOf(key)
+	return bot.Schedule(s), nil
+}
+
 func scheduleIndexKey(s bot.Schedule) []byte { return concat(userPrefix(s.UserID), idKey(s.ID)) }
 
 // get returns the schedule with id, or ErrNotFound.
 func (b scheduleBuckets) get(id int64) (bot.Schedule, error) {
-	var s bot.Schedule
-	found, err := getJSON(b.byID, idKey(id), &s)
+	s, found, err := getRecord(b.byID, idKey(id), decodeSchedule)
 	if err == nil && !found {
 		err = fmt.Errorf("schedule %d: %w", id, bot.ErrNotFound)
 	}
 	return s, err
 }
 
+// put stores s with its index entry, in a transaction that puts no other
+// schedule: a new schedule's ID is the highest yet, so its put appends,
+// and so does its index entry when its owner's id sorts last.
 func (b scheduleBuckets) put(s bot.Schedule) error {
-	if err := putJSON(b.byID, idKey(s.ID), s); err != nil {
+	data, err := encodeSchedule(s)
+	if err != nil {
 		return err
 	}
-	return b.byUser.Put(scheduleIndexKey(s), []byte{})
+	if err := putRecord(b.byID, idKey(s.ID), data); err != nil {
+		return err
+	}
+	return putRecord(b.byUser, scheduleIndexKey(s), []byte{})
 }
 
 func (b scheduleBuckets) delete(s bot.Schedule) error {
@@ -154,7 +193,7 @@ func (db *DB) SchedulesOf(ctx context.Context, ws bot.WorkspaceRef, userID strin
 func (db *DB) Schedules(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Schedule, error) {
 	var list []bot.Schedule
 	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
-		list, err = allJSON[bot.Schedule](bucket(tx, ws, schedulesBucket))
+		list, err = allRecords(bucket(tx, ws, schedulesBucket), decodeSchedule)
 		return err
 	})
 	return list, err

@@ -10,11 +10,18 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
-var migrations = []func(*bolt.Tx) error{}
+var migrations = []func(*bolt.Tx) error{
+	// 1 → 2: workspace records leave out zero fields and their key field
+	// (encodeRecord). This binary reads schema 1's full values as they
+	// are, and rewrites each compactly when it next writes it; the version
+	// is raised so that an older binary, which would read a host without
+	// its UserID, refuses the file.
+	func(*bolt.Tx) error { return nil },
+}
 
 var (
 	metaBucket = []byte("meta")

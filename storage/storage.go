@@ -19,13 +19,16 @@
 //	outcomes_by_time/                at · job key → ∅
 //	failures/                        ws.Key() · at · job key → ∅ (failed only)
 //
-// Values are JSON. In index keys a user or workspace is length-prefixed and
-// a time has a fixed width, so no id can be mistaken for another's. The job
-// buckets are global, not per workspace, so one seek finds what is due
-// across every workspace; a job's key starts with its workspace's Key().
+// Values are JSON, without zero fields or the field the key holds (see
+// encodeRecord); index values are empty. In index keys a user or workspace
+// is length-prefixed and a time has a fixed width, so no id can be
+// mistaken for another's. The job buckets are global, not per workspace,
+// so one seek finds what is due across every workspace; a job's key starts
+// with its workspace's Key().
 package storage
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -157,45 +160,80 @@ func writableBuckets(tx *bolt.Tx, ws bot.WorkspaceRef, names ...[]byte) ([]*bolt
 	return buckets, nil
 }
 
-// getJSON decodes the value at key into v; found is false if there is none.
-func getJSON(b *bolt.Bucket, key []byte, v any) (found bool, err error) {
+// encodeRecord returns the JSON of v, the mirror struct (storedHost,
+// storedSchedule, …) of one domain value: the form a bucket keeps it in. A
+// mirror leaves out zero fields and the field the bucket key already
+// holds. Go converts between struct types that differ only in tags, so a
+// field added to the bot type and not to its mirror fails to compile
+// rather than going unsaved. A value written before the mirrors, in full,
+// has the same field names, so it decodes the same way. what names the
+// type in errors.
+func encodeRecord(what string, v any) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("storage: encode %s: %w", what, err)
+	}
+	return data, nil
+}
+
+// decodeRecord decodes the value stored at key into v, a mirror struct.
+func decodeRecord(what string, key, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("storage: decode %s at %q: %w", what, key, err)
+	}
+	return nil
+}
+
+// getRecord decodes the value at key with decode; found is false if there
+// is none.
+func getRecord[T any](b *bolt.Bucket, key []byte, decode func(key, data []byte) (T, error)) (v T, found bool, err error) {
 	if b == nil {
-		return false, nil
+		return v, false, nil
 	}
 	data := b.Get(key)
 	if data == nil {
-		return false, nil
+		return v, false, nil
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return true, fmt.Errorf("storage: decode %T at %q: %w", v, key, err)
-	}
-	return true, nil
+	v, err = decode(key, data)
+	return v, true, err
 }
 
-// putJSON stores v at key.
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("storage: encode %T: %w", v, err)
-	}
-	return b.Put(key, data)
-}
-
-// allJSON decodes every value of b, in key order.
-func allJSON[T any](b *bolt.Bucket) ([]T, error) {
+// allRecords decodes every value of b with decode, in key order.
+func allRecords[T any](b *bolt.Bucket, decode func(key, data []byte) (T, error)) ([]T, error) {
 	var all []T
 	if b == nil {
 		return all, nil
 	}
 	err := b.ForEach(func(k, data []byte) error {
-		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
-			return fmt.Errorf("storage: decode %T at %q: %w", v, k, err)
+		v, err := decode(k, data)
+		if err != nil {
+			return err
 		}
 		all = append(all, v)
 		return nil
 	})
 	return all, err
+}
+
+// appendFillPercent is how full a put that appends leaves the pages it
+// splits: bbolt's default, half full, suits keys that land anywhere, but
+// keys that arrive in increasing order (schedule IDs, hosts added in id
+// order) would leave every page half empty, doubling the file and the
+// pages a full read maps in. A tenth stays free for records that grow
+// when updated (a host's excuses), which would otherwise split the page.
+const appendFillPercent = 0.9
+
+// putRecord stores data at key in b. If key sorts after every key of b, it
+// first raises b's FillPercent, so an append fills pages instead of
+// halving them. The raise lasts the transaction and applies to every page
+// of b it splits, and a full page split in the middle of the keys leaves a
+// near-empty page behind: so only a transaction that puts to b once may
+// use it.
+func putRecord(b *bolt.Bucket, key, data []byte) error {
+	if last, _ := b.Cursor().Last(); last == nil || bytes.Compare(key, last) > 0 {
+		b.FillPercent = appendFillPercent
+	}
+	return b.Put(key, data)
 }
 
 // requireField rejects an empty key field before bbolt does, with a
