@@ -53,20 +53,17 @@ func (s *Scheduler) process(ctx context.Context, j bot.Job) (progress bool) {
 	return s.deliver(ctx, j, v)
 }
 
-// deliver leases the job, sends it and records the result.
+// deliver sends a job and records the result. The job is recorded (pending
+// in the due index) before it is sent and finished only after the notifier
+// succeeded, so a crash mid-send leaves it due: sent again on restart, never
+// lost. Within the process, the in-flight set keeps a second tick from
+// handing it out while it is being sent.
 func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
-	now := s.clock.Now()
 	n, ok := s.notifiers[j.Workspace.Platform]
 	if !ok {
 		return s.retry(ctx, j, fmt.Errorf("no %s adapter is running", j.Workspace.Platform), 0)
 	}
-	// The lease: recorded before sending, so a crash mid-send leaves the job
-	// due again after the lease rather than lost.
 	j.Attempts++
-	j.Due = now.Add(s.cfg.SendTimeout + s.cfg.Tick)
-	if err := s.store.UpdateJob(ctx, j); err != nil {
-		return s.check(j, ignoreGone(err))
-	}
 	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	defer cancel()
 	var err error
@@ -77,7 +74,7 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 	}
 	if err == nil {
 		if s.afterSend != nil && !s.afterSend(j) {
-			return true // a simulated crash: the job stays leased
+			return true // a simulated crash: the job stays pending
 		}
 		return s.finish(ctx, j, bot.Sent, "")
 	}

@@ -171,7 +171,7 @@ func TestTickNeverBlocksOnASlowPlatform(t *testing.T) {
 	if got := <-slow.fast; got != "bob" {
 		t.Fatalf("fast delivery went to %q", got)
 	}
-	w.clock.Set(w.clock.Now().Add(time.Minute)) // past alice's lease
+	w.clock.Set(w.clock.Now().Add(time.Minute)) // alice's job is still due
 	w.sched.Tick(ctx)                           // must not hand alice's job out again
 	close(slow.release)
 	w.sched.Wait()

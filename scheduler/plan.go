@@ -80,17 +80,18 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now 
 	if err != nil {
 		return err
 	}
-	schedules, err := s.store.Schedules(ctx, ws)
-	if err != nil {
-		return err
-	}
-	byUser := map[string][]bot.Schedule{}
-	for _, sc := range schedules {
-		byUser[sc.UserID] = append(byUser[sc.UserID], sc)
-	}
 	jobs := s.cohortJobs(ws, co, now)
 	for _, h := range hosts {
-		jobs = append(jobs, s.hostJobs(ws, co, h, byUser[h.UserID], now)...)
+		if !h.Member {
+			continue
+		}
+		// One host's schedules at a time: holding a 100,000-host
+		// workspace's schedules at once would double planning's memory.
+		schedules, err := s.store.SchedulesOf(ctx, ws, h.UserID)
+		if err != nil {
+			return err
+		}
+		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now)...)
 		if len(jobs) >= planChunk {
 			if err := s.store.AddJobs(ctx, jobs); err != nil {
 				return err
@@ -106,7 +107,7 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	if !h.Member {
 		return nil
 	}
-	end := now.Add(s.cfg.Horizon)
+	end := now.Add(s.hostHorizon(h))
 	if cohortEnd := co.EndsAt(); cohortEnd.Before(end) {
 		end = cohortEnd
 	}
@@ -127,6 +128,18 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 		}
 	}
 	return jobs
+}
+
+// hostHorizon is how far ahead a host's occurrences are planned: far enough
+// that every reminder due before the next daily planner run is in the index
+// (a day, plus the longest lead, plus slack for a late planner), and no
+// further, so 100,000 hosts cost hundreds of thousands of jobs, not millions.
+func (s *Scheduler) hostHorizon(h bot.Host) time.Duration {
+	longest := time.Duration(0)
+	for _, lead := range h.LeadTimes() {
+		longest = max(longest, lead)
+	}
+	return min(s.cfg.Horizon, 24*time.Hour+longest+2*time.Hour)
 }
 
 // cohortJobs are the cohort's checks, digests and stipend reports from the

@@ -30,7 +30,7 @@ type Config struct {
 	Tick        time.Duration // how often due jobs are looked for (15s)
 	SendTimeout time.Duration // how long one delivery may take (10s)
 	Workers     int           // deliveries in flight at once (8)
-	Horizon     time.Duration // how far ahead jobs are planned (8 days)
+	Horizon     time.Duration // how far ahead cohort jobs are planned (8 days); hosts' less (hostHorizon)
 	MaxAttempts int           // attempts before a delivery is given up (10)
 	BaseBackoff time.Duration // first retry delay, doubled each attempt (30s)
 	MaxBackoff  time.Duration // longest retry delay (1h)
@@ -87,6 +87,9 @@ type Scheduler struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool // keys being delivered by a worker
+	// backlog is set when a tick left due jobs behind (all workers busy,
+	// or more than a batch due); the next worker to finish asks for a tick.
+	backlog bool
 
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
@@ -168,6 +171,9 @@ func (s *Scheduler) Tick(ctx context.Context) {
 		s.log.Error("reading due jobs", "err", err)
 		return
 	}
+	if len(jobs) == tickBatch {
+		s.setBacklog()
+	}
 	for _, j := range jobs {
 		if !s.claim(j.Key) {
 			continue
@@ -176,14 +182,35 @@ func (s *Scheduler) Tick(ctx context.Context) {
 		case s.slots <- struct{}{}:
 		default:
 			s.release(j.Key)
+			s.setBacklog()
 			return
 		}
 		s.workers.Add(1)
 		go func() { // owned by s.workers; Run waits for it
 			defer s.workers.Done()
-			defer func() { <-s.slots; s.release(j.Key) }()
+			defer s.done(j.Key)
 			s.process(ctx, j)
 		}()
+	}
+}
+
+func (s *Scheduler) setBacklog() {
+	s.mu.Lock()
+	s.backlog = true
+	s.mu.Unlock()
+}
+
+// done frees a worker's slot; if the last tick left jobs behind, it asks
+// for another tick now rather than leaving them to the next period.
+func (s *Scheduler) done(key string) {
+	<-s.slots
+	s.mu.Lock()
+	delete(s.inflight, key)
+	again := s.backlog
+	s.backlog = false
+	s.mu.Unlock()
+	if again {
+		s.Dispatch()
 	}
 }
 

@@ -1,0 +1,338 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sparkbot/bot"
+	"sparkbot/storage"
+)
+
+// The benchmarks run a cohort of benchHosts hosts, each with two weekly
+// Spaces at random times of day and the default two lead times.
+const benchHosts = 100_000
+
+var benchWS = bot.WorkspaceRef{Platform: bot.Discord, ID: "bench"}
+
+// benchStart is a Monday 00:00:30 in New York: schedules start at 02:00 or
+// later, so nothing is due yet.
+var benchStart = time.Date(2026, 11, 30, 0, 0, 30, 0, mustZone("America/New_York"))
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+var (
+	templateOnce sync.Once
+	templatePath string
+	templateErr  error
+)
+
+// benchTemplate builds, once per process, a database file with the cohort,
+// its hosts and schedules but no jobs, and returns its path.
+func benchTemplate(b *testing.B) string {
+	templateOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sparkbot-bench-")
+		if err != nil {
+			templateErr = err
+			return
+		}
+		templatePath = filepath.Join(dir, "template.db")
+		templateErr = writeTemplate(templatePath)
+	})
+	if templateErr != nil {
+		b.Fatal(templateErr)
+	}
+	return templatePath
+}
+
+func writeTemplate(path string) error {
+	db, err := storage.OpenWith(path, storage.Options{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	co := bot.NewCohort("Bench", bot.Date{Year: 2026, Month: 11, Day: 30})
+	if err := db.PutCohort(ctx, benchWS, co); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Joined at the start: a fresh deployment, with no past Spaces to nudge.
+	joined := benchStart.Add(-time.Minute)
+	for i := 0; i < benchHosts; i++ {
+		user := fmt.Sprintf("U%06d", i)
+		if err := db.PutHost(ctx, benchWS, bot.Host{UserID: user, Member: true, JoinedAt: joined}); err != nil {
+			return err
+		}
+		for k := 0; k < 2; k++ {
+			days := bot.Weekdays(0).With(time.Weekday(rng.IntN(7))).With(time.Weekday(rng.IntN(7)))
+			at := bot.TimeOfDay{Hour: 2 + rng.IntN(22), Minute: rng.IntN(60)}
+			sc := bot.Schedule{UserID: user, Title: "Bench " + strconv.Itoa(k), Days: days, At: at,
+				Duration: time.Hour, Zone: "America/New_York", CreatedAt: joined}
+			if _, err := db.AddSchedule(ctx, benchWS, sc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// benchWorld copies the template and opens it with a scheduler on a fake
+// clock at benchStart.
+func benchWorld(b *testing.B) (*storage.DB, *Scheduler, *bot.FakeClock, *countingNotifier) {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	if err := copyFile(benchTemplate(b), path); err != nil {
+		b.Fatal(err)
+	}
+	db, err := storage.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	clock := bot.NewFakeClock(benchStart)
+	s := New(db, clock, quiet, Config{Workers: 32})
+	n := &countingNotifier{}
+	s.SetNotifier(bot.Discord, n)
+	return db, s, clock, n
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// countingNotifier accepts every delivery instantly and counts them.
+type countingNotifier struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *countingNotifier) DM(context.Context, bot.WorkspaceRef, string, bot.Message) error {
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *countingNotifier) Post(context.Context, bot.WorkspaceRef, string, bot.Message) error {
+	return c.DM(nil, bot.WorkspaceRef{}, "", bot.Message{})
+}
+
+// peakRSSMiB is the process's peak resident set so far (VmHWM), in MiB.
+func peakRSSMiB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkBuildDueIndex is a cold start: planning every host's reminders
+// and nudges, and the cohort's checks and digests, into an empty index.
+func BenchmarkBuildDueIndex(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, s, _, _ := benchWorld(b)
+		b.StartTimer()
+		if err := s.PlanAll(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		jobs, _ := db.PendingJobs(context.Background(), benchWS.Key()+"/")
+		b.ReportMetric(float64(len(jobs)), "jobs")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkTickNothingDue is the cost of a tick when nothing is due, with
+// the full index planned.
+func BenchmarkTickNothingDue(b *testing.B) {
+	_, s, _, n := benchWorld(b)
+	ctx := context.Background()
+	if err := s.PlanAll(ctx); err != nil {
+		b.Fatal(err)
+	}
+	s.RunDue(ctx) // a cold start's late nudges, untimed
+	before := n.n
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Tick(ctx)
+	}
+	b.StopTimer()
+	s.Wait()
+	if n.n != before {
+		b.Fatalf("%d deliveries: something was due", n.n-before)
+	}
+}
+
+// BenchmarkRSS measures the peak resident memory of a process that opens
+// the 100,000-host database, builds the due index, delivers what is due and
+// ticks: a child process, so the benchmark's own set-up is not counted.
+func BenchmarkRSS(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		path := filepath.Join(b.TempDir(), "rss.db")
+		if err := copyFile(benchTemplate(b), path); err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), rssChildEnv+"="+path)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("child: %v\n%s", err, out)
+		}
+		b.Logf("child:\n%s", out)
+		var mib float64
+		if _, err := fmt.Sscanf(string(out[strings.Index(string(out), "peak-rss-mib"):]), "peak-rss-mib %f", &mib); err != nil {
+			b.Fatalf("child said %q", out)
+		}
+		b.ReportMetric(mib, "peak-RSS-MiB")
+	}
+}
+
+const rssChildEnv = "SPARKBOT_BENCH_RSS_DB"
+
+// rssChild is BenchmarkRSS's child process.
+func rssChild(path string) error {
+	db, err := storage.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := New(db, bot.NewFakeClock(benchStart), quiet, Config{Workers: 32})
+	s.SetNotifier(bot.Discord, &countingNotifier{})
+	ctx := context.Background()
+	if err := s.PlanAll(ctx); err != nil {
+		return err
+	}
+	s.RunDue(ctx)
+	for i := 0; i < 1000; i++ {
+		s.Tick(ctx)
+	}
+	s.Wait()
+	fmt.Printf("peak-rss-mib %.1f\n", peakRSSMiB())
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "Rss") {
+			fmt.Fprintln(os.Stderr, line)
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(os.Stderr, "go heap sys %d MiB, heap inuse %d MiB\n", ms.Sys>>20, ms.HeapInuse>>20)
+	return nil
+}
+
+// BenchmarkLateness runs the real tick every 15 s of fake time through an
+// evening (18:00–22:00 New York) and measures each delivery's lateness:
+// the fake time from its due time to its tick, plus the wall time from the
+// tick's start until everything due was delivered.
+func BenchmarkLateness(b *testing.B) {
+	db, s, clock, n := benchWorld(b)
+	ctx := context.Background()
+	tick := 15 * time.Second
+	from := time.Date(2026, 11, 30, 18, 0, 0, 0, benchStart.Location())
+	to := from.Add(4 * time.Hour)
+	// drain is what Run does on a tick: tick, and tick again as workers
+	// free up, until nothing due is left.
+	drain := func() {
+		for {
+			s.Tick(ctx)
+			s.Wait()
+			if due, err := db.DueJobs(ctx, clock.Now(), 1); err != nil || len(due) == 0 {
+				return
+			}
+		}
+	}
+	// Plan at 17:00 and deliver the first hour untimed: the measured window
+	// starts in the steady state.
+	clock.Set(from.Add(-time.Hour))
+	if err := s.PlanAll(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for now := from.Add(-time.Hour); now.Before(from); now = now.Add(tick) {
+		clock.Set(now)
+		drain()
+	}
+	var lateness []time.Duration
+	// Spaces start on the minute, and cron's @every ticks run at whatever
+	// phase the process started with: measure the worst phase, a tick just
+	// before each minute, so due jobs wait almost a whole tick.
+	phase := tick - 100*time.Millisecond
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for now := from.Add(phase); now.Before(to); now = now.Add(tick) {
+			clock.Set(now)
+			due, err := db.DueJobs(ctx, now, 1<<20)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			drain()
+			took := time.Since(start)
+			for _, j := range due {
+				lateness = append(lateness, now.Sub(j.Due)+took)
+			}
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lateness)
+	if len(lateness) == 0 {
+		b.Fatal("nothing was delivered")
+	}
+	pct := func(p float64) float64 { return lateness[int(p*float64(len(lateness)-1))].Seconds() }
+	b.ReportMetric(float64(n.n), "deliveries")
+	b.ReportMetric(pct(0.50), "p50-late-s")
+	b.ReportMetric(pct(0.99), "p99-late-s")
+	b.ReportMetric(lateness[len(lateness)-1].Seconds(), "max-late-s")
+}
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(rssChildEnv); path != "" {
+		if err := rssChild(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	code := m.Run()
+	if templatePath != "" {
+		os.RemoveAll(filepath.Dir(templatePath))
+	}
+	os.Exit(code)
+}
