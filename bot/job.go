@@ -19,6 +19,7 @@ const (
 	JobDM       JobKind = "dm"       // a DM whose text is fixed (an announcement's copy, a welcome)
 	JobPost     JobKind = "post"     // a channel post whose text is fixed (a DM's fallback)
 	JobPlan     JobKind = "plan"     // the daily planner: keeps the due index filled ahead
+	JobEvents   JobKind = "events"   // sync a workspace's platform events with its upcoming Spaces
 )
 
 // Job is one pending delivery in the due index. Its Key is its idempotency

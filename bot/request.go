@@ -1,6 +1,9 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Platform names where a request came from.
 type Platform string
@@ -56,4 +59,22 @@ type Action struct {
 type Notifier interface {
 	DM(ctx context.Context, ws WorkspaceRef, userID string, msg Message) error
 	Post(ctx context.Context, ws WorkspaceRef, channelID string, msg Message) error
+}
+
+// SpaceEvent is one upcoming scheduled Space, for platforms that can show
+// it as an event of their own (Discord Scheduled Events).
+type SpaceEvent struct {
+	// Key names the occurrence, stable across syncs: "<schedule id>:<unix start>".
+	Key      string
+	Title    string // the Space's title, as the host typed it
+	HostID   string // the host's platform user id
+	Location string // the host's X profile
+	Start    time.Time
+	End      time.Time
+}
+
+// EventPublisher is an optional Notifier capability: keeping a workspace's
+// platform events equal to the upcoming Spaces given.
+type EventPublisher interface {
+	SyncEvents(ctx context.Context, ws WorkspaceRef, upcoming []SpaceEvent) error
 }

@@ -29,6 +29,8 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.composeAnnouncement(ctx, j)
 	case bot.JobDM, bot.JobPost:
 		return s.composeFixed(ctx, j)
+	case bot.JobEvents:
+		return s.syncEvents(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }

@@ -80,7 +80,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now 
 	if err != nil {
 		return err
 	}
-	jobs := s.cohortJobs(ws, co, now)
+	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
 	for _, h := range hosts {
 		if !h.Member {
 			continue
@@ -251,5 +251,7 @@ func (s *Scheduler) replanHost(ctx context.Context, ws bot.WorkspaceRef, userID 
 	if err != nil {
 		return err
 	}
-	return s.store.AddJobs(ctx, append(jobs, warnings...))
+	jobs = append(jobs, warnings...)
+	jobs = append(jobs, s.eventsJob(ws, now)...)
+	return s.store.AddJobs(ctx, jobs)
 }

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -90,6 +91,8 @@ type Scheduler struct {
 	// backlog is set when a tick left due jobs behind (all workers busy,
 	// or more than a batch due); the next worker to finish asks for a tick.
 	backlog bool
+
+	eventSeq atomic.Uint64 // tells apart event sync requests (events.go)
 
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
