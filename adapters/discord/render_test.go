@@ -1,0 +1,234 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"sparkbot/adapters/discord/fakediscord"
+	"sparkbot/bot"
+)
+
+func TestRenderSpans(t *testing.T) {
+	at := time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		span      bot.Span
+		want      string
+		mentioned bool
+	}{
+		{"bot text as written", bot.Text("Logged 2 of 2."), "Logged 2 of 2.", false},
+		{"bot text keeps zone names out of italics", bot.Text("America/New_York and America/Los_Angeles"), `America/New\_York and America/Los\_Angeles`, false},
+		{"full time", bot.At(at, nil, bot.TimeFull), "<t:1796155200:f>", false},
+		{"short time", bot.At(at, nil, bot.TimeShort), "<t:1796155200:t>", false},
+		{"date", bot.At(at, nil, bot.TimeDate), "<t:1796155200:D>", false},
+		{"relative time", bot.At(at, nil, bot.TimeRelative), "<t:1796155200:R>", false},
+		{"deliberate mention pings", bot.Mention(hostID), "<@" + hostID + ">", true},
+		{"user reference shows without pinging", bot.UserRef(hostID), "<@" + hostID + ">", false},
+		{"channel", bot.ChannelRef(channelID), "<#" + channelID + ">", false},
+		{"a mention of a non-id is text", bot.Mention("everyone"), "@\u200beveryone", false},
+		{"a channel that is not an id is text", bot.ChannelRef("news"), `\#news`, false},
+		{"user text is neutralised", bot.UserText("@here"), "@\u200bhere", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var r spanRenderer
+			if got := r.span(tc.span); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if got := len(r.users) == 1; got != tc.mentioned {
+				t.Errorf("allowed to ping: got %v, want %v", r.users, tc.mentioned)
+			}
+		})
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"@everyone come now", "@\u200beveryone come now"},
+		{"@here", "@\u200bhere"},
+		{"<@53908232506183680>", "<\u200b@\u200b53908232506183680\\>"},
+		{"<@!53908232506183680>", "<\u200b@\u200b!53908232506183680\\>"},
+		{"<@&539082325061836999>", "<\u200b@\u200b&539082325061836999\\>"},
+		{"<#645027906669510667>", "<\u200b\\#645027906669510667\\>"},
+		{"<t:1796155200:R>", "<\u200bt:1796155200:R\\>"},
+		{"</spaces log:771825006014889984>", "<\u200b/spaces log:771825006014889984\\>"},
+		{"**bold** _it_ ~~x~~ `code` ||spoiler||", `\*\*bold\*\* \_it\_ \~\~x\~\~ \` + "`" + `code\` + "`" + ` \|\|spoiler\|\|`},
+		{"[click](https://evil.example)", `\[click\]\(https://evil.example\)`},
+		{"# heading\n> quote\r\n- item", `\# heading \> quote  \- item`},
+		{"bad \xff byte", "bad \uFFFD byte"},
+		{"plain Night owls 🌙", "plain Night owls 🌙"},
+	} {
+		if got := neutralise(tc.in); got != tc.want {
+			t.Errorf("neutralise(%q): got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// pingable matches what Discord would turn into a mention or markup.
+var pingable = regexp.MustCompile(`@(everyone|here)|<[@#]|<t:|</|<a?:|\n`)
+
+func FuzzNeutralise(f *testing.F) {
+	for _, s := range []string{"@everyone", "<@123>", "<@&1>", "<#1>", "<t:1:R>", "a\nb", "**x**", "@\u200beveryone", "<<@@everyone"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := neutralise(s)
+		if pingable.MatchString(got) {
+			t.Errorf("neutralise(%q) = %q still holds a mention, markup or line break", s, got)
+		}
+		var r spanRenderer
+		if line := r.line(bot.Line{bot.UserText(s)}); line != got || len(r.users) != 0 {
+			t.Errorf("a user span rendered %q and allowed %v to ping", line, r.users)
+		}
+	})
+}
+
+// TestAllowedMentions checks that every message says exactly who may be
+// pinged: nobody, unless the message asks for a group ping or mentions a
+// user on purpose.
+func TestAllowedMentions(t *testing.T) {
+	withPing := func(p bot.Ping, spans ...bot.Span) bot.Message {
+		m := bot.Message{Ping: p}
+		m.Add(append(bot.Line{bot.UserText("@everyone look ")}, spans...))
+		return m
+	}
+	for _, tc := range []struct {
+		name        string
+		msg         bot.Message
+		wantContent string
+		wantJSON    string
+	}{
+		{"no ping", withPing(bot.Ping{}, bot.UserRef(hostID)),
+			"@\u200beveryone look <@" + hostID + ">", `{"parse":[],"replied_user":false}`},
+		{"a deliberate mention", withPing(bot.Ping{}, bot.Mention(hostID)),
+			"@\u200beveryone look <@" + hostID + ">", `{"parse":[],"users":["` + hostID + `"],"replied_user":false}`},
+		{"here", withPing(bot.Ping{Kind: bot.PingHere}),
+			"@here\n@\u200beveryone look ", `{"parse":["everyone"],"replied_user":false}`},
+		{"everyone", withPing(bot.Ping{Kind: bot.PingEveryone}),
+			"@everyone\n@\u200beveryone look ", `{"parse":["everyone"],"replied_user":false}`},
+		{"a role by name", withPing(bot.Ping{Kind: bot.PingRole, Role: "Hosts"}),
+			"<@&" + hostRole + ">\n@\u200beveryone look ", `{"parse":[],"roles":["` + hostRole + `"],"replied_user":false}`},
+		{"a role by id", withPing(bot.Ping{Kind: bot.PingRole, Role: staffRole}),
+			"<@&" + staffRole + ">\n@\u200beveryone look ", `{"parse":[],"roles":["` + staffRole + `"],"replied_user":false}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.SetRoles(guildID, &discordgo.Role{ID: staffRole, Name: "Staff"}, &discordgo.Role{ID: hostRole, Name: "hosts"})
+			if err := e.a.Post(context.Background(), e.ws, channelID, tc.msg); err != nil {
+				t.Fatal(err)
+			}
+			c := e.fake.Await(t, "the post", fakediscord.To("POST", "/channels/"+channelID+"/messages"))
+			var got struct {
+				Content         string          `json:"content"`
+				AllowedMentions json.RawMessage `json:"allowed_mentions"`
+			}
+			c.Decode(&got)
+			if got.Content != tc.wantContent || string(got.AllowedMentions) != tc.wantJSON {
+				t.Errorf("got %q with allowed_mentions %s, want %q with %s", got.Content, got.AllowedMentions, tc.wantContent, tc.wantJSON)
+			}
+		})
+	}
+}
+
+func TestPingOfAnUnknownRoleIsPermanent(t *testing.T) {
+	e := newEnv(t)
+	err := e.a.Post(context.Background(), e.ws, channelID, bot.Message{Ping: bot.Ping{Kind: bot.PingRole, Role: "nobody"}})
+	if de, ok := bot.AsDeliveryError(err); !ok || !de.Permanent || !strings.Contains(de.Reason, `no role named "nobody"`) {
+		t.Errorf("got %v, want a permanent failure naming the role", err)
+	}
+	if got := e.fake.Count(fakediscord.To("POST", "/messages")); got != 0 {
+		t.Errorf("got %d posts, want none", got)
+	}
+}
+
+func TestLongMessagesUseEmbeds(t *testing.T) {
+	e := newEnv(t)
+	help := e.router.Handle(context.Background(), bot.Request{Workspace: e.ws, UserID: hostID, Path: []string{"spaces", "help"}})
+	m, err := e.a.render(context.Background(), e.ws, help.Message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.content != "" || len(m.embeds) != 1 {
+		t.Fatalf("help: got content %q and %d embeds, want it all in one embed", m.content, len(m.embeds))
+	}
+	if !strings.Contains(m.embeds[0].Description, "/spaces log url:link") {
+		t.Errorf("help embed: got %q", m.embeds[0].Description)
+	}
+
+	var huge bot.Message
+	huge.Section("Report")
+	for range 400 {
+		huge.Addf("%s", strings.Repeat("x", 99))
+	}
+	huge.Section("Second")
+	huge.Addf("never shown")
+	m, err = e.a.render(context.Background(), e.ws, huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, em := range m.embeds {
+		if runes(em.Description) > maxDescription || runes(em.Title) > maxTitle {
+			t.Errorf("embed over Discord's limits: title %d, description %d", runes(em.Title), runes(em.Description))
+		}
+		total += runes(em.Title) + runes(em.Description)
+	}
+	if total > maxEmbedTotal || len(m.embeds) > maxEmbeds {
+		t.Errorf("got %d embeds of %d characters, want at most %d and %d", len(m.embeds), total, maxEmbeds, maxEmbedTotal)
+	}
+	if last := m.embeds[len(m.embeds)-1]; m.embeds[0].Title != "Report" || !strings.HasSuffix(last.Description, cutNote) {
+		t.Errorf("want the first embed titled Report and the last ending with the cut note; got %q … %q", m.embeds[0].Title, last.Description[len(last.Description)-60:])
+	}
+}
+
+func TestButtons(t *testing.T) {
+	ws := bot.WorkspaceRef{Platform: bot.Discord, ID: guildID}
+	many := func(n int) []bot.Button {
+		var bs []bot.Button
+		for i := range n {
+			bs = append(bs, bot.Button{Label: "b", ActionID: "act", Value: string(rune('a' + i))})
+		}
+		return bs
+	}
+	rows, err := buttons(ws, many(7))
+	if err != nil || len(rows) != 2 || len(rows[0].(discordgo.ActionsRow).Components) != 5 || len(rows[1].(discordgo.ActionsRow).Components) != 2 {
+		t.Errorf("7 buttons: got %d rows (%v), want rows of 5 and 2", len(rows), err)
+	}
+	for _, tc := range []struct {
+		name string
+		bs   []bot.Button
+	}{
+		{"more than 25", many(26)},
+		{"custom_id over 100 bytes", []bot.Button{{Label: "x", ActionID: "hosted", Value: strings.Repeat("9", 80)}}},
+		{"colon in the action", []bot.Button{{Label: "x", ActionID: "a:b"}}},
+	} {
+		if _, err := buttons(ws, tc.bs); err == nil {
+			t.Errorf("%s: got no error", tc.name)
+		}
+	}
+	if _, err := buttons(bot.WorkspaceRef{Platform: bot.Console, ID: "local"}, many(1)); err == nil {
+		t.Error("a button for a workspace that is not a guild: got no error")
+	}
+}
+
+func TestCustomIDRoundTrip(t *testing.T) {
+	b := bot.HostedButton(12, time.Unix(1796173200, 0))
+	id, err := encodeCustomID(guildID, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, action, value, err := decodeCustomID(id)
+	if err != nil || g != guildID || action != b.ActionID || value != b.Value {
+		t.Errorf("decode(%q): got %q %q %q %v, want %q %q %q", id, g, action, value, err, guildID, b.ActionID, b.Value)
+	}
+	for _, bad := range []string{"", "hosted:1:2", "abc:hosted:1", guildID + "::1", guildID, strings.Repeat("1", 101)} {
+		if _, _, _, err := decodeCustomID(bad); err == nil {
+			t.Errorf("decode(%q): got no error", bad)
+		}
+	}
+}
