@@ -1,0 +1,172 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+
+	slackgo "github.com/slack-go/slack"
+
+	"sparkbot/bot"
+)
+
+// slashCommand answers one slash command, in either mode. ack sends Slack
+// the acknowledgement, with a message or without one (nil); it is called
+// exactly once, within ackBudget. A reply that is not ready by then, or a
+// Slow command's, goes to the command's response_url when it is.
+func (a *Adapter) slashCommand(ctx context.Context, cmd slackgo.SlashCommand, ack func(*slackgo.WebhookMessage)) {
+	line := strings.TrimPrefix(cmd.Command, "/") + " " + cmd.Text
+	path, opts, err := bot.ParseCommandLine(line)
+	if err != nil {
+		ack(a.reply(ctx, bot.Request{}, bot.Reply("%s", bot.UserMessage(err))))
+		return
+	}
+	opts = plainOptions(path, opts)
+
+	answered := make(chan *slackgo.WebhookMessage)
+	late := make(chan struct{}) // closed once the ack has gone without the reply
+	a.later(ctx, func(ctx context.Context) {
+		req := a.request(ctx, cmd.TeamID, cmd.UserID, cmd.UserName, cmd.ChannelID)
+		req.Path, req.Options = path, opts
+		msg := a.reply(ctx, req, a.handler.Handle(ctx, req))
+		select {
+		case answered <- msg:
+		case <-late:
+			a.followUp(ctx, cmd.ResponseURL, msg)
+		}
+	})
+
+	if c := bot.Lookup(path); c != nil && c.Slow {
+		close(late)
+		ack(&slackgo.WebhookMessage{ResponseType: slackgo.ResponseTypeEphemeral, Text: "Working on it…"})
+		return
+	}
+	select {
+	case msg := <-answered:
+		ack(msg)
+	case <-a.cfg.After(ackBudget):
+		close(late)
+		ack(nil)
+	}
+}
+
+// followUp posts a reply to a response_url.
+func (a *Adapter) followUp(ctx context.Context, url string, msg *slackgo.WebhookMessage) {
+	if url == "" {
+		a.log.Warn("reply lost: the request had no response_url")
+		return
+	}
+	if err := a.respond(ctx, url, msg); err != nil {
+		a.log.Error("posting a reply to response_url failed", "err", err)
+	}
+}
+
+// reply renders a response for Slack. A file goes to the requester's DMs,
+// where only they see it, since a reply cannot carry one.
+func (a *Adapter) reply(ctx context.Context, req bot.Request, resp bot.Response) *slackgo.WebhookMessage {
+	m := resp.Message
+	if m.File != nil {
+		m = a.fileToDM(ctx, req, m)
+	}
+	ping, err := a.ping(ctx, m.Ping)
+	if err != nil {
+		a.log.Warn("reply sent without its ping", "err", err)
+	}
+	text, blocks := a.renderer(ctx).message(m, ping)
+	msg := &slackgo.WebhookMessage{Text: text, ResponseType: slackgo.ResponseTypeInChannel}
+	if resp.Ephemeral {
+		msg.ResponseType = slackgo.ResponseTypeEphemeral
+	}
+	if len(blocks) > 0 {
+		msg.Blocks = &slackgo.Blocks{BlockSet: blocks}
+	}
+	return msg
+}
+
+// fileToDM sends m's file to the requester's DMs and says so in m.
+func (a *Adapter) fileToDM(ctx context.Context, req bot.Request, m bot.Message) bot.Message {
+	f := m.File
+	m.File = nil
+	m.Blocks = append([]bot.Block(nil), m.Blocks...)
+	ch, err := a.dmChannel(ctx, req.Workspace, req.UserID)
+	if err == nil {
+		err = a.upload(ctx, ch, f)
+	}
+	if err != nil {
+		a.log.Error("sending a reply's file failed", "user", req.UserID, "file", f.Name, "err", err)
+		m.Addf("I could not send you %s; try again in a minute.", bot.UserText(f.Name))
+		return m
+	}
+	m.Addf("%s is in your DMs with me.", bot.UserText(f.Name))
+	return m
+}
+
+// upload shares a file in a channel.
+func (a *Adapter) upload(ctx context.Context, channelID string, f *bot.File) error {
+	_, err := a.api.UploadFileContext(ctx, slackgo.UploadFileParameters{
+		Filename: f.Name, Title: f.Name, FileSize: len(f.Data), Reader: bytes.NewReader(f.Data), Channel: channelID,
+	})
+	return err
+}
+
+// renderer renders for the moment of sending, naming users from the cache.
+func (a *Adapter) renderer(ctx context.Context) renderer {
+	return renderer{now: a.cfg.Clock.Now(), name: func(id string) string {
+		if u, _ := a.users.get(ctx, id); u.Name != "" {
+			return u.Name
+		}
+		return id
+	}}
+}
+
+// plainOptions turns option values from Slack's escaped form into what the
+// user typed: for user and channel options the router reads Slack's
+// <@U123|alice> and <#C123|news> itself; in other text, Slack's markup
+// becomes the words it stands for (<!here> → @here, <@U1|bob> → @bob,
+// <https://…|label> → https://…) and &amp;, &lt;, &gt; their characters.
+func plainOptions(path []string, opts map[string]string) map[string]string {
+	cmd := bot.Lookup(path)
+	if cmd == nil {
+		return opts
+	}
+	out := make(map[string]string, len(opts))
+	for name, v := range opts {
+		if o := cmd.Option(name); o == nil || o.Type != bot.OptUser && o.Type != bot.OptChannel {
+			v = plain(v)
+		}
+		out[name] = v
+	}
+	return out
+}
+
+var (
+	markup    = regexp.MustCompile(`<([^<>]*)>`)
+	unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+)
+
+// plain reads Slack's escaped text as the text the user typed.
+func plain(s string) string {
+	s = markup.ReplaceAllStringFunc(s, func(m string) string {
+		target, label, labelled := strings.Cut(m[1:len(m)-1], "|")
+		switch {
+		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
+			if labelled {
+				return target[:1] + strings.TrimLeft(label, "@#")
+			}
+			return target
+		case strings.HasPrefix(target, "!subteam^"):
+			if labelled {
+				return "@" + strings.TrimPrefix(label, "@")
+			}
+			return "@group"
+		case strings.HasPrefix(target, "!"):
+			if labelled {
+				return label
+			}
+			return "@" + strings.TrimPrefix(target, "!")
+		}
+		return target // a link
+	})
+	return unescaper.Replace(s)
+}

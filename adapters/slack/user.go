@@ -1,0 +1,127 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"sparkbot/bot"
+)
+
+// user is what the adapter needs to know of a Slack user, from users.info.
+type user struct {
+	Name  string // display name, else real name, else handle
+	Zone  string // profile tz, an IANA name
+	Admin bool   // workspace admin or owner
+	Bot   bool
+}
+
+// userCache remembers users.info answers for userTTL, so a busy host costs
+// one call every few minutes and admin changes are seen soon enough.
+type userCache struct {
+	api   webAPI
+	clock bot.Clock
+
+	mu      sync.Mutex
+	entries map[string]userEntry // by user id
+}
+
+type userEntry struct {
+	user    user
+	expires time.Time
+}
+
+func newUserCache(api webAPI, clock bot.Clock) *userCache {
+	return &userCache{api: api, clock: clock, entries: make(map[string]userEntry)}
+}
+
+// get returns the user with id, from the cache or users.info. When Slack
+// cannot answer it returns what it last knew, if anything, and the error.
+func (c *userCache) get(ctx context.Context, id string) (user, error) {
+	now := c.clock.Now()
+	c.mu.Lock()
+	e, ok := c.entries[id]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.user, nil
+	}
+	info, err := c.api.GetUserInfoContext(ctx, id, slackgo.GetUserInfoOptionIncludeLocale(false))
+	if err != nil {
+		// Names and zones may be stale; a stale admin flag must not grant
+		// staff rights, so it is dropped.
+		stale := e.user
+		stale.Admin = false
+		return stale, err
+	}
+	u := user{Name: displayName(info), Zone: info.TZ, Admin: info.IsAdmin || info.IsOwner || info.IsPrimaryOwner, Bot: info.IsBot}
+	c.mu.Lock()
+	c.entries[id] = userEntry{user: u, expires: now.Add(userTTL)}
+	c.mu.Unlock()
+	return u, nil
+}
+
+func displayName(u *slackgo.User) string {
+	for _, n := range []string{u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name} {
+		if n = strings.TrimSpace(n); n != "" {
+			return n
+		}
+	}
+	return u.ID
+}
+
+// groupCache maps user group names and handles to ids, for explicit
+// staff pings; it reloads usergroups.list at most every userTTL.
+type groupCache struct {
+	api   webAPI
+	clock bot.Clock
+
+	mu      sync.Mutex
+	ids     map[string]string // lower-case handle or name → id
+	expires time.Time
+}
+
+// id returns the id of the user group called name ("design", "@design" or
+// its full name), or "" when there is none.
+func (c *groupCache) id(ctx context.Context, name string) (string, error) {
+	key := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "@"))
+	now := c.clock.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids == nil || !now.Before(c.expires) {
+		groups, err := c.api.GetUserGroupsContext(ctx)
+		if err != nil {
+			return "", err
+		}
+		c.ids = make(map[string]string, 2*len(groups))
+		for _, g := range groups {
+			c.ids[strings.ToLower(g.Name)] = g.ID
+			c.ids[strings.ToLower(g.Handle)] = g.ID
+		}
+		c.expires = now.Add(userTTL)
+	}
+	return c.ids[key], nil
+}
+
+// request starts a bot.Request for a user acting in a workspace: their
+// name and zone from their profile, and whether they are staff.
+func (a *Adapter) request(ctx context.Context, teamID, userID, userName, channelID string) bot.Request {
+	u, err := a.users.get(ctx, userID)
+	if err != nil {
+		a.log.Warn("users.info failed; treating the user as a host with no profile zone",
+			"user", userID, "err", err)
+	}
+	if u.Name == "" {
+		u.Name = userName
+	}
+	return bot.Request{
+		Workspace: workspace(teamID),
+		UserID:    userID,
+		UserName:  u.Name,
+		UserZone:  u.Zone,
+		Staff:     a.staff[userID] || u.Admin,
+		Channel:   channelID,
+	}
+}
