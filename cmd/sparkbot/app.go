@@ -109,12 +109,16 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	sched := scheduler.New(db, clock, logger, scheduler.Config{})
 	router := bot.NewRouter(db, clock, logger)
 	router.SetPlanner(sched)
-	platforms, err := startPlatforms(platformEnv{getenv: a.Getenv, router: router, clock: clock, logger: logger})
+	// Platforms check request signatures against the wall clock, always.
+	platforms, err := startPlatforms(platformEnv{getenv: a.Getenv, router: router, clock: bot.SystemClock{}, logger: logger})
 	if err != nil {
 		return err
 	}
 	if len(platforms) == 0 {
 		return a.runConsole(ctx, cfg, router, sched, fake, zone)
+	}
+	if fake != nil {
+		return fmt.Errorf("--now is for the console only; unset the platform tokens to use it")
 	}
 	for _, p := range platforms {
 		sched.SetNotifier(p.name, p.notifier)
