@@ -59,7 +59,7 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	now := r.clock.Now()
 	loc := h.Location(co, req.UserZone)
 	if start.After(now) {
-		return Response{}, Invalidf("“%s” hasn't started yet (it starts %s). Click once you've hosted it.", clip(s.Title), Relative(start.Sub(now)))
+		return Response{}, Invalidf("“%s” hasn't started yet (it starts %s). Click once you've hosted it.", echoInput(s.Title), Relative(start.Sub(now)))
 	}
 	if err := checkLogTime(start, now, loc, req.Staff); err != nil {
 		return Response{}, err

@@ -34,7 +34,7 @@ func parsePing(raw string) (Ping, error) {
 		}
 		return Ping{Kind: PingRole, Role: role}, nil
 	}
-	return Ping{}, Invalidf("ping:%s — ping must be none, here, everyone or role:NAME, like ping:role:hosts", clip(raw))
+	return Ping{}, Invalidf("ping:%s — ping must be none, here, everyone or role:NAME, like ping:role:hosts", echoInput(raw))
 }
 
 func (r *Router) announceSend(ctx context.Context, c *Call) (Response, error) {
@@ -122,7 +122,7 @@ func (r *Router) announceList(ctx context.Context, c *Call) (Response, error) {
 		if j.Message != nil {
 			text = j.Message.PlainText(func(s Span) string { return s.Text })
 		}
-		resp.Addf("#%d to %s at %s: %s", id, announceTarget(j), At(j.Due, co.Location(), TimeFull), UserText(clip(text)))
+		resp.Addf("#%d to %s at %s: %s", id, announceTarget(j), At(j.Due, co.Location(), TimeFull), UserText(echoInput(text)))
 	}
 	if len(resp.Blocks[0].Lines) == 0 {
 		resp.Addf("None. Schedule one with %s", Lookup([]string{"announce", "send"}).Example)

@@ -16,18 +16,9 @@ var xHandle = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
 func parseHandle(option, raw string) (string, error) {
 	h := strings.TrimPrefix(strings.TrimSpace(raw), "@")
 	if !xHandle.MatchString(h) {
-		return "", Invalidf("%s:%s — an X handle is 1–15 letters, digits or underscores, like @alice_x", option, clip(raw))
+		return "", Invalidf("%s:%s — an X handle is 1–15 letters, digits or underscores, like @alice_x", option, echoInput(raw))
 	}
 	return h, nil
-}
-
-// clip shortens untrusted text quoted back in an error message.
-func clip(s string) string {
-	const max = 40
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
-	}
-	return s
 }
 
 // applicationFailures lists, in words, the cohort rules a applicant misses.
@@ -64,8 +55,8 @@ func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	country := strings.ToUpper(optionValue[string](c, "country"))
-	if len(country) != 2 || strings.Trim(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return Response{}, Invalidf("country:%s — use a two-letter country code, like US", clip(country))
+	if !isCountry(country) {
+		return Response{}, Invalidf("country:%s — use a two-letter country code, like US", echoInput(country))
 	}
 	h, err := r.host(ctx, c)
 	if err != nil {
@@ -210,15 +201,22 @@ func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
 	return Response{Message: messagef("Added %s (@%s) to %s.", UserRef(userID), UserText(handle), co.Name)}, nil
 }
 
-func (r *Router) cohortRemove(ctx context.Context, c *Call) (Response, error) {
+// memberOption loads the host named by the user option, who must be a member.
+func (r *Router) memberOption(ctx context.Context, c *Call) (Host, error) {
 	userID := optionValue[string](c, "user")
 	h, err := r.store.Host(ctx, c.Workspace, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !h.Member) {
-		return Response{}, NotFoundf("%s is not a host in this cohort.", mentionText(userID))
+		return Host{}, NotFoundf("%s is not a host in this cohort.", mentionText(userID))
 	}
+	return h, err
+}
+
+func (r *Router) cohortRemove(ctx context.Context, c *Call) (Response, error) {
+	h, err := r.memberOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
+	userID := h.UserID
 	h.Member = false
 	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
 		return Response{}, err

@@ -63,17 +63,7 @@ func (h *harness) must(user string, staff bool, line, want string) string {
 }
 
 func render(m bot.Message, now time.Time) string {
-	return m.PlainText(func(s bot.Span) string {
-		switch s.Kind {
-		case bot.SpanTime:
-			return bot.FormatTime(s.At, s.Zone, s.Style, now)
-		case bot.SpanMention, bot.SpanUserRef:
-			return "@" + s.ID
-		case bot.SpanChannel:
-			return "#" + s.ID
-		}
-		return s.Text
-	})
+	return m.PlainText(func(s bot.Span) string { return s.Plain(now) })
 }
 
 // withCohort creates a default cohort (staff "boss") and makes each user a host.

@@ -214,6 +214,20 @@ func (m Message) PlainText(render func(Span) string) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// Plain renders s without platform markup: a time in its zone, a user as
+// @id, a channel as #id, text as it is. The console shows spans this way.
+func (s Span) Plain(now time.Time) string {
+	switch s.Kind {
+	case SpanTime:
+		return FormatTime(s.At, s.Zone, s.Style, now)
+	case SpanMention, SpanUserRef:
+		return "@" + s.ID
+	case SpanChannel:
+		return "#" + s.ID
+	}
+	return s.Text
+}
+
 // FormatTime renders t in zone in the given style, the way a reader without
 // platform-native time rendering sees it.
 func FormatTime(t time.Time, zone *time.Location, style TimeStyle, now time.Time) string {

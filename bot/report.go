@@ -188,14 +188,11 @@ func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	userID := optionValue[string](c, "user")
-	h, err := r.hostByID(ctx, c.Workspace, userID, "")
+	h, err := r.memberOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
-	if !h.Member {
-		return Response{}, NotFoundf("%s is not a host in this cohort.", mentionText(userID))
-	}
+	userID := h.UserID
 	d := optionValue[Date](c, "week")
 	week := co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
 	if h.Excused == nil {

@@ -56,7 +56,7 @@ func (r *Router) suggestSchedules(ctx context.Context, req Request, typed string
 		id := fmt.Sprint(s.ID)
 		label := fmt.Sprintf("#%d %s (%s %s)", s.ID, s.Title, s.Days, s.At)
 		if strings.HasPrefix(id, typed) || strings.Contains(strings.ToLower(label), strings.ToLower(typed)) {
-			out = append(out, Suggestion{Label: clip(label), Value: id})
+			out = append(out, Suggestion{Label: echoInput(label), Value: id})
 			if len(out) == maxSuggestions {
 				break
 			}

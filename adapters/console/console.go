@@ -174,7 +174,7 @@ func (a *Adapter) render(m bot.Message) string {
 	case bot.PingRole:
 		b.WriteString("@" + m.Ping.Role + " ")
 	}
-	b.WriteString(m.PlainText(func(s bot.Span) string { return renderSpan(s, now) }))
+	b.WriteString(m.PlainText(func(s bot.Span) string { return s.Plain(now) }))
 	for _, btn := range m.Buttons {
 		fmt.Fprintf(&b, " [button: %s]", btn.Label)
 	}
@@ -182,18 +182,6 @@ func (a *Adapter) render(m bot.Message) string {
 		fmt.Fprintf(&b, "\n[file %s]\n%s", m.File.Name, strings.TrimRight(string(m.File.Data), "\n"))
 	}
 	return b.String()
-}
-
-func renderSpan(s bot.Span, now time.Time) string {
-	switch s.Kind {
-	case bot.SpanTime:
-		return bot.FormatTime(s.At, s.Zone, s.Style, now)
-	case bot.SpanMention, bot.SpanUserRef:
-		return "@" + s.ID
-	case bot.SpanChannel:
-		return "#" + s.ID
-	}
-	return s.Text
 }
 
 func (a *Adapter) printf(format string, args ...any) {
