@@ -54,7 +54,19 @@ type Option struct {
 	Positional bool
 	MaxLen     int // OptString: maximum length in runes; 0 means 200
 	Min, Max   int // OptInt bounds, inclusive
+	// Suggest says where choices come from while the user types the
+	// option (Discord autocomplete); Router.Suggest serves them.
+	Suggest Suggester
 }
+
+// Suggester is a source of autocomplete choices for an option.
+type Suggester int
+
+const (
+	SuggestNone         Suggester = iota
+	SuggestZones                  // common IANA time zones
+	SuggestOwnSchedules           // the user's own recurring Spaces, by id
+)
 
 // Access says who may run a command.
 type Access int

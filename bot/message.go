@@ -167,6 +167,9 @@ type Response struct {
 	Message
 	// Ephemeral replies are seen only by the requester.
 	Ephemeral bool
+	// Failed is set when the request was refused or failed: an adapter
+	// keeps the button that was clicked, so the user can try again.
+	Failed bool
 }
 
 // Add appends lines to the message's last block, starting one if needed.

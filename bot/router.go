@@ -51,6 +51,7 @@ func (r *Router) Handle(ctx context.Context, req Request) (resp Response) {
 		if p := recover(); p != nil {
 			r.log.Error("handler panicked", "path", strings.Join(req.Path, " "), "panic", p, "stack", string(debug.Stack()))
 			resp = Reply("%s", UserText(UserMessage(errors.New("panic"))))
+			resp.Failed = true
 		}
 	}()
 	resp, err := r.handle(ctx, req)
@@ -66,7 +67,9 @@ func (r *Router) Handle(ctx context.Context, req Request) (resp Response) {
 			"path", strings.Join(req.Path, " "), "reason", UserMessage(err))
 	}
 	// Error messages may quote what the user typed: never let that ping.
-	return Reply("%s", UserText(UserMessage(err)))
+	resp = Reply("%s", UserText(UserMessage(err)))
+	resp.Failed = true
+	return resp
 }
 
 func (r *Router) handle(ctx context.Context, req Request) (Response, error) {

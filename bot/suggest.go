@@ -22,10 +22,10 @@ func (r *Router) Suggest(ctx context.Context, req Request, option, typed string)
 	if cmd == nil || cmd.Option(option) == nil {
 		return nil
 	}
-	switch o := cmd.Option(option); {
-	case o.Type == OptTimeZone:
+	switch cmd.Option(option).Suggest {
+	case SuggestZones:
 		return suggestZones(typed)
-	case option == "id" && len(cmd.Path) == 3 && cmd.Path[1] == "schedule":
+	case SuggestOwnSchedules:
 		return r.suggestSchedules(ctx, req, typed)
 	}
 	return nil

@@ -18,7 +18,7 @@ func Commands() []*Command { return commands }
 // Common option descriptions, shared by several commands.
 var (
 	optUserTarget = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
-	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Help: "the schedule's number, from /spaces schedule list"}
+	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Suggest: SuggestOwnSchedules, Help: "the schedule's number, from /spaces schedule list"}
 )
 
 func commandTable() []*Command {
@@ -31,7 +31,7 @@ func commandTable() []*Command {
 				{Name: "country", Type: OptString, Required: true, MaxLen: 2, Help: "where you live, a two-letter code like US"},
 			}, run: (*Router).spacesApply},
 		{Path: []string{"spaces", "timezone"}, Help: "Set your time zone.", Example: "/spaces timezone tz:America/Chicago",
-			Options: []Option{{Name: "tz", Type: OptTimeZone, Required: true, Positional: true, Help: "an IANA time zone, like America/Chicago"}},
+			Options: []Option{{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Required: true, Positional: true, Help: "an IANA time zone, like America/Chicago"}},
 			run:     (*Router).spacesTimezone},
 		{Path: []string{"spaces", "schedule", "add"}, Help: "Add a recurring Space.", Example: `/spaces schedule add title:"Night owls" days:tue,thu time:20:00 duration:60m`,
 			Options: []Option{
@@ -39,7 +39,7 @@ func commandTable() []*Command {
 				{Name: "days", Type: OptWeekdays, Required: true, Help: "weekdays, like tue,thu or mon-fri"},
 				{Name: "time", Type: OptTime, Required: true, Help: "start time, 24-hour, like 20:00"},
 				{Name: "duration", Type: OptDuration, Min: 5, Max: 12 * 60, Help: "how long it runs, like 60m (default 60m)"},
-				{Name: "tz", Type: OptTimeZone, Help: "time zone of days and time (default: yours)"},
+				{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Help: "time zone of days and time (default: yours)"},
 			}, run: (*Router).scheduleAdd},
 		{Path: []string{"spaces", "schedule", "list"}, Help: "List your recurring Spaces.", Example: "/spaces schedule list", run: (*Router).scheduleList},
 		{Path: []string{"spaces", "schedule", "remove"}, Help: "Remove a recurring Space.", Example: "/spaces schedule remove id:3",
@@ -81,7 +81,7 @@ func commandTable() []*Command {
 				{Name: "start", Type: OptDate, Required: true, Help: "first day, like 2026-11-30"},
 				{Name: "weeks", Type: OptInt, Min: 1, Max: 104, Help: "length in weeks (default 12)"},
 				{Name: "quota", Type: OptInt, Min: 1, Max: 21, Help: "Spaces required each week (default 2)"},
-				{Name: "tz", Type: OptTimeZone, Help: "the cohort's time zone (default America/New_York)"},
+				{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Help: "the cohort's time zone (default America/New_York)"},
 				{Name: "weekstart", Type: OptWeekday, Help: "the day weeks start (default mon)"},
 			}, run: (*Router).cohortCreate},
 		{Path: []string{"cohort", "settings"}, Access: StaffOnly, Help: "Show or change the cohort's settings.", Example: "/cohort settings minfollowers:3000 countries:US,CA digest:#spark-digest",
@@ -90,7 +90,7 @@ func commandTable() []*Command {
 				{Name: "start", Type: OptDate, Help: "first day"},
 				{Name: "weeks", Type: OptInt, Min: 1, Max: 104, Help: "length in weeks"},
 				{Name: "quota", Type: OptInt, Min: 1, Max: 21, Help: "Spaces required each week"},
-				{Name: "tz", Type: OptTimeZone, Help: "the cohort's time zone"},
+				{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Help: "the cohort's time zone"},
 				{Name: "weekstart", Type: OptWeekday, Help: "the day weeks start"},
 				{Name: "minfollowers", Type: OptInt, Min: 0, Max: 1_000_000_000, Help: "minimum followers to apply"},
 				{Name: "countries", Type: OptCountries, Help: "countries that may apply, like US,CA"},
@@ -161,6 +161,16 @@ func isGroup(path []string) bool {
 	}
 	return false
 }
+
+// groupHelp describes each top-level command in one line.
+var groupHelp = map[string]string{
+	"spaces":   "Your Spaces: schedule them, log them, see your week.",
+	"cohort":   "Staff: run the cohort, its hosts and its reports.",
+	"announce": "Staff: announce in a channel or to every host.",
+}
+
+// GroupHelp describes a top-level command ("spaces") in one line.
+func GroupHelp(group string) string { return groupHelp[group] }
 
 // Groups returns the top-level command names, in table order.
 func Groups() []string {

@@ -55,6 +55,9 @@ func applicationCommands(table []*bot.Command) []*discordgo.ApplicationCommand {
 	}
 	for _, root := range out {
 		root.Description = summary(root.Name, root.Options)
+		if help := bot.GroupHelp(root.Name); help != "" {
+			root.Description = description(help, root.Name)
+		}
 		for _, o := range root.Options {
 			if o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
 				o.Description = summary(root.Name+" "+o.Name, o.Options)
@@ -135,12 +138,7 @@ func option(c *bot.Command, o bot.Option) *discordgo.ApplicationCommandOption {
 // is typed (bot.Router.Suggest): time zones, and the user's own schedule
 // ids. It mirrors Suggest's switch; see the report on issue 4 for the
 // table flag that would replace it.
-func suggested(c *bot.Command, o bot.Option) bool {
-	if o.Type == bot.OptTimeZone {
-		return true
-	}
-	return o.Name == "id" && len(c.Path) == 3 && c.Path[1] == "schedule"
-}
+func suggested(c *bot.Command, o bot.Option) bool { return o.Suggest != bot.SuggestNone }
 
 // description returns help cut to Discord's limit, or fallback if empty.
 func description(help, fallback string) string {
