@@ -30,7 +30,7 @@ import (
 type Config struct {
 	Tick        time.Duration // how often due jobs are looked for (15s)
 	SendTimeout time.Duration // how long one delivery may take (10s)
-	Workers     int           // deliveries in flight at once (8)
+	Workers     int           // deliveries in flight at once (32: they wait on platform APIs)
 	Horizon     time.Duration // how far ahead cohort jobs are planned (8 days); hosts' less (hostHorizon)
 	MaxAttempts int           // attempts before a delivery is given up (10)
 	BaseBackoff time.Duration // first retry delay, doubled each attempt (30s)
@@ -56,7 +56,7 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxBackoff, time.Hour)
 	def(&c.NudgeAfter, 30*time.Minute)
 	if c.Workers == 0 {
-		c.Workers = 8
+		c.Workers = 32
 	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 10
