@@ -10,6 +10,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +45,9 @@ type Config struct {
 	Settle func(ctx context.Context)
 	// Zone is the zone in which the console shows times and reads :now.
 	Zone *time.Location
+	// FileDir is where files the bot sends (a CSV export) are saved; the
+	// console prints the path and the contents.
+	FileDir string
 }
 
 // Adapter is the console adapter. It is also the console's bot.Notifier.
@@ -179,9 +184,24 @@ func (a *Adapter) render(m bot.Message) string {
 		fmt.Fprintf(&b, " [button: %s]", btn.Label)
 	}
 	if m.File != nil {
-		fmt.Fprintf(&b, "\n[file %s]\n%s", m.File.Name, strings.TrimRight(string(m.File.Data), "\n"))
+		fmt.Fprintf(&b, "\n[file %s]\n%s", a.saveFile(m.File), strings.TrimRight(string(m.File.Data), "\n"))
 	}
 	return b.String()
+}
+
+// saveFile writes f into FileDir and returns where, or why it could not.
+func (a *Adapter) saveFile(f *bot.File) string {
+	if a.cfg.FileDir == "" {
+		return f.Name + " (not saved: no file directory)"
+	}
+	path := filepath.Join(a.cfg.FileDir, filepath.Base(f.Name))
+	if err := os.MkdirAll(a.cfg.FileDir, 0o700); err != nil {
+		return f.Name + " (not saved: " + err.Error() + ")"
+	}
+	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+		return f.Name + " (not saved: " + err.Error() + ")"
+	}
+	return "saved to " + path
 }
 
 func (a *Adapter) printf(format string, args ...any) {

@@ -3,6 +3,8 @@ package console
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +87,26 @@ func TestClickPressesTheLastDMButton(t *testing.T) {
 	}
 	if len(h.got) != 1 || h.got[0].UserID != "alice" || h.got[0].Action.ID != bot.ActionHosted {
 		t.Errorf("requests %+v, want one hosted click as alice", h.got)
+	}
+}
+
+// TestFilesAreSaved: a file the bot sends (a CSV export) is written to the
+// file directory, and its path and contents are printed.
+func TestFilesAreSaved(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	a := New(Config{FileDir: dir}, &out)
+	msg := bot.Message{File: &bot.File{Name: "../stipend-2026-12.csv", Data: []byte("month,user_id\n2026-12,alice\n")}}
+	if err := a.Post(context.Background(), Workspace, "staff", msg); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "stipend-2026-12.csv")
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "month,user_id\n2026-12,alice\n" {
+		t.Fatalf("saved file: %q, %v", data, err)
+	}
+	if got := out.String(); !strings.Contains(got, "[file saved to "+path+"]\nmonth,user_id\n2026-12,alice") {
+		t.Errorf("output:\n%s", got)
 	}
 }
 

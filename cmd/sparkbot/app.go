@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"sparkbot/adapters/console"
@@ -131,7 +132,8 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 // the scheduler itself (:advance delivers what falls due on the way, in
 // order); on the wall clock the scheduler runs on its own.
 func (a *App) runConsole(ctx context.Context, cfg Config, router *bot.Router, sched *scheduler.Scheduler, fake *bot.FakeClock, zone *time.Location) error {
-	ccfg := console.Config{User: cfg.User, Staff: cfg.Staff, Interactive: a.interactive(), Clock: fake, Zone: zone}
+	ccfg := console.Config{User: cfg.User, Staff: cfg.Staff, Interactive: a.interactive(), Clock: fake, Zone: zone,
+		FileDir: filepath.Join(filepath.Dir(cfg.DB), "exports")}
 	if fake != nil {
 		ccfg.Advance = func(ctx context.Context, to time.Time) { sched.AdvanceTo(ctx, fake, to) }
 		ccfg.Settle = sched.RunDue
