@@ -1,6 +1,13 @@
 package bot_test
 
-import "testing"
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"sparkbot/bot"
+)
 
 // TestPermissions: hosts touch only their own data; staff commands need staff.
 func TestPermissions(t *testing.T) {
@@ -34,5 +41,24 @@ func TestPermissions(t *testing.T) {
 			h.must("alice", false, "/spaces log url:1eaKbrPAqbwKX", "Logged")
 			h.must(tt.user, tt.staff, tt.line, tt.want)
 		})
+	}
+}
+
+// TestRefusalsAreLogged: a refusal is logged for staff to see, with who
+// tried what.
+func TestRefusalsAreLogged(t *testing.T) {
+	h := newHarness(t, "2026-12-02T18:00:00-05:00").withCohort("2026-11-30", "alice", "bob")
+	var logs bytes.Buffer
+	h.router = bot.NewRouter(h.store, h.clock, slog.New(slog.NewTextHandler(&logs, nil)))
+	h.must("alice", false, `/spaces schedule add title:x days:mon time:20:00`, "Saved")
+	h.must("bob", false, "/cohort report", "for program staff only")
+	h.must("bob", false, "/spaces schedule remove id:1", "another host's")
+	for _, want := range []string{
+		`msg="command refused" workspace=console:test user=bob path="cohort report"`,
+		`msg="command refused" workspace=console:test user=bob path="spaces schedule remove"`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
 	}
 }
