@@ -50,6 +50,8 @@ func Tokenize(line string) ([]Token, error) {
 	if err := checkLine(line); err != nil {
 		return nil, err
 	}
+	// A tab is white space, even inside quotes: no value keeps one.
+	line = strings.ReplaceAll(line, "\t", " ")
 	s := strings.TrimLeftFunc(line, unicode.IsSpace)
 	s = strings.TrimPrefix(s, "/")
 	var toks []Token
