@@ -10,7 +10,9 @@ import (
 
 // interaction runs a button click through the router and updates the
 // clicked message: its buttons give way to the router's answer, so the
-// message shows what the click did and cannot be clicked twice.
+// message shows what the click did and cannot be clicked twice. A click
+// that failed leaves the message as it is, so the user can try again, and
+// the answer comes as an ephemeral reply.
 func (a *Adapter) interaction(ctx context.Context, cb slackgo.InteractionCallback) {
 	if cb.Type != slackgo.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		return
@@ -23,7 +25,13 @@ func (a *Adapter) interaction(ctx context.Context, cb slackgo.InteractionCallbac
 	req := a.request(ctx, team, cb.User.ID, cb.User.Name, cb.Channel.ID)
 	req.Action = &bot.Action{ID: act.ActionID, Value: act.Value}
 	resp := a.handler.Handle(ctx, req)
-	a.followUp(ctx, cb.ResponseURL, clicked(cb.Message, a.reply(ctx, req, resp)))
+	msg := a.reply(ctx, req, resp)
+	if resp.Failed {
+		msg.ResponseType = slackgo.ResponseTypeEphemeral
+		a.followUp(ctx, cb.ResponseURL, msg)
+		return
+	}
+	a.followUp(ctx, cb.ResponseURL, clicked(cb.Message, msg))
 }
 
 // clicked is the original message with its buttons replaced by reply.

@@ -57,7 +57,7 @@ func (a *Adapter) followUp(ctx context.Context, url string, msg *slackgo.Webhook
 		a.log.Warn("reply lost: the request had no response_url")
 		return
 	}
-	if err := a.respond(ctx, url, msg); err != nil {
+	if err := slackgo.PostWebhookCustomHTTPContext(ctx, url, a.cfg.HTTPClient, msg); err != nil {
 		a.log.Error("posting a reply to response_url failed", "err", err)
 	}
 }
@@ -91,7 +91,7 @@ func (a *Adapter) fileToDM(ctx context.Context, req bot.Request, m bot.Message) 
 	m.Blocks = append([]bot.Block(nil), m.Blocks...)
 	ch, err := a.dmChannel(ctx, req.Workspace, req.UserID)
 	if err == nil {
-		err = a.upload(ctx, ch, f)
+		err = a.upload(ctx, ch, f, "")
 	}
 	if err != nil {
 		a.log.Error("sending a reply's file failed", "user", req.UserID, "file", f.Name, "err", err)
@@ -102,10 +102,11 @@ func (a *Adapter) fileToDM(ctx context.Context, req bot.Request, m bot.Message) 
 	return m
 }
 
-// upload shares a file in a channel.
-func (a *Adapter) upload(ctx context.Context, channelID string, f *bot.File) error {
+// upload shares a file in a channel, with comment (mrkdwn) when not empty.
+func (a *Adapter) upload(ctx context.Context, channelID string, f *bot.File, comment string) error {
 	_, err := a.api.UploadFileContext(ctx, slackgo.UploadFileParameters{
 		Filename: f.Name, Title: f.Name, FileSize: len(f.Data), Reader: bytes.NewReader(f.Data), Channel: channelID,
+		InitialComment: comment,
 	})
 	return err
 }

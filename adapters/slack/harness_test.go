@@ -190,6 +190,20 @@ func (h *harness) slash(user, text string) reply {
 	return decodeReply(h.t, body)
 }
 
+// interact sends a block_actions payload to HTTP mode's interactivity
+// endpoint, which must acknowledge it at once with an empty 200.
+func (h *harness) interact(cb slackgo.InteractionCallback) {
+	h.t.Helper()
+	payload, err := json.Marshal(&cb)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	status, body := h.do(h.signed("/slack/interactivity", url.Values{"payload": {string(payload)}}.Encode()))
+	if status != http.StatusOK || body != "" {
+		h.t.Fatalf("click: status %d, body %q; want an empty 200", status, body)
+	}
+}
+
 // must runs a command that has to succeed: its reply must contain want.
 func (h *harness) must(user, text, want string) reply {
 	h.t.Helper()
@@ -235,7 +249,7 @@ func (h *harness) direct(user, line, want string) {
 
 // reply is a message as Slack reads it from a reply, hook or ack.
 type reply struct {
-	Raw          string
+	Raw          string // the JSON, with escapes like \u003c for < undone
 	Text         string
 	ResponseType string
 	Blocks       []map[string]any
@@ -248,12 +262,23 @@ func decodeReply(t *testing.T, raw string) reply {
 		ResponseType string           `json:"response_type"`
 		Blocks       []map[string]any `json:"blocks"`
 	}
-	if raw != "" {
-		if err := json.Unmarshal([]byte(raw), &msg); err != nil {
-			t.Fatalf("reply %q: %v", raw, err)
-		}
+	if raw == "" {
+		return reply{}
 	}
-	return reply{Raw: raw, Text: msg.Text, ResponseType: msg.ResponseType, Blocks: msg.Blocks}
+	var all any
+	if err := json.Unmarshal([]byte(raw), &msg); err != nil {
+		t.Fatalf("reply %q: %v", raw, err)
+	}
+	json.Unmarshal([]byte(raw), &all)
+	// encoding/json writes <, > and & as \u003c, \u003e and \u0026, where a
+	// search for markup like <!channel> would never find them.
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(all); err != nil {
+		t.Fatal(err)
+	}
+	return reply{Raw: b.String(), Text: msg.Text, ResponseType: msg.ResponseType, Blocks: msg.Blocks}
 }
 
 // blockTypes lists the types of r's blocks.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -53,23 +52,26 @@ func (a *Adapter) dmChannel(ctx context.Context, ws bot.WorkspaceRef, userID str
 	if err != nil {
 		return "", err
 	}
+	if c == nil || c.ID == "" {
+		return "", errors.New("slack: conversations.open succeeded without a channel")
+	}
 	a.dms.Store(dmKey(ws, userID), c.ID)
 	return c.ID, nil
 }
 
-// send posts msg in a channel: its file first, so that a failed upload
-// leaves nothing half-sent to retry.
+// send posts msg in a channel. A message with a file is the file's share,
+// its text the share's comment, in one call: were they two, a retry after
+// the second failed would send the first again. (A file share takes
+// text, not Block Kit; the reports that carry files read well as text.)
 func (a *Adapter) send(ctx context.Context, channel string, msg bot.Message) error {
 	ping, err := a.ping(ctx, msg.Ping)
 	if err != nil {
 		return err
 	}
-	if msg.File != nil {
-		if err := a.upload(ctx, channel, msg.File); err != nil {
-			return err
-		}
-	}
 	text, blocks := a.renderer(ctx).message(msg, ping)
+	if msg.File != nil {
+		return a.upload(ctx, channel, msg.File, text)
+	}
 	opts := []slackgo.MsgOption{slackgo.MsgOptionText(text, false)}
 	if len(blocks) > 0 {
 		opts = append(opts, slackgo.MsgOptionBlocks(blocks...))
@@ -102,13 +104,9 @@ func (a *Adapter) ping(ctx context.Context, p bot.Ping) (string, error) {
 // target is where a delivery went: a channel, or a user's DMs.
 type target struct{ channel, user string }
 
-// tokenRetry is the wait after Slack refuses the bot token: staff must fix
-// the configuration, and deliveries wait for them rather than being lost.
-const tokenRetry = 15 * time.Minute
-
 // deliveryError translates a Slack failure for the outbox: rate limits and
-// outages are retried, a missing channel or user is not, and each says
-// how to fix it.
+// outages are retried (after Slack's Retry-After, else on the outbox's own
+// back-off), a missing channel or user is not, and each says how to fix it.
 func (a *Adapter) deliveryError(ctx context.Context, err error, t target) error {
 	if err == nil {
 		return nil
@@ -127,7 +125,7 @@ func (a *Adapter) deliveryError(ctx context.Context, err error, t target) error 
 		return bot.PermanentFailure(reason, err)
 	}
 	if tokenErrors[ser.Err] {
-		return bot.RetryLater(tokenRetry, fmt.Sprintf("Slack does not accept the bot token (%s): set SPARKBOT_SLACK_BOT_TOKEN to the app's Bot User OAuth Token, and reinstall the app from slack/manifest.yaml if it lacks a scope", ser.Err), err)
+		return bot.RetryLater(0, fmt.Sprintf("Slack does not accept the bot token (%s): set SPARKBOT_SLACK_BOT_TOKEN to the app's Bot User OAuth Token, and reinstall the app from slack/manifest.yaml if it lacks a scope", ser.Err), err)
 	}
 	return bot.RetryLater(0, fmt.Sprintf("Slack refused the message (%s)", ser.Err), err)
 }

@@ -140,7 +140,7 @@ func TestRetryableDeliveryFailures(t *testing.T) {
 	}{
 		{"rate limited", fakeslack.Failure{RetryAfter: 30}, 30 * time.Second, "rate limiting"},
 		{"Slack trouble", fakeslack.Failure{Error: "internal_error"}, 0, "Slack refused the message (internal_error)"},
-		{"token revoked", fakeslack.Failure{Error: "token_revoked"}, 15 * time.Minute, "set SPARKBOT_SLACK_BOT_TOKEN"},
+		{"token revoked", fakeslack.Failure{Error: "token_revoked"}, 0, "set SPARKBOT_SLACK_BOT_TOKEN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -177,17 +177,37 @@ func TestDMRetryReopensTheConversation(t *testing.T) {
 	}
 }
 
-func TestPostedFilesAreUploadedFirst(t *testing.T) {
+// A message with a file is the file's share, commented with the message.
+func TestPostedFilesCarryTheirMessage(t *testing.T) {
 	h := newHarness(t)
 	m := bot.Message{File: &bot.File{Name: "digest.csv", Data: []byte("a,b\n")}}
 	m.Addf("The weekly digest.")
 	if err := h.adapter.Post(context.Background(), ws, general, m); err != nil {
 		t.Fatal(err)
 	}
-	if up := fakeslack.Receive(t, h.fake.Uploads); up.Channel != general || up.Name != "digest.csv" {
-		t.Errorf("upload %+v, want digest.csv in %s", up, general)
+	up := fakeslack.Receive(t, h.fake.Uploads)
+	if up.Channel != general || up.Name != "digest.csv" || up.Comment != "The weekly digest." {
+		t.Errorf("upload %+v, want digest.csv in %s with the message", up, general)
 	}
-	if p := fakeslack.Receive(t, h.fake.Posts); p.Text != "The weekly digest." {
-		t.Errorf("post %q", p.Text)
+}
+
+// A delivery with a file that Slack refuses is retried, and the retry does
+// not share the file a second time.
+func TestRetriedFilePostsShareTheFileOnce(t *testing.T) {
+	h := newHarness(t)
+	h.fake.Fail("chat.postMessage", fakeslack.Failure{RetryAfter: 30})
+	h.fake.Fail("files.completeUploadExternal", fakeslack.Failure{RetryAfter: 30})
+	m := bot.StipendMessage(bot.Cohort{Name: "Spark"}, bot.Month{Year: 2026, Month: time.December}, nil)
+	var err error
+	for range 3 {
+		if err = h.adapter.Post(context.Background(), ws, general, m); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("after 3 attempts: %v", err)
+	}
+	if n := len(h.fake.Uploads) + len(h.fake.Posts); n != 1 {
+		t.Errorf("%d uploads and posts reached the channel, want the report once", n)
 	}
 }

@@ -129,3 +129,14 @@ func TestUnverifiedRequestsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// A body larger than any Slack sends is refused before it is verified or
+// routed, even when it is signed.
+func TestOversizedRequestsAreRefused(t *testing.T) {
+	h := newHarness(t)
+	body := h.command(alice, "spaces status").Encode() + "&pad=" + strings.Repeat("x", 1<<20)
+	if status, _ := h.do(h.signed("/slack/commands", body)); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", status)
+	}
+	h.seen.none(t)
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -90,7 +91,6 @@ type Adapter struct {
 	api     webAPI
 	socket  socketConn              // nil in HTTP mode
 	events  <-chan socketmode.Event // socket's events
-	respond func(ctx context.Context, url string, msg *slackgo.WebhookMessage) error
 	log     *slog.Logger
 	staff   map[string]bool
 
@@ -133,9 +133,6 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	}
 	client := slackgo.New(cfg.BotToken, opts...)
 	a := &Adapter{cfg: cfg, handler: h, api: client, log: cfg.Logger.With("platform", "slack"), botName: "sparkbot"}
-	a.respond = func(ctx context.Context, url string, msg *slackgo.WebhookMessage) error {
-		return slackgo.PostWebhookCustomHTTPContext(ctx, url, cfg.HTTPClient, msg)
-	}
 	if cfg.AppToken != "" {
 		sm := socketmode.New(client)
 		a.socket, a.events = sm, sm.Events
@@ -233,11 +230,17 @@ func (a *Adapter) sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // later runs f after an acknowledgement has gone out, with a context that
-// outlives the request's but not workTimeout. Run waits for it.
+// outlives the request's but not workTimeout. Run waits for it. A panic in
+// f is logged: it must not take the process down with it.
 func (a *Adapter) later(ctx context.Context, f func(ctx context.Context)) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	a.work.Go(func() {
 		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("answering a Slack request panicked", "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
 		f(ctx)
 	})
 }

@@ -83,7 +83,8 @@ func (a *Adapter) dispatch(ctx context.Context, evt socketmode.Event) {
 }
 
 // ackSocket acknowledges an envelope, with msg as the reply when it fits;
-// a longer reply goes to responseURL instead.
+// a longer reply goes to responseURL instead, as does the reply of an ack
+// that failed (slack-go sends nothing when it reports an error).
 func (a *Adapter) ackSocket(ctx context.Context, envelope, responseURL string, msg *slackgo.WebhookMessage) {
 	var payload any
 	if msg != nil {
@@ -93,10 +94,11 @@ func (a *Adapter) ackSocket(ctx context.Context, envelope, responseURL string, m
 	}
 	actx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
-	if err := a.socket.AckCtx(actx, envelope, payload); err != nil {
+	err := a.socket.AckCtx(actx, envelope, payload)
+	if err != nil {
 		a.log.Warn("acknowledging a Socket Mode request failed", "envelope", envelope, "err", err)
 	}
-	if msg != nil && payload == nil {
+	if msg != nil && (payload == nil || err != nil) {
 		a.followUp(ctx, responseURL, msg)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -91,19 +89,38 @@ func TestButtonClickInHTTPMode(t *testing.T) {
 	occurrence := h.withSchedule()
 	h.clock.Set(occurrence.Add(90 * time.Minute))
 	cb := clickOn(t, h, occurrence)
-	payload, err := json.Marshal(&cb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status, body := h.do(h.signed("/slack/interactivity", url.Values{"payload": {string(payload)}}.Encode()))
-	if status != http.StatusOK || body != "" {
-		t.Fatalf("status %d, body %q; want an empty 200", status, body)
-	}
+	h.interact(cb)
 	checkClick(t, h, occurrence, "Logged “Night owls”")
 
 	// The same button again: the router says so, and the update shows it.
-	h.do(h.signed("/slack/interactivity", url.Values{"payload": {string(payload)}}.Encode()))
+	h.interact(cb)
 	checkClick(t, h, occurrence, "Already logged")
+}
+
+// A click the router refuses leaves the message and its button as they
+// are and answers the user alone, so they can click again later.
+func TestFailedClickKeepsTheButton(t *testing.T) {
+	h := newHarness(t)
+	h.withCohort()
+	occurrence := h.withSchedule()
+	h.clock.Set(occurrence.Add(-time.Hour))
+	cb := clickOn(t, h, occurrence)
+	h.interact(cb)
+	if c := fakeslack.Receive(t, h.seen.calls); !c.resp.Failed {
+		t.Errorf("router answered %+v, want a failed response", c.resp)
+	}
+	hook := fakeslack.Receive(t, h.fake.Hooks)
+	if hook.Msg.ReplaceOriginal || hook.Msg.ResponseType != "ephemeral" {
+		t.Errorf("answer %s, want a new ephemeral message, the reminder left alone", hook.Raw)
+	}
+	if !strings.Contains(hook.Msg.Text, "hasn't started yet") {
+		t.Errorf("answer %q, want the router's reason", hook.Msg.Text)
+	}
+
+	// Once the Space has run, the same button logs it.
+	h.clock.Set(occurrence.Add(90 * time.Minute))
+	h.interact(cb)
+	checkClick(t, h, occurrence, "Logged “Night owls”")
 }
 
 // clickOn DMs alice a reminder of the occurrence with its "I hosted it"
@@ -162,4 +179,22 @@ func checkClick(t *testing.T, h *harness, occurrence time.Time, want string) {
 			t.Errorf("updated message lacks %q:\n%s", want, r.Text)
 		}
 	}
+}
+
+// A handler that panics on a click, after the click was acknowledged, is
+// logged; the process lives on and answers the next request.
+func TestPanicAfterTheAckIsContained(t *testing.T) {
+	h := newHarnessWith(t, handlerFunc(func(_ context.Context, req bot.Request) bot.Response {
+		if req.Action != nil {
+			panic("boom")
+		}
+		return bot.Reply("still here")
+	}))
+	h.interact(slackgo.InteractionCallback{
+		Type: slackgo.InteractionTypeBlockActions, Team: slackgo.Team{ID: fakeslack.TeamID},
+		User: slackgo.User{ID: alice}, ResponseURL: h.fake.ResponseURL("click"),
+		ActionCallback: slackgo.ActionCallbacks{BlockActions: []*slackgo.BlockAction{{ActionID: "hosted", BlockID: "b", Value: "1:2"}}},
+	})
+	h.logs.waitLog(t, "panicked")
+	h.must(bob, "spaces status", "still here")
 }

@@ -16,7 +16,6 @@ type user struct {
 	Name  string // display name, else real name, else handle
 	Zone  string // profile tz, an IANA name
 	Admin bool   // workspace admin or owner
-	Bot   bool
 }
 
 // userCache remembers users.info answers for userTTL, so a busy host costs
@@ -56,7 +55,7 @@ func (c *userCache) get(ctx context.Context, id string) (user, error) {
 		stale.Admin = false
 		return stale, err
 	}
-	u := user{Name: displayName(info), Zone: info.TZ, Admin: info.IsAdmin || info.IsOwner || info.IsPrimaryOwner, Bot: info.IsBot}
+	u := user{Name: displayName(info), Zone: info.TZ, Admin: info.IsAdmin || info.IsOwner || info.IsPrimaryOwner}
 	c.mu.Lock()
 	c.entries[id] = userEntry{user: u, expires: now.Add(userTTL)}
 	c.mu.Unlock()

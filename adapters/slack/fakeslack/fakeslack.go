@@ -68,6 +68,7 @@ type Upload struct {
 	Channel string
 	Name    string
 	Data    []byte
+	Comment string // initial_comment: the message the file came with
 }
 
 // Server is the fake Slack.
@@ -382,7 +383,7 @@ func (s *Server) completeUpload(f formValues) (map[string]any, string) {
 	if !ok {
 		return nil, "file_not_found"
 	}
-	s.Uploads <- Upload{Channel: ch, Name: up.Name, Data: up.Data}
+	s.Uploads <- Upload{Channel: ch, Name: up.Name, Data: up.Data, Comment: f.Get("initial_comment")}
 	return map[string]any{"files": files}, ""
 }
 
