@@ -174,33 +174,56 @@ func startPlatforms(env platformEnv) ([]*platform, error) {
 }
 
 // runPlatforms runs every platform and, if any serves HTTP, the one HTTP
-// listener, until ctx ends; then it waits for all of them to stop.
+// listener, until ctx ends or one of them fails for good. On the way out
+// the listener drains first and the platforms stop after it, so no request
+// it accepted starts work on a platform that has stopped.
 func runPlatforms(ctx context.Context, platforms []*platform, addr string, logger *slog.Logger) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	httpCtx, stopHTTP := context.WithCancel(ctx)
+	defer stopHTTP()
+	platformCtx, stopPlatforms := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopPlatforms()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	serveHTTP := false
-	errs := make(chan error, len(platforms)+1)
+	platformErrs := make(chan error, len(platforms))
 	for _, p := range platforms {
 		for pattern, h := range p.routes {
 			mux.Handle(pattern, h)
 			serveHTTP = true
 		}
-		go func() { errs <- p.run(ctx) }()
+		go func() { platformErrs <- p.run(platformCtx) }()
 	}
-	running := len(platforms)
+	httpErr := make(chan error, 1)
 	if serveHTTP {
 		srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go func() { errs <- serveUntil(ctx, srv, logger) }()
-		running++
+		go func() { httpErr <- serveUntil(httpCtx, srv, logger) }()
+	} else {
+		httpErr <- nil
+		httpErr = nil // nothing to wait for below
 	}
 	var first error
-	for ; running > 0; running-- {
-		if err := <-errs; err != nil && first == nil {
+	keep := func(err error) {
+		if err != nil && first == nil {
 			first = err
-			cancel() // one failed for good: stop the rest
 		}
+	}
+	running := len(platforms)
+	select {
+	case <-ctx.Done():
+	case err := <-httpErr:
+		keep(err)
+		httpErr = nil
+	case err := <-platformErrs:
+		keep(err)
+		running--
+	}
+	stopHTTP()
+	if httpErr != nil {
+		keep(<-httpErr)
+	}
+	stopPlatforms()
+	for ; running > 0; running-- {
+		keep(<-platformErrs)
 	}
 	return first
 }

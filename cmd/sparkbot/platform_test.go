@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"testing"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestShutdownDrainsHTTPBeforePlatforms: when the program stops, the HTTP
+// listener is closed before any platform is told to stop, so no request
+// starts work on a stopped platform.
+func TestShutdownDrainsHTTPBeforePlatforms(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	up := make(chan struct{})
+	listenerClosed := make(chan bool, 1)
+	p := &platform{
+		name:   "fake",
+		routes: map[string]http.Handler{"GET /ping": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "pong") })},
+		run: func(ctx context.Context) error {
+			close(up)
+			<-ctx.Done()
+			_, err := net.Dial("tcp", addr)
+			listenerClosed <- err != nil
+			return nil
+		},
+	}
+	done := make(chan error, 1)
+	go func() { done <- runPlatforms(ctx, []*platform{p}, addr, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	<-up
+	for { // the listener starts in its own goroutine: wait until it answers
+		if resp, err := http.Get("http://" + addr + "/ping"); err == nil {
+			resp.Body.Close()
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !<-listenerClosed {
+		t.Error("a platform was stopped while the HTTP listener still accepted connections")
+	}
+}
+
+// TestOnePlatformFailingStopsTheRest: a platform that fails for good stops
+// the program, with its error.
+func TestOnePlatformFailingStopsTheRest(t *testing.T) {
+	boom := errors.New("bad token")
+	stopped := make(chan struct{})
+	failing := &platform{name: "a", run: func(context.Context) error { return boom }}
+	waiting := &platform{name: "b", run: func(ctx context.Context) error { <-ctx.Done(); close(stopped); return nil }}
+	err := runPlatforms(context.Background(), []*platform{failing, waiting}, freeAddr(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if !errors.Is(err, boom) {
+		t.Errorf("got %v, want %v", err, boom)
+	}
+	<-stopped
+}
