@@ -82,7 +82,7 @@ func summary(name string, subs []*discordgo.ApplicationCommandOption) string {
 func options(c *bot.Command) []*discordgo.ApplicationCommandOption {
 	opts := make([]*discordgo.ApplicationCommandOption, 0, len(c.Options))
 	for _, o := range c.Options {
-		opts = append(opts, option(c, o))
+		opts = append(opts, option(o))
 	}
 	slices.SortStableFunc(opts, func(x, y *discordgo.ApplicationCommandOption) int {
 		switch {
@@ -105,7 +105,7 @@ var optionTypes = map[bot.OptionType]discordgo.ApplicationCommandOptionType{
 	bot.OptChannel: discordgo.ApplicationCommandOptionChannel,
 }
 
-func option(c *bot.Command, o bot.Option) *discordgo.ApplicationCommandOption {
+func option(o bot.Option) *discordgo.ApplicationCommandOption {
 	d := &discordgo.ApplicationCommandOption{
 		Type: discordgo.ApplicationCommandOptionString, Name: o.Name,
 		Description: description(o.Help, o.Name), Required: o.Required,
@@ -130,15 +130,10 @@ func option(c *bot.Command, o bot.Option) *discordgo.ApplicationCommandOption {
 	case bot.OptChannel:
 		d.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}
 	}
-	d.Autocomplete = len(d.Choices) == 0 && suggested(c, o)
+	// The table names the options the router suggests values for.
+	d.Autocomplete = len(d.Choices) == 0 && o.Suggest != bot.SuggestNone
 	return d
 }
-
-// suggested reports whether the router offers suggestions for o while it
-// is typed (bot.Router.Suggest): time zones, and the user's own schedule
-// ids. It mirrors Suggest's switch; see the report on issue 4 for the
-// table flag that would replace it.
-func suggested(c *bot.Command, o bot.Option) bool { return o.Suggest != bot.SuggestNone }
 
 // description returns help cut to Discord's limit, or fallback if empty.
 func description(help, fallback string) string {

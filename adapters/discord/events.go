@@ -44,10 +44,15 @@ func (a *Adapter) SyncEvents(ctx context.Context, ws bot.WorkspaceRef, want []Ev
 		return eventError(err, "list the server's events")
 	}
 	ours, others := map[string]*discordgo.GuildScheduledEvent{}, 0
+	var extra []*discordgo.GuildScheduledEvent // a second event of one key (two syncs at once)
 	for _, ev := range existing {
 		key, mine := eventKey(ev)
 		switch {
 		case mine && ev.Status == discordgo.GuildScheduledEventStatusScheduled:
+			if ours[key] != nil {
+				extra = append(extra, ev)
+				continue
+			}
 			ours[key] = ev
 		case ev.Status == discordgo.GuildScheduledEventStatusScheduled || ev.Status == discordgo.GuildScheduledEventStatusActive:
 			others++ // counts against the limit; not ours to touch
@@ -60,9 +65,12 @@ func (a *Adapter) SyncEvents(ctx context.Context, ws bot.WorkspaceRef, want []Ev
 	}
 	for key, ev := range ours {
 		if !keep[key] {
-			if err := a.rest.GuildScheduledEventDelete(ws.ID, ev.ID, discordgo.WithContext(ctx)); err != nil {
-				return eventError(err, "delete a scheduled event")
-			}
+			extra = append(extra, ev)
+		}
+	}
+	for _, ev := range extra {
+		if err := a.rest.GuildScheduledEventDelete(ws.ID, ev.ID, discordgo.WithContext(ctx)); err != nil {
+			return eventError(err, "delete a scheduled event")
 		}
 	}
 	for _, p := range plan {

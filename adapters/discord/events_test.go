@@ -96,3 +96,24 @@ func TestSyncEventsWithoutPermission(t *testing.T) {
 		t.Errorf("got %v, want a permanent failure asking for Manage Events", err)
 	}
 }
+
+// TestSyncEventsRemovesADuplicate: two events of one key (two syncs that
+// ran at once) become one.
+func TestSyncEventsRemovesADuplicate(t *testing.T) {
+	e := newEnv(t)
+	first := owls(e, 1)
+	for range 2 {
+		e.fake.AddEvent(guildID, map[string]any{
+			"name": first.Title, "status": 1, "entity_type": 3, "description": eventParams(first).Description,
+			"scheduled_start_time": first.Start.UTC().Format(time.RFC3339),
+			"scheduled_end_time":   first.End.UTC().Format(time.RFC3339),
+			"entity_metadata":      map[string]any{"location": first.Location},
+		})
+	}
+	if err := e.a.SyncEvents(context.Background(), e.ws, []Event{first}); err != nil {
+		t.Fatal(err)
+	}
+	if evs := e.fake.Events(guildID); len(evs) != 1 {
+		t.Errorf("got %d events, want 1", len(evs))
+	}
+}

@@ -32,6 +32,7 @@ const (
 	msgUnknown    = "sparkbot doesn't handle that kind of interaction."
 	msgBroken     = "Something went wrong; staff have been told."
 	msgPosted     = "Done — posted in the channel."
+	msgNotPosted  = "Discord would not take the reply for the channel; try again in a minute."
 )
 
 // errUnreadable marks an interaction that does not have the shape Discord
@@ -159,60 +160,78 @@ func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, req bot.Re
 		case <-t.C:
 		}
 	}
-	r.send(ctx, callbackPayload{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: deferredData{Flags: discordgo.MessageFlagsEphemeral},
-	}, nil)
-	resp := <-done
-	a.followUp(ctx, in, req.Workspace, resp)
+	r.send(ctx, deferred(true), nil)
+	select {
+	case resp := <-done:
+		a.followUp(ctx, in, req.Workspace, resp)
+	case <-ctx.Done(): // stopping, or the token expired: nothing can be sent
+		a.log.Error("gave up waiting for the router", "interaction", in.ID, "err", ctx.Err())
+	}
 }
 
 // handle runs the router, turning a panic into the generic reply.
 func (a *Adapter) handle(ctx context.Context, req bot.Request) (resp bot.Response) {
-	defer a.recoverPanic("router", func() { resp = bot.Reply("%s", msgBroken) })
+	defer a.recoverPanic("router", func() {
+		resp = bot.Reply("%s", msgBroken)
+		resp.Failed = true
+	})
 	return a.h.Handle(ctx, req)
 }
+
+// private reports whether resp is for the requester's eyes only: an
+// ephemeral reply, or one saying the request failed, which never goes to
+// the channel.
+func private(resp bot.Response) bool { return resp.Ephemeral || resp.Failed }
 
 // answer sends resp as the interaction's first response.
 func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, ws bot.WorkspaceRef, resp bot.Response, r responder) {
 	m := a.renderReply(ctx, ws, resp.Message)
 	if m.file != nil && !r.files {
-		r.send(ctx, callbackPayload{
-			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-			Data: deferredData{Flags: flags(resp.Ephemeral)},
-		}, nil)
+		r.send(ctx, deferred(private(resp)), nil)
 		a.edit(ctx, in, m)
 		return
 	}
 	r.send(ctx, callbackPayload{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: m.payload(flags(resp.Ephemeral)),
+		Data: m.payload(flags(private(resp))),
 	}, m.files())
+}
+
+// deferred is the response that shows "sparkbot is thinking…" until the
+// reply is edited in.
+func deferred(ephemeral bool) callbackPayload {
+	return callbackPayload{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: deferredData{Flags: flags(ephemeral), AllowedMentions: noMentions(nil, nil)},
+	}
 }
 
 // followUp replaces a deferred (ephemeral) reply with resp. A response for
 // the channel goes in a follow-up of its own, since the deferred reply
-// cannot stop being ephemeral.
+// cannot stop being ephemeral; the requester is told it was posted only
+// once Discord has taken it.
 func (a *Adapter) followUp(ctx context.Context, in *discordgo.Interaction, ws bot.WorkspaceRef, resp bot.Response) {
 	m := a.renderReply(ctx, ws, resp.Message)
-	if resp.Ephemeral {
+	if private(resp) {
 		a.edit(ctx, in, m)
 		return
 	}
-	a.edit(ctx, in, a.renderReply(ctx, ws, textMessage(msgPosted)))
 	if !isSnowflake(in.AppID) {
-		a.log.Error("cannot post a follow-up: the interaction has no application id", "interaction", in.ID)
+		a.log.Error("cannot answer a deferred interaction: it has no application id", "interaction", in.ID)
 		return
 	}
+	status := msgPosted
 	if err := a.hooks.followup(ctx, in.AppID, in.Token, m.payload(0), m.files()); err != nil {
 		a.log.Error("posting an interaction follow-up", "interaction", in.ID, "err", err)
+		status = msgNotPosted
 	}
+	a.edit(ctx, in, a.renderReply(ctx, ws, textMessage(status)))
 }
 
 // edit replaces the interaction's original (deferred) response with m.
 func (a *Adapter) edit(ctx context.Context, in *discordgo.Interaction, m message) {
 	if !isSnowflake(in.AppID) {
-		a.log.Error("cannot edit a deferred reply: the interaction has no application id", "interaction", in.ID)
+		a.log.Error("cannot answer a deferred interaction: it has no application id", "interaction", in.ID)
 		return
 	}
 	if err := a.hooks.editOriginal(ctx, in.AppID, in.Token, m.payload(0), m.files()); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -135,21 +136,91 @@ func TestCommandThatOutrunsTheDeadlineIsDeferred(t *testing.T) {
 }
 
 // TestDeferredReplyForTheChannel: a deferred reply is ephemeral, so a
-// response for everyone goes in a follow-up of its own.
+// response for everyone goes in a follow-up of its own, and the requester
+// is told it was posted only once it was; a failed response stays with
+// the requester.
 func TestDeferredReplyForTheChannel(t *testing.T) {
-	e := newEnv(t)
-	e.h.next = fixed{bot.Response{Message: textMessage("Leaderboard for everyone")}}
-	e.interact(interaction("1180000000000000960", 2, member(hostID, plainPerms), command([]string{"spaces", "leaderboard"})))
-	followup := e.fake.Await(t, "the follow-up", fakediscord.To("POST", "/webhooks/"+e.fake.AppID+"/token-1180000000000000960"))
-	var got wireMessage
-	followup.Decode(&got)
-	if got.Content != "Leaderboard for everyone" || got.Flags != 0 {
-		t.Errorf("follow-up: got %q flags %d, want the reply, not ephemeral", got.Content, got.Flags)
+	refused := fakediscord.Reply{Status: 500, Body: `{"message": "500: Internal Server Error", "code": 0}`}
+	for _, tc := range []struct {
+		name       string
+		resp       bot.Response
+		fail       *fakediscord.Reply // the follow-up's fate
+		wantPosted bool               // a follow-up reached the channel
+		wantEdit   string
+	}{
+		{"the reply goes in a follow-up", bot.Response{Message: textMessage("Leaderboard for everyone")}, nil, true, msgPosted},
+		{"a follow-up Discord refuses is not reported as posted",
+			bot.Response{Message: textMessage("Leaderboard for everyone")}, &refused, false, msgNotPosted},
+		{"a failed reply stays with the requester",
+			bot.Response{Message: textMessage("No cohort here yet."), Failed: true}, nil, false, "No cohort here yet."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.h.next = fixed{tc.resp}
+			followups := fakediscord.To("POST", "/webhooks/"+e.fake.AppID+"/token-1180000000000000960")
+			if tc.fail != nil {
+				e.fake.Fail("POST", fakediscord.Prefix+"/webhooks/"+e.fake.AppID+"/token-1180000000000000960", *tc.fail)
+			}
+			e.interact(interaction("1180000000000000960", 2, member(hostID, plainPerms), command([]string{"spaces", "leaderboard"})))
+			edit := e.fake.Await(t, "the edit", fakediscord.To("PATCH", "/messages/@original"))
+			var got wireMessage
+			if err := edit.Decode(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Content != tc.wantEdit {
+				t.Errorf("edit: got %q, want %q", got.Content, tc.wantEdit)
+			}
+			if tc.wantPosted {
+				e.fake.AwaitCount(t, "the follow-up", 1, followups)
+			}
+			posted := 0 // the follow-up comes before the edit, so this is all of them
+			for _, c := range e.fake.Calls() {
+				if followups(c) {
+					posted++
+					if err := c.Decode(&got); err != nil || got.Content != "Leaderboard for everyone" || got.Flags != 0 {
+						t.Errorf("follow-up: got %q flags %d (%v), want the reply, not ephemeral", got.Content, got.Flags, err)
+					}
+				}
+			}
+			if tc.fail != nil {
+				posted-- // the refused attempt
+			}
+			if got := posted == 1; got != tc.wantPosted {
+				t.Errorf("posted in the channel: got %v (%d follow-ups), want %v", got, posted, tc.wantPosted)
+			}
+		})
 	}
-	edit := e.fake.Await(t, "the edit", fakediscord.To("PATCH", "/messages/@original"))
-	edit.Decode(&got)
-	if got.Content != msgPosted {
-		t.Errorf("edit: got %q, want %q", got.Content, msgPosted)
+}
+
+// TestFailedReplyIsEphemeral: a reply saying the request failed is never
+// posted for the whole channel.
+func TestFailedReplyIsEphemeral(t *testing.T) {
+	e := newEnv(t)
+	e.h.next = fixed{bot.Response{Message: textMessage("That Space is already logged."), Failed: true}}
+	e.interact(interaction("1180000000000000965", 2, member(hostID, plainPerms), command([]string{"spaces", "status"})))
+	if cb, _ := e.callback("1180000000000000965"); cb.Type != 4 || cb.Data.Flags != 64 {
+		t.Errorf("callback: got type %d flags %d, want 4 and 64 (ephemeral)", cb.Type, cb.Data.Flags)
+	}
+}
+
+// TestStoppingGivesUpOnAStuckCommand: when the adapter stops, work still
+// waiting on the router after the grace period ends, so Run returns.
+func TestStoppingGivesUpOnAStuckCommand(t *testing.T) {
+	e := newEnv(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) }) // runs before newEnv's drain
+	e.h.setBefore(func(bot.Request) { <-release })
+	e.interact(interaction("1180000000000000966", 2, member(hostID, plainPerms), command([]string{"spaces", "leaderboard"})))
+	e.callback("1180000000000000966") // deferred at once: the command is Slow
+	e.a.stopWork()                    // what drain does once shutdownGrace has passed
+	stopped := make(chan struct{})
+	go func() { e.a.work.Wait(); close(stopped) }()
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	select {
+	case <-stopped:
+	case <-timeout.C:
+		t.Fatal("the interaction's goroutine still waits on the router after its context ended")
 	}
 }
 

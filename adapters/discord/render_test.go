@@ -232,3 +232,51 @@ func TestCustomIDRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryMessageSetsAllowedMentions sends every kind of message the
+// adapter sends (an interaction reply, a refusal, the deferred reply to
+// the public leaderboard with its edit and follow-up, a DM, a channel
+// post) and checks that each carries allowed_mentions with a parse list.
+func TestEveryMessageSetsAllowedMentions(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	ctx := context.Background()
+	e.interact(interaction("1180000000000000980", 2, member(hostID, plainPerms), command([]string{"spaces", "status"})))
+	e.interact(interaction("1180000000000000981", 2, member(hostID, plainPerms), command([]string{"spaces", "LOG"})))
+	e.interact(interaction("1180000000000000982", 2, member(hostID, plainPerms), command([]string{"spaces", "leaderboard"})))
+	if err := e.a.DM(ctx, e.ws, hostID, reminder()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.a.Post(ctx, e.ws, channelID, reminder()); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.AwaitCount(t, "every callback", 3, fakediscord.To("POST", "/callback"))
+	e.fake.Await(t, "the edit", fakediscord.To("PATCH", "/messages/@original")) // after the follow-up
+
+	messages := 0
+	for _, c := range e.fake.Calls() {
+		if !strings.HasSuffix(c.Path, "/callback") && !strings.HasSuffix(c.Path, "/messages") && !strings.Contains(c.Path, "/webhooks/") {
+			continue
+		}
+		messages++
+		var got struct {
+			Data struct {
+				AllowedMentions *struct{ Parse []string } `json:"allowed_mentions"`
+			} `json:"data"`
+			AllowedMentions *struct{ Parse []string } `json:"allowed_mentions"`
+		}
+		if err := c.Decode(&got); err != nil {
+			t.Fatalf("%s %s: %v", c.Method, c.Path, err)
+		}
+		am := got.AllowedMentions
+		if strings.HasSuffix(c.Path, "/callback") {
+			am = got.Data.AllowedMentions
+		}
+		if am == nil || am.Parse == nil {
+			t.Errorf("%s %s: %s has no allowed_mentions with a parse list", c.Method, c.Path, c.JSON)
+		}
+	}
+	if messages != 7 { // 3 callbacks, an edit, a follow-up, a DM, a post
+		t.Errorf("checked %d messages, want 7", messages)
+	}
+}

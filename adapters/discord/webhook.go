@@ -19,9 +19,12 @@ type callbackPayload struct {
 	Data any                               `json:"data,omitempty"`
 }
 
-// deferredData is a deferred response's data: only its flags matter.
+// deferredData is a deferred response's data: its flags, and
+// allowed_mentions because every message the bot sends says who may be
+// pinged.
 type deferredData struct {
-	Flags discordgo.MessageFlags `json:"flags,omitempty"`
+	Flags           discordgo.MessageFlags            `json:"flags,omitempty"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
 }
 
 // choicesData is an autocomplete result; choices is always a list, even
