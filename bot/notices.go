@@ -81,9 +81,11 @@ func WelcomeMessage(co Cohort, h Host) Message {
 	return m
 }
 
-// FallbackMessage mentions a host in a channel when a DM to them failed for good.
-func FallbackMessage(userID, reason string, original Message) Message {
-	m := messagef("%s I couldn't send you a DM (%s). Here it is:", Mention(userID), reason)
+// FallbackMessage mentions a host in a channel when a DM to them failed for
+// good. The reason stays out of it (the channel is public); staff read it
+// in /cohort report.
+func FallbackMessage(userID string, original Message) Message {
+	m := messagef("%s I couldn't send you a DM, so here it is:", Mention(userID))
 	for _, b := range original.Blocks {
 		m.Add(b.Lines...)
 	}

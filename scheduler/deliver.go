@@ -80,7 +80,7 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 	}
 	de, _ := bot.AsDeliveryError(err)
 	if de != nil && de.Permanent {
-		s.fallBack(ctx, j, v, de.Reason)
+		s.fallBack(ctx, j, v)
 		return s.finish(ctx, j, bot.Failed, de.Reason)
 	}
 	var after time.Duration
@@ -120,11 +120,11 @@ func (s *Scheduler) backoff(attempt int, retryAfter time.Duration) time.Duration
 
 // fallBack posts a mention of the host in the cohort's fallback channel when
 // a DM failed for good, so the message is not lost.
-func (s *Scheduler) fallBack(ctx context.Context, j bot.Job, v verdict, reason string) {
+func (s *Scheduler) fallBack(ctx context.Context, j bot.Job, v verdict) {
 	if v.dm == "" || v.fallback == "" {
 		return
 	}
-	msg := bot.FallbackMessage(v.dm, reason, v.msg)
+	msg := bot.FallbackMessage(v.dm, v.msg)
 	job := bot.Job{Key: j.Key + "/fallback", Kind: bot.JobPost, Workspace: j.Workspace, Due: s.clock.Now(),
 		UserID: v.dm, Channel: v.fallback, Message: &msg}
 	if err := s.store.AddJobs(ctx, []bot.Job{job}); err != nil {

@@ -124,7 +124,7 @@ func TestPermanentFailureFallsBack(t *testing.T) {
 		t.Errorf("%d attempts at a permanent failure, want 1 (no retry loop)", n)
 	}
 	got := w.notify.deliveries()
-	if len(got) != 1 || got[0].Target != "#help" || !strings.HasPrefix(got[0].Text, "@alice I couldn't send you a DM (alice does not accept DMs from the bot). Here it is: / Welcome to Spark") {
+	if len(got) != 1 || got[0].Target != "#help" || !strings.HasPrefix(got[0].Text, "@alice I couldn't send you a DM, so here it is: / Welcome to Spark") {
 		t.Errorf("want one fallback post mentioning alice in #help, got:\n%s", render(got))
 	}
 	w.must("boss", "/cohort report", "dm to @alice")
