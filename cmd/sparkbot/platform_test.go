@@ -40,7 +40,9 @@ func TestShutdownDrainsHTTPBeforePlatforms(t *testing.T) {
 		},
 	}
 	done := make(chan error, 1)
-	go func() { done <- runPlatforms(ctx, []*platform{p}, addr, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	go func() {
+		done <- runPlatforms(ctx, []*platform{p}, addr, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
 	<-up
 	for { // the listener starts in its own goroutine: wait until it answers
 		if resp, err := http.Get("http://" + addr + "/ping"); err == nil {
