@@ -94,6 +94,9 @@ type JobStore interface {
 	// returns how many it dropped. Prefixes end with "/" (so one host's
 	// prefix never covers another's) and are never empty.
 	CancelJobs(ctx context.Context, prefix string) (int, error)
+	// PendingJob returns the pending job of key; ErrNotFound if it is not
+	// pending (finished, dropped or never added).
+	PendingJob(ctx context.Context, key string) (Job, error)
 	// PendingJobs returns the pending jobs whose keys start with prefix, by key.
 	PendingJobs(ctx context.Context, prefix string) ([]Job, error)
 	// JobOutcome returns a finished job's outcome; ErrNotFound if none.
@@ -106,6 +109,11 @@ type JobStore interface {
 	// NextSequence returns the next number of a per-workspace counter
 	// (announcement ids), starting at 1.
 	NextSequence(ctx context.Context, ws WorkspaceRef, name string) (int64, error)
+	// PlannedThrough returns when the planner last completed (zero if
+	// never); SetPlannedThrough records it. After downtime, planning looks
+	// back to it, so what fell due while down is still delivered.
+	PlannedThrough(ctx context.Context) (time.Time, error)
+	SetPlannedThrough(ctx context.Context, t time.Time) error
 	// Workspaces lists every workspace that has a cohort.
 	Workspaces(ctx context.Context) ([]WorkspaceRef, error)
 }

@@ -72,6 +72,11 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 		if !now.Before(j.Occurrence) {
 			return skipped("the Space had started when the reminder could go out"), nil
 		}
+		if closerReminderDue(h.LeadTimes(), j.Lead, j.Occurrence, now) {
+			// Late (after downtime, or a schedule added just now): one
+			// reminder says it all; the closer one follows at once.
+			return skipped("a closer reminder of the same Space was due too"), nil
+		}
 		v.msg = bot.ReminderMessage(sc, j.Occurrence, j.Occurrence.Sub(now).Round(time.Minute), loc)
 		return v, nil
 	}
@@ -93,6 +98,17 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 // joinGrace is how long a new host has to set up schedules before being
 // warned about this week.
 const joinGrace = 24 * time.Hour
+
+// closerReminderDue reports whether a reminder with a shorter lead than lead
+// is also due for the occurrence at start.
+func closerReminderDue(leads []time.Duration, lead time.Duration, start, now time.Time) bool {
+	for _, l := range leads {
+		if l < lead && !now.Before(start.Add(-l)) {
+			return true
+		}
+	}
+	return false
+}
 
 // warningJobs are the quota warnings h's standing calls for now. Each level
 // has one key a week, so it is sent at most once; a warning due in the
@@ -254,9 +270,9 @@ func (s *Scheduler) composeFixed(ctx context.Context, j bot.Job) (verdict, error
 	if j.Kind == bot.JobPost {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
-	co, err := s.store.Cohort(ctx, j.Workspace)
-	if err != nil && !errors.Is(err, bot.ErrNotFound) {
-		return verdict{}, err
+	co, _, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
+	if err != nil || !ok {
+		return skipped("not a host any more"), err
 	}
 	return verdict{dm: j.UserID, msg: *j.Message, fallback: co.FallbackChannel}, nil
 }

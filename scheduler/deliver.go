@@ -63,7 +63,6 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 	if !ok {
 		return s.retry(ctx, j, fmt.Errorf("no %s adapter is running", j.Workspace.Platform), 0)
 	}
-	j.Attempts++
 	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	defer cancel()
 	var err error
@@ -93,11 +92,11 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 // retry reschedules a failed attempt with exponential back-off and jitter,
 // or no sooner than the platform's retry-after; after MaxAttempts it gives up.
 func (s *Scheduler) retry(ctx context.Context, j bot.Job, err error, retryAfter time.Duration) bool {
+	// Every failed attempt counts, before sending (no adapter, a compose
+	// error, a panic) or while sending, so none can loop forever.
+	j.Attempts++
 	if j.Attempts >= s.cfg.MaxAttempts {
 		return s.finish(ctx, j, bot.Failed, fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err))
-	}
-	if j.Attempts == 0 {
-		j.Attempts = 1 // a failure before sending counts too, so it cannot loop forever
 	}
 	s.log.Warn("delivery failed; will retry", "key", j.Key, "attempt", j.Attempts, "err", err)
 	j.LastError = err.Error()

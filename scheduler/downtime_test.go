@@ -20,15 +20,20 @@ func TestDowntime(t *testing.T) {
 	w.must("alice", "/spaces reminders lead:3h,10m", "Saved")
 	sent := len(w.notify.deliveries())
 
-	// Down from 16:00 to 19:55: the 3h reminder (17:00) fell due while down,
-	// and its Space has not started yet.
+	// Down from 16:00 to 19:55: the 3h (17:00) and 10m (19:50) reminders
+	// fell due while down, and the Space has not started yet.
 	w.advanceTo(mustTime(t, "2026-12-01T16:00:00-05:00"))
 	w.db.Close()
 	w.clock.Set(mustTime(t, "2026-12-01T19:55:00-05:00"))
 	w.open()
 	got := w.notify.deliveries()[sent:]
-	if len(got) != 2 || !strings.Contains(got[0].Text, "“Night owls” starts in 5m") || !strings.Contains(got[1].Text, "starts in 5m") {
-		t.Fatalf("after the restart, want the 3h and 10m reminders sent at once (both now 5m ahead), got:\n%s", render(got))
+	if len(got) != 1 || !strings.Contains(got[0].Text, "“Night owls” starts in 5m") {
+		t.Fatalf("after the restart, want one reminder at once (5m ahead), got:\n%s", render(got))
+	}
+	// The 3h reminder, late, gave way to the 10m one rather than repeat it.
+	start := mustTime(t, "2026-12-01T20:00:00-05:00")
+	if o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, "alice", 1, start, 3*time.Hour)); err != nil || o.Result != bot.Skipped {
+		t.Errorf("the late 3h reminder: %+v, %v; want skipped", o, err)
 	}
 	sent += len(got)
 

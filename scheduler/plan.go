@@ -52,15 +52,20 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, ws := range wss {
-		if err := s.planWorkspace(ctx, ws, now); err != nil {
-			return fmt.Errorf("planning %s: %w", ws.Key(), err)
-		}
-	}
+	// Tomorrow's run first: whatever fails below, planning goes on daily.
 	tomorrow := bot.DateOf(now.UTC()).AddDays(1)
 	next := bot.Job{Key: planKey(tomorrow), Kind: bot.JobPlan, Due: bot.LocalTime(tomorrow, planAt, time.UTC)}
 	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
 		return err
+	}
+	var failed []error
+	for _, ws := range wss {
+		if err := s.planWorkspace(ctx, ws, now); err != nil {
+			failed = append(failed, fmt.Errorf("planning %s: %w", ws.Key(), err))
+		}
+	}
+	if err := errors.Join(failed...); err != nil {
+		return err // one workspace failing does not stop the others
 	}
 	// Outcomes keep keys from being planned twice; past the horizon and the
 	// backfill window no key comes round again.

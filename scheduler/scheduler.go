@@ -181,6 +181,12 @@ func (s *Scheduler) Tick(ctx context.Context) {
 		if !s.claim(j.Key) {
 			continue
 		}
+		// The list is a snapshot: a worker may have finished this job and
+		// released it since. Claimed now, it is pending only if it still is.
+		if _, err := s.store.PendingJob(ctx, j.Key); err != nil {
+			s.release(j.Key)
+			continue
+		}
 		select {
 		case s.slots <- struct{}{}:
 		default:

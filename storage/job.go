@@ -436,6 +436,39 @@ func (db *DB) PendingJobs(ctx context.Context, prefix string) ([]bot.Job, error)
 	return jobs, err
 }
 
+// PendingJob returns the pending job of key, or ErrNotFound.
+func (db *DB) PendingJob(ctx context.Context, key string) (bot.Job, error) {
+	var j bot.Job
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		j, err = openJobBuckets(tx).job([]byte(key))
+		return err
+	})
+	return j, err
+}
+
+var plannedThroughKey = []byte("planned_through")
+
+// PlannedThrough returns the time SetPlannedThrough last stored, or zero.
+func (db *DB) PlannedThrough(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(metaBucket).Get(plannedThroughKey); v != nil {
+			return t.UnmarshalBinary(v)
+		}
+		return nil
+	})
+	return t, err
+}
+
+// SetPlannedThrough stores t in the meta bucket.
+func (db *DB) SetPlannedThrough(ctx context.Context, t time.Time) error {
+	v, err := t.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(metaBucket).Put(plannedThroughKey, v) })
+}
+
 // JobOutcome returns the outcome of the finished job key, or ErrNotFound.
 func (db *DB) JobOutcome(ctx context.Context, key string) (bot.Outcome, error) {
 	var o bot.Outcome
