@@ -117,8 +117,10 @@ type SpaceLog struct {
 	Listeners int
 	Minutes   int
 	LoggedAt  time.Time
-	// ScheduleID is the schedule whose occurrence this log covers, if known.
+	// ScheduleID and Occurrence name the scheduled occurrence this log
+	// stands for, if any (see occurrence.go).
 	ScheduleID int64
+	Occurrence time.Time
 	// Verified is true when the log carries a Space URL or id.
 	Verified bool
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -13,9 +14,11 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	}
 	now := r.clock.Now()
 	loc := h.Location(co, c.UserZone)
-	start, err := r.logStart(ctx, c, loc, now)
-	if err != nil {
-		return Response{}, err
+	typed := c.Has("at")
+	start := now
+	if typed {
+		dt := optionValue[DateTime](c, "at")
+		start = LocalTime(dt.Date, dt.Time, loc)
 	}
 	if err := checkLogTime(start, now, loc, c.Staff); err != nil {
 		return Response{}, err
@@ -25,18 +28,12 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		Start: start, Listeners: optionValue[int](c, "listeners"), Minutes: optionValue[int](c, "minutes"),
 		LoggedAt: now, Verified: true,
 	}
-	old, upgrade, err := r.unverifiedNear(ctx, c.Workspace, c.UserID, start)
+	upgrades, err := r.attach(ctx, c, &l, typed)
 	if err != nil {
 		return Response{}, err
 	}
-	if upgrade {
-		// The one-click log of this occurrence becomes this verified one:
-		// the Space counts once.
-		l.ScheduleID, l.Start = old.ScheduleID, old.Start
-		if l.Title == "" {
-			l.Title = old.Title
-		}
-		err = r.store.ReplaceLog(ctx, c.Workspace, old.SpaceID, l)
+	if upgrades != "" {
+		err = r.store.ReplaceLog(ctx, c.Workspace, upgrades, l)
 	} else {
 		err = r.store.AddLog(ctx, c.Workspace, l)
 	}
@@ -48,33 +45,47 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	}
 	r.planner.LogsChanged(ctx, c.Workspace, c.UserID)
 	verb := "Logged"
-	if upgrade {
+	if upgrades != "" {
 		verb = "Verified your one-click log: logged"
 	}
 	resp := Reply("%s Space %s%s, started %s.", verb, l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
 	return r.withWeek(ctx, c, co, h, resp, l.Start)
 }
 
-// recentStart is how long after a scheduled start a log without at: is
-// taken to be that scheduled Space.
-const recentStart = 6 * time.Hour
-
-// logStart is when the logged Space started: at: if given, else the start
-// of the host's latest scheduled Space in the last few hours, else now.
-func (r *Router) logStart(ctx context.Context, c *Call, loc *time.Location, now time.Time) (time.Time, error) {
-	if c.Has("at") {
-		dt := optionValue[DateTime](c, "at")
-		return LocalTime(dt.Date, dt.Time, loc), nil
-	}
+// attach ties a new log to the scheduled occurrence it stands for, if any
+// (see matchOccurrence). Without at:, the log takes the occurrence's start,
+// so a Space logged after midnight counts in the week it started. If the
+// occurrence has a one-click log, the new log replaces it (the Space counts
+// once) and attach returns the one-click log's id; if it is logged by
+// another Space already, the new log stands alone.
+func (r *Router) attach(ctx context.Context, c *Call, l *SpaceLog, typed bool) (upgrades string, err error) {
 	schedules, err := r.store.SchedulesOf(ctx, c.Workspace, c.UserID)
 	if err != nil {
-		return time.Time{}, err
+		return "", err
 	}
-	start := now
-	for _, o := range upcoming(schedules, now.Add(-recentStart), now) {
-		start = o.Start // in time order: the last one is the latest
+	o, ok := matchOccurrence(schedules, l.Start, typed)
+	if !ok {
+		return "", nil
 	}
-	return start, nil
+	logs, err := occurrenceLogs(ctx, r.store, c.Workspace, c.UserID, o.Start)
+	if err != nil {
+		return "", err
+	}
+	existing, logged := OccurrenceLog(logs, o)
+	if logged && existing.Verified {
+		return "", nil
+	}
+	l.ScheduleID, l.Occurrence = o.Schedule.ID, o.Start
+	if !typed {
+		l.Start = o.Start
+	}
+	if !logged {
+		return "", nil
+	}
+	if l.Title == "" {
+		l.Title = existing.Title
+	}
+	return existing.SpaceID, nil
 }
 
 // checkLogTime enforces the log rules: not in the future, and for hosts
@@ -130,25 +141,51 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	id := optionValue[string](c, "space")
-	l, err := r.store.Log(ctx, c.Workspace, id)
-	if errors.Is(err, ErrNotFound) {
-		return Response{}, NotFoundf("Space %s is not logged.", id)
-	}
+	l, err := r.logToRemove(ctx, c, co)
 	if err != nil {
 		return Response{}, err
 	}
 	if l.UserID != c.UserID && !c.Staff {
-		return Response{}, Forbiddenf("Space %s was logged by another host; you can remove only your own logs.", id)
+		return Response{}, Forbiddenf("%s was logged by another host; you can remove only your own logs.", displayID(l))
 	}
-	if err := r.store.DeleteLog(ctx, c.Workspace, id); err != nil {
+	if err := r.store.DeleteLog(ctx, c.Workspace, l.SpaceID); err != nil {
 		return Response{}, err
 	}
 	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
-	resp := Reply("Removed the log of Space %s.", id)
+	resp := Reply("Removed the %s.", strings.Replace(displayID(l), "Space", "log of Space", 1))
 	h, err := r.host(ctx, c)
 	if err != nil || !h.Member || l.UserID != c.UserID {
 		return resp, err
 	}
 	return r.withWeek(ctx, c, co, h, resp, l.Start)
+}
+
+// logToRemove finds the log /spaces unlog names: by its Space link or id,
+// or, for a one-click log that has none, by when it started.
+func (r *Router) logToRemove(ctx context.Context, c *Call, co Cohort) (SpaceLog, error) {
+	switch {
+	case c.Has("space") == c.Has("at"):
+		return SpaceLog{}, Invalidf("Say which log: space:<link or id>, or for a one-click log at:\"YYYY-MM-DD HH:MM\" as /spaces status shows it.")
+	case c.Has("space"):
+		id := optionValue[string](c, "space")
+		l, err := r.store.Log(ctx, c.Workspace, id)
+		if errors.Is(err, ErrNotFound) {
+			return SpaceLog{}, NotFoundf("Space %s is not logged.", id)
+		}
+		return l, err
+	}
+	h, err := r.host(ctx, c)
+	if err != nil {
+		return SpaceLog{}, err
+	}
+	dt := optionValue[DateTime](c, "at")
+	at := LocalTime(dt.Date, dt.Time, h.Location(co, c.UserZone))
+	logs, err := r.store.LogsOf(ctx, c.Workspace, c.UserID, at, at.Add(time.Minute))
+	if err != nil {
+		return SpaceLog{}, err
+	}
+	if len(logs) != 1 {
+		return SpaceLog{}, NotFoundf("You have %d logs that started at %s %s; give space: to say which.", len(logs), dt.Date, dt.Time)
+	}
+	return logs[0], nil
 }

@@ -170,25 +170,23 @@ func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule
 		}
 	}
 	if now.Before(w.End) {
-		from := now
-		if from.Before(w.Start) {
-			from = w.Start
-		}
-		hw.Upcoming = upcoming(schedules, from, w.End)
+		hw.Upcoming = pending(schedules, logs, now, w)
 	}
 	lastCall := time.Duration(c.LastCallHours) * time.Hour
 	hw.Standing = Assess(c.Quota, len(hw.Logs), len(hw.Upcoming), hw.Excuse != "", w.End.Sub(now), lastCall)
 	return hw
 }
 
-// upcoming returns the active schedules' occurrences starting in (from, to),
-// in time order.
-func upcoming(schedules []Schedule, from, to time.Time) []Occurrence {
+// pending returns the week's occurrences that still count as scheduled at
+// now: not logged, and not over by more than NudgeAfter (a Space on air, or
+// just ended, may still be logged), in time order.
+func pending(schedules []Schedule, logs []SpaceLog, now time.Time, w Week) []Occurrence {
 	var out []Occurrence
 	for _, s := range schedules {
-		for _, t := range s.Occurrences(from, to) {
-			if t.After(from) {
-				out = append(out, Occurrence{Schedule: s, Start: t})
+		for _, t := range s.Occurrences(w.Start, w.End) {
+			o := Occurrence{Schedule: s, Start: t}
+			if _, logged := OccurrenceLog(logs, o); !logged && o.End().Add(NudgeAfter).After(now) {
+				out = append(out, o)
 			}
 		}
 	}

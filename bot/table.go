@@ -61,8 +61,11 @@ func commandTable() []*Command {
 				{Name: "minutes", Type: OptInt, Min: 1, Max: 24 * 60, Help: "how long it ran, in minutes"},
 			}, run: (*Router).spacesLog},
 		{Path: []string{"spaces", "unlog"}, Help: "Remove one of your logs.", Example: "/spaces unlog space:1eaKbrPAqbwKX",
-			Options: []Option{{Name: "space", Type: OptURL, Required: true, Positional: true, Help: "the Space's link or id"}},
-			run:     (*Router).spacesUnlog},
+			Options: []Option{
+				{Name: "space", Type: OptURL, Positional: true, Help: "the Space's link or id"},
+				{Name: "at", Type: OptDateTime, Help: `or, for a one-click log, when it started, like "2026-12-01 20:00"`},
+			},
+			run: (*Router).spacesUnlog},
 		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},
 		{Path: []string{"spaces", "history"}, Help: "Your past weeks, met or missed.", Example: "/spaces history weeks:8",
 			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}},

@@ -84,11 +84,11 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if err := s.addWarnings(ctx, j.Workspace, co, h, now); err != nil {
 		return verdict{}, err
 	}
-	logs, err := s.store.LogsOf(ctx, j.Workspace, h.UserID, j.Occurrence.Add(-time.Hour), j.Occurrence.Add(sc.Duration+time.Hour+time.Nanosecond))
+	logged, err := bot.LoggedOccurrence(ctx, s.store, j.Workspace, sc, j.Occurrence)
 	if err != nil {
 		return verdict{}, err
 	}
-	if len(logs) > 0 {
+	if logged {
 		return skipped("already logged"), nil
 	}
 	v.msg = bot.NudgeMessage(sc, j.Occurrence, loc)

@@ -54,7 +54,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Horizon, 8*24*time.Hour)
 	def(&c.BaseBackoff, 30*time.Second)
 	def(&c.MaxBackoff, time.Hour)
-	def(&c.NudgeAfter, 30*time.Minute)
+	def(&c.NudgeAfter, bot.NudgeAfter)
 	if c.Workers == 0 {
 		c.Workers = 32
 	}

@@ -54,6 +54,7 @@ type storedLog struct {
 	Minutes    int       `json:",omitzero"`
 	LoggedAt   time.Time `json:",omitzero"`
 	ScheduleID int64     `json:",omitzero"`
+	Occurrence time.Time `json:",omitzero"`
 	Verified   bool      `json:",omitzero"`
 }
 
