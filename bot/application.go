@@ -139,13 +139,23 @@ func (r *Router) cohortApprove(ctx context.Context, c *Call) (Response, error) {
 	}
 	now := r.clock.Now()
 	a.State, a.DecidedBy, a.DecidedAt = Approved, c.UserID, now
+	h, err := r.hostByID(ctx, c.Workspace, a.UserID, a.Name)
+	if err != nil {
+		return Response{}, err
+	}
+	if h.Member { // added meanwhile: close the application, keep their record
+		if err := r.store.PutApplication(ctx, c.Workspace, a); err != nil {
+			return Response{}, err
+		}
+		return Reply("%s is already a host; closed their application.", UserRef(a.UserID)), nil
+	}
 	if err := r.admit(ctx, c.Workspace, a.UserID, a.Name, a.Handle); err != nil {
 		return Response{}, err
 	}
 	if err := r.store.PutApplication(ctx, c.Workspace, a); err != nil {
 		return Response{}, err
 	}
-	return Response{Message: messagef("Approved %s (@%s): they're a host in %s now.", UserRef(a.UserID), UserText(a.Handle), co.Name)}, nil
+	return Response{Message: messagef("Approved %s (@%s): they're a host in %s now.", UserRef(a.UserID), UserText(a.Handle), UserText(co.Name))}, nil
 }
 
 // admit makes a user a member of the cohort and sends their welcome DM.
@@ -198,7 +208,14 @@ func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
 	if err := r.admit(ctx, c.Workspace, userID, h.Name, handle); err != nil {
 		return Response{}, err
 	}
-	return Response{Message: messagef("Added %s (@%s) to %s.", UserRef(userID), UserText(handle), co.Name)}, nil
+	// A pending application is decided by this.
+	if a, err := r.store.Application(ctx, c.Workspace, userID); err == nil && a.State == Pending {
+		a.State, a.DecidedBy, a.DecidedAt = Approved, c.UserID, r.clock.Now()
+		if err := r.store.PutApplication(ctx, c.Workspace, a); err != nil {
+			return Response{}, err
+		}
+	}
+	return Response{Message: messagef("Added %s (@%s) to %s.", UserRef(userID), UserText(handle), UserText(co.Name))}, nil
 }
 
 // memberOption loads the host named by the user option, who must be a member.

@@ -26,10 +26,14 @@ func (r *Router) cohortCreate(ctx context.Context, c *Call) (Response, error) {
 	}
 	co := NewCohort(optionValue[string](c, "name"), optionValue[Date](c, "start"))
 	applySettings(&co, c)
+	if err := checkStart(co); err != nil {
+		return Response{}, err
+	}
 	co.CreatedAt, co.CreatedBy = r.clock.Now(), c.UserID
 	if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
 		return Response{}, err
 	}
+	r.planner.CohortChanged(ctx, c.Workspace)
 	resp := Response{Ephemeral: true, Message: messagef("Created %s.", UserText(co.Name))}
 	describeCohort(&resp.Message, co)
 	resp.Addf("Hosts apply with /spaces apply; add them directly with /cohort add user:@name handle:@x.")
@@ -43,14 +47,33 @@ func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) 
 	}
 	resp := Response{Ephemeral: true}
 	if len(c.opts) > 0 {
+		started := !r.clock.Now().Before(co.FirstWeek().Start)
+		if started && (c.Has("start") || c.Has("weekstart") || c.Has("tz")) {
+			return Response{}, Conflictf("%s has started: changing start, weekstart or tz now would move every week hosts are counted in. Excuse a week instead with /cohort excuse.", co.Name)
+		}
 		applySettings(&co, c)
+		if err := checkStart(co); err != nil {
+			return Response{}, err
+		}
 		if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
 			return Response{}, err
 		}
+		r.planner.CohortChanged(ctx, c.Workspace)
 		resp.Addf("Saved.")
 	}
 	describeCohort(&resp.Message, co)
 	return resp, nil
+}
+
+// checkStart requires the cohort to start on its week-start day, so its
+// first week is a whole week like the others.
+func checkStart(co Cohort) error {
+	if day := co.Start.Weekday(); day != co.WeekStart {
+		prev := co.Start.AddDays(-((int(day) - int(co.WeekStart) + 7) % 7))
+		return Invalidf("start:%s is a %s, but weeks start on %s: start on %s or %s, or set weekstart:%s.",
+			co.Start, day, co.WeekStart, prev, prev.AddDays(7), WeekdayName(day))
+	}
+	return nil
 }
 
 // applySettings copies the options given onto co.

@@ -14,7 +14,7 @@ func (h Host) Location(c Cohort, platformZone string) *time.Location {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := LoadZone(name); err == nil {
 			return loc
 		}
 	}

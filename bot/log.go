@@ -8,6 +8,13 @@ import (
 )
 
 func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
+	if c.Has("user") {
+		if !c.Staff {
+			return Response{}, Forbiddenf("Only staff may log a Space for another host; leave out user: to log your own.")
+		}
+		// Staff log for the host: from here on the call is theirs.
+		c.UserID, c.UserName, c.UserZone = optionValue[string](c, "user"), "", ""
+	}
 	co, h, err := r.member(ctx, c)
 	if err != nil {
 		return Response{}, err
@@ -95,7 +102,7 @@ func checkLogTime(start, now time.Time, loc *time.Location, staff bool) error {
 		return Invalidf("at:%s is in the future; log a Space once it has started.", start.In(loc).Format("2006-01-02 15:04"))
 	}
 	if !staff && now.Sub(start) > HostBackfillDays*24*time.Hour {
-		return Invalidf("at:%s is more than %d days ago; hosts can log the last %d days only. Ask staff to log older Spaces.",
+		return Invalidf("at:%s is more than %d days ago; hosts can log the last %d days only. Staff can log it for you with user:.",
 			start.In(loc).Format("2006-01-02 15:04"), HostBackfillDays, HostBackfillDays)
 	}
 	return nil

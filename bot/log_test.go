@@ -65,3 +65,13 @@ func TestUnlog(t *testing.T) {
 	h.must("alice", false, "/spaces unlog space:1eaKbrPAqbwKX", "is not logged")
 	h.must("alice", false, "/spaces log url:1eaKbrPAqbwKX", "1 of 2") // logging again after unlog works
 }
+
+func TestStaffLogForAHost(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice", "bob")
+	h.clock.Set(mustTime(t, "2026-12-10T18:00:00-05:00"))
+	h.must("alice", false, `/spaces log url:1old at:"2026-12-01 20:00"`, "Staff can log it for you with user:")
+	h.must("bob", false, `/spaces log url:1old at:"2026-12-01 20:00" user:@alice`, "Only staff may log a Space for another host")
+	h.must("boss", true, `/spaces log url:1old at:"2026-12-01 20:00" user:@alice`, "Logged Space 1old")
+	h.must("alice", false, "/spaces history", "Week 1 (from 2026-11-30): 1 of 2")
+	h.must("boss", true, `/spaces log url:1x user:@mallory`, "not a host")
+}

@@ -11,6 +11,9 @@ type Planner interface {
 	// LogsChanged re-checks a host's quota warnings after a log or unlog;
 	// their reminders are unaffected, so it is cheaper than HostChanged.
 	LogsChanged(ctx context.Context, ws WorkspaceRef, userID string)
+	// CohortChanged replans a workspace after its cohort was created or its
+	// settings changed (length, quota, channels).
+	CohortChanged(ctx context.Context, ws WorkspaceRef)
 	// Dispatch asks for the jobs due now to go out at once, not at the next tick.
 	Dispatch()
 }
@@ -20,6 +23,7 @@ type noPlanner struct{}
 
 func (noPlanner) HostChanged(context.Context, WorkspaceRef, string) {}
 func (noPlanner) LogsChanged(context.Context, WorkspaceRef, string) {}
+func (noPlanner) CohortChanged(context.Context, WorkspaceRef)       {}
 func (noPlanner) Dispatch()                                         {}
 
 // SetPlanner connects the router to the scheduler. Call it before serving.

@@ -23,6 +23,17 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	if end := co.EndsAt(); !now.Before(end) {
+		met := 0
+		for _, w := range rec.Weeks {
+			if w.Standing.Counts() {
+				met++
+			}
+		}
+		resp.Addf("%s ended %s. You met %d of %s (streak at the end: %s). See /spaces history.",
+			UserText(co.Name), At(end, loc, TimeDate), met, plural(len(rec.Weeks), "week"), plural(rec.Streak, "week"))
+		return resp, nil
+	}
 	cur := rec.Current()
 	resp.Section(fmt.Sprintf("This week: %d of %d — %s", len(cur.Logs), cur.Quota, cur.Standing))
 	if cur.Excuse != "" {
@@ -68,7 +79,12 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 	}
 	resp := Response{Ephemeral: true}
 	resp.Section(fmt.Sprintf("Your past weeks (streak: %s)", plural(rec.Streak, "week")))
-	closed := rec.Weeks[:len(rec.Weeks)-1]
+	var closed []HostWeek
+	for _, w := range rec.Weeks {
+		if !w.Week.End.After(r.clock.Now()) {
+			closed = append(closed, w)
+		}
+	}
 	if len(closed) == 0 {
 		resp.Addf("No closed weeks yet.")
 		return resp, nil

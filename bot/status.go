@@ -107,15 +107,29 @@ func (hr HostRecord) Current() HostWeek { return hr.Weeks[len(hr.Weeks)-1] }
 
 // firstWeek is where a host's record starts: the later of the cohort's first
 // week and the week the host joined.
+//
+// A host who joins more than joinedEarly into a week starts with the next
+// one: they could not be held to a whole week's quota.
 func firstWeek(c Cohort, h Host) Week {
 	first := c.FirstWeek()
-	if !h.JoinedAt.IsZero() {
-		if joined := c.WeekOf(h.JoinedAt); joined.Start.After(first.Start) {
-			return joined
-		}
+	if h.JoinedAt.IsZero() {
+		return first
 	}
-	return first
+	joined := c.WeekOf(h.JoinedAt)
+	if joined.Start.Before(first.Start) {
+		return first // joined before the cohort started
+	}
+	if h.JoinedAt.Sub(joined.Start) > joinedEarly {
+		return joined.Next()
+	}
+	return joined
 }
+
+// joinedEarly is how far into a week a host may join and still owe it.
+const joinedEarly = 24 * time.Hour
+
+// lastWeek is the cohort's last week.
+func lastWeek(c Cohort) Week { return c.WeekOf(c.EndsAt().Add(-time.Nanosecond)) }
 
 // HostData is what AccountHost reads.
 type HostData interface {
@@ -129,9 +143,13 @@ func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Ho
 
 // AccountHost loads h's logs and schedules once and accounts for every week
 // from the host's first week through the week containing now (or just the
-// week containing now, before the cohort starts).
+// week containing now, before the host's first week; or through the
+// cohort's last week, once it has ended).
 func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
 	current := c.WeekOf(now)
+	if last := lastWeek(c); current.Start.After(last.Start) {
+		current = last
+	}
 	first := firstWeek(c, h)
 	if first.Start.After(current.Start) {
 		first = current
@@ -149,11 +167,10 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 		rec.Weeks = append(rec.Weeks, accountWeek(c, h, w, logs, schedules, now))
 	}
 	for i := len(rec.Weeks) - 1; i >= 0; i-- {
-		st := rec.Weeks[i].Standing
-		if st == OnTrack || st == OnPace || st == AtRisk || st == LastCall {
+		if rec.Weeks[i].Week.End.After(now) {
 			continue // the open week neither makes nor breaks a streak
 		}
-		if !st.Counts() {
+		if !rec.Weeks[i].Standing.Counts() {
 			break
 		}
 		rec.Streak++

@@ -59,6 +59,7 @@ func commandTable() []*Command {
 				{Name: "at", Type: OptDateTime, Help: `when it started, in your time zone, like "2026-11-26 20:00" (default: now)`},
 				{Name: "listeners", Type: OptInt, Min: 0, Max: 10_000_000, Help: "how many listened"},
 				{Name: "minutes", Type: OptInt, Min: 1, Max: 24 * 60, Help: "how long it ran, in minutes"},
+				{Name: "user", Type: OptUser, Help: "staff only: log for this host (staff may log any date)"},
 			}, run: (*Router).spacesLog},
 		{Path: []string{"spaces", "unlog"}, Help: "Remove one of your logs.", Example: "/spaces unlog space:1eaKbrPAqbwKX",
 			Options: []Option{

@@ -63,6 +63,9 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if occ := sc.Occurrences(j.Occurrence, j.Occurrence.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(j.Occurrence) {
 		return skipped("the occurrence was paused or skipped"), nil
 	}
+	if !j.Occurrence.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil
+	}
 	now, loc := s.clock.Now(), h.Location(co, "")
 	v := verdict{dm: h.UserID, fallback: co.FallbackChannel}
 	if j.Kind == bot.JobReminder {
@@ -127,13 +130,16 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
-	cur := rec.Current()
 	settled := !now.Before(h.JoinedAt.Add(joinGrace))
-	if settled && cur.Week.Start.Before(co.EndsAt()) && (cur.Standing == bot.AtRisk || cur.Standing == bot.LastCall) {
-		add(cur, cur.Standing)
-	}
-	if n := len(rec.Weeks); n >= 2 && rec.Weeks[n-2].Standing == bot.Missed {
-		add(rec.Weeks[n-2], bot.Missed)
+	for _, hw := range rec.Weeks {
+		switch {
+		case hw.Week.End.After(now): // the open week
+			if settled && (hw.Standing == bot.AtRisk || hw.Standing == bot.LastCall) {
+				add(hw, hw.Standing)
+			}
+		case hw.Standing == bot.Missed && now.Sub(hw.Week.End) < 7*24*time.Hour:
+			add(hw, bot.Missed) // the week that just closed
+		}
 	}
 	return jobs, nil
 }

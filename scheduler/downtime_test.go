@@ -96,3 +96,30 @@ func TestPanickingDeliveryIsRetried(t *testing.T) {
 		t.Errorf("%d welcome DMs after a panic, want 1 (retried)", n)
 	}
 }
+
+// TestLongDowntime: down for longer than the planning horizon, the program
+// still nudges for the Space it missed (late) and records its reminders as
+// skipped, instead of forgetting the occurrence.
+func TestLongDowntime(t *testing.T) {
+	w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
+	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
+	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
+	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	sent := len(w.notify.deliveries())
+	w.db.Close()
+	w.clock.Set(mustTime(t, "2026-12-03T09:00:00-05:00")) // three days later
+	w.open()
+	var nudges int
+	for _, d := range w.notify.deliveries()[sent:] {
+		if strings.HasPrefix(d.Text, "Did “Night owls” happen (Wed 2 Dec 01:00") {
+			nudges++
+		}
+	}
+	if nudges != 1 {
+		t.Errorf("%d late nudges for Tuesday's Space, want 1; got:\n%s", nudges, render(w.notify.deliveries()[sent:]))
+	}
+	start := mustTime(t, "2026-12-01T20:00:00-05:00")
+	if o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, "alice", 1, start, 10*time.Minute)); err != nil || o.Result != bot.Skipped {
+		t.Errorf("Tuesday's 10m reminder: %+v, %v; want recorded as skipped", o, err)
+	}
+}

@@ -58,14 +58,21 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
 		return err
 	}
+	since, err := s.lookBackTo(ctx, now)
+	if err != nil {
+		return err
+	}
 	var failed []error
 	for _, ws := range wss {
-		if err := s.planWorkspace(ctx, ws, now); err != nil {
+		if err := s.planWorkspace(ctx, ws, now, since); err != nil {
 			failed = append(failed, fmt.Errorf("planning %s: %w", ws.Key(), err))
 		}
 	}
 	if err := errors.Join(failed...); err != nil {
 		return err // one workspace failing does not stop the others
+	}
+	if err := s.store.SetPlannedThrough(ctx, now); err != nil {
+		return err
 	}
 	// Outcomes keep keys from being planned twice; past the horizon and the
 	// backfill window no key comes round again.
@@ -73,10 +80,28 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	return err
 }
 
+// maxLookBack bounds how far back planning catches up after downtime: the
+// backfill window, past which a host could not log the Space anyway.
+const maxLookBack = bot.HostBackfillDays * 24 * time.Hour
+
+// lookBackTo is how far back this planning run covers: to the previous
+// run, so an outage longer than the planning horizon loses nothing, and at
+// most maxLookBack.
+func (s *Scheduler) lookBackTo(ctx context.Context, now time.Time) (time.Time, error) {
+	last, err := s.store.PlannedThrough(ctx)
+	if err != nil || last.IsZero() {
+		return now, err
+	}
+	if floor := now.Add(-maxLookBack); last.Before(floor) {
+		return floor, nil
+	}
+	return last, nil
+}
+
 // planChunk bounds the jobs held in memory while planning a big workspace.
 const planChunk = 10_000
 
-func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now time.Time) error {
+func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, since time.Time) error {
 	co, err := s.store.Cohort(ctx, ws)
 	if err != nil {
 		return err
@@ -96,7 +121,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now 
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now)...)
+		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now, since)...)
 		if len(jobs) >= planChunk {
 			if err := s.store.AddJobs(ctx, jobs); err != nil {
 				return err
@@ -108,7 +133,13 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now 
 }
 
 // hostJobs are a host's reminders and nudges up to the horizon.
-func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now time.Time) []bot.Job {
+//
+// since is how far back to look: occurrences since then whose jobs were
+// never planned (the process was down longer than the horizon) get them
+// now, so their nudges go out late and their reminders are recorded as
+// skipped rather than silently lost. Reminders are planned only for
+// occurrences after since.
+func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, since time.Time) []bot.Job {
 	if !h.Member {
 		return nil
 	}
@@ -116,13 +147,17 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	if cohortEnd := co.EndsAt(); cohortEnd.Before(end) {
 		end = cohortEnd
 	}
+	from := now.Add(-maxSpace - s.cfg.NudgeAfter) // nudges of Spaces just ended
+	if since.Before(from) {
+		from = since
+	}
 	var jobs []bot.Job
 	for _, sc := range schedules {
-		for _, start := range sc.Occurrences(now.Add(-maxSpace-s.cfg.NudgeAfter), end) {
+		for _, start := range sc.Occurrences(from, end) {
 			if start.Before(sc.CreatedAt) || start.Before(h.JoinedAt) {
 				continue // it happened before the schedule or the host existed
 			}
-			if start.After(now) && !h.RemindersOff {
+			if start.After(since) && !h.RemindersOff {
 				for _, lead := range h.LeadTimes() {
 					jobs = append(jobs, bot.Job{Key: reminderKey(ws, h.UserID, sc.ID, start, lead), Kind: bot.JobReminder,
 						Workspace: ws, Due: start.Add(-lead), UserID: h.UserID, ScheduleID: sc.ID, Occurrence: start, Lead: lead})
@@ -192,8 +227,11 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 		first = first.AddDays(0) // normalise a month past December
 		due := bot.LocalTime(first, bot.TimeOfDay{Hour: 9}, loc)
 		month := bot.DateOf(time.Date(first.Year, first.Month-1, 1, 12, 0, 0, 0, time.UTC))
-		// Only months in which some cohort week closed.
-		covers := !due.Before(co.FirstWeek().End) && due.Before(co.EndsAt().Add(32*24*time.Hour))
+		// Only months in which some cohort week closed: the month ends
+		// (at due's midnight) after the first week closes, and it starts
+		// before the last week closes.
+		monthStart := bot.LocalTime(bot.Date{Year: month.Year, Month: month.Month, Day: 1}, bot.TimeOfDay{}, loc)
+		covers := !due.Before(co.FirstWeek().End) && monthStart.Before(co.EndsAt())
 		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
@@ -209,6 +247,25 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID string) {
 	if err := s.replanHost(ctx, ws, userID); err != nil {
 		s.log.Error("replanning a host failed; the daily planner will catch up", "workspace", ws.Key(), "user", userID, "err", err)
+	}
+	s.Dispatch()
+}
+
+// CohortChanged replans a workspace after its cohort changed: its pending
+// checks, digests and stipend reports are dropped and planned again, and
+// every host's reminders follow the cohort's dates.
+func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef) {
+	err := func() error {
+		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
+			if _, err := s.store.CancelJobs(ctx, ws.Key()+"/"+string(kind)+"/"); err != nil {
+				return err
+			}
+		}
+		now := s.clock.Now()
+		return s.planWorkspace(ctx, ws, now, now)
+	}()
+	if err != nil {
+		s.log.Error("replanning a cohort failed; the daily planner will catch up", "workspace", ws.Key(), "err", err)
 	}
 	s.Dispatch()
 }
@@ -251,7 +308,7 @@ func (s *Scheduler) replanHost(ctx context.Context, ws bot.WorkspaceRef, userID 
 		}
 	}
 	now := s.clock.Now()
-	jobs := s.hostJobs(ws, co, h, schedules, now)
+	jobs := s.hostJobs(ws, co, h, schedules, now, now)
 	warnings, err := s.warningJobs(ctx, ws, co, h, now)
 	if err != nil {
 		return err

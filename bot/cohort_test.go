@@ -1,0 +1,56 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCohortEnd: once the cohort's weeks are over, nothing after them
+// counts as missed: status, history and the stipend export stop at the end.
+func TestCohortEnd(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-11-30 weeks:2`, "Created")
+	h.must("boss", true, "/cohort add user:@alice handle:@alice_x", "Added")
+	for _, week := range []string{"2026-12-01", "2026-12-08"} {
+		h.clock.Set(mustTime(t, week+"T21:00:00-05:00"))
+		h.must("alice", false, "/spaces log url:1a"+strings.ReplaceAll(week, "-", ""), "Logged")
+		h.must("alice", false, "/spaces log url:1b"+strings.ReplaceAll(week, "-", ""), "Logged")
+	}
+	h.clock.Set(mustTime(t, "2026-12-30T09:00:00-05:00"))
+	h.must("alice", false, "/spaces status", "Spark ended Mon 14 Dec. You met 2 of 2 weeks")
+	history := h.must("alice", false, "/spaces history", "Week 2 (from 2026-12-07): 2 of 2 — met")
+	if strings.Contains(history, "missed") {
+		t.Errorf("weeks after the cohort count as missed:\n%s", history)
+	}
+	h.must("boss", true, "/cohort export month:2026-12", "@alice: 2 of 2 weeks met")
+}
+
+// TestJoiningMidWeek: a host who joins late in a week is held to the
+// weeks after it, not to a week they mostly missed.
+func TestJoiningMidWeek(t *testing.T) {
+	h := newHarness(t, "2026-12-05T20:00:00-05:00") // Saturday of week 1
+	h.withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00")) // Tuesday of week 2
+	h.must("alice", false, "/spaces history", "No closed weeks yet")
+	h.must("alice", false, "/spaces status", "This week: 0 of 2")
+}
+
+func TestApprovingAHostAlreadyAdded(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-11-30`, "Created")
+	h.must("alice", false, "/spaces apply handle:@alice_x followers:9000 country:US", "Application received")
+	h.must("boss", true, "/cohort add user:@alice handle:@alice_x", "Added")
+	h.must("boss", true, "/cohort applications", "No pending applications")
+	h.must("boss", true, "/cohort approve user:@alice", "That application was already approved")
+}
+
+func TestCohortDates(t *testing.T) {
+	h := newHarness(t, "2026-11-26T09:00:00-05:00")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-12-03`,
+		"start:2026-12-03 is a Thursday, but weeks start on Monday: start on 2026-11-30 or 2026-12-07, or set weekstart:thu")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-12-03 weekstart:thu`, "weeks start Thursday")
+	h.must("boss", true, "/cohort settings weekstart:mon start:2026-12-07", "Saved")
+	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00"))
+	h.must("boss", true, "/cohort settings weekstart:sun", "Spark has started: changing start, weekstart or tz now")
+	h.must("boss", true, "/cohort settings quota:3", "Quota: 3 Spaces a week")
+}
