@@ -74,7 +74,7 @@ func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	if len(app.Failed) == 0 {
-		return Reply("Application received for @%s to join %s. Staff will review it, and you'll hear back here.", handle, co.Name), nil
+		return Reply("Application received for @%s to join %s. Staff will review it, and you'll hear back here.", handle, UserText(co.Name)), nil
 	}
 	resp := Reply("Application recorded for @%s, but it doesn't meet the cohort's rules:", handle)
 	for _, f := range app.Failed {

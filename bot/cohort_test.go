@@ -1,8 +1,11 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"sparkbot/bot"
 )
 
 // TestCohortEnd: once the cohort's weeks are over, nothing after them
@@ -53,4 +56,26 @@ func TestCohortDates(t *testing.T) {
 	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00"))
 	h.must("boss", true, "/cohort settings weekstart:sun", "Spark has started: changing start, weekstart or tz now")
 	h.must("boss", true, "/cohort settings quota:3", "Quota: 3 Spaces a week")
+}
+
+// TestPlatformZoneIsKept: the zone a platform reports for a member (Slack's
+// profile tz) is kept, so later DMs read in it; a chosen zone wins.
+func TestPlatformZoneIsKept(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	req := bot.Request{Workspace: h.ws, UserID: "alice", UserName: "alice", UserZone: "America/Los_Angeles",
+		Path: []string{"spaces", "status"}}
+	h.router.Handle(context.Background(), req)
+	host, err := h.store.Host(context.Background(), h.ws, "alice")
+	if err != nil || host.PlatformZone != "America/Los_Angeles" {
+		t.Fatalf("host %+v, %v; want the platform zone kept", host, err)
+	}
+	co, _ := h.store.Cohort(context.Background(), h.ws)
+	if got := host.Location(co, "").String(); got != "America/Los_Angeles" {
+		t.Errorf("a DM would read in %s, want America/Los_Angeles", got)
+	}
+	h.must("alice", false, "/spaces timezone tz:Europe/Paris", "Saved")
+	host, _ = h.store.Host(context.Background(), h.ws, "alice")
+	if got := host.Location(co, "").String(); got != "Europe/Paris" {
+		t.Errorf("a DM would read in %s, want the chosen Europe/Paris", got)
+	}
 }

@@ -49,8 +49,11 @@ type Host struct {
 	UserID string
 	Name   string // display name when last seen
 	Handle string // X handle, without @
-	Zone   string // IANA name; empty means the cohort's zone
-	Member bool   // in the cohort now
+	Zone   string // IANA name they chose; empty means PlatformZone, else the cohort's zone
+	// PlatformZone is the zone their platform reports (a Slack profile's),
+	// kept from their last command so DMs can use it too.
+	PlatformZone string
+	Member       bool // in the cohort now
 	// JoinedAt is when the host was approved or added.
 	JoinedAt time.Time
 

@@ -10,7 +10,7 @@ import (
 // Location is the zone a host's times are read and shown in: their own
 // choice, else the zone their platform reports, else the cohort's.
 func (h Host) Location(c Cohort, platformZone string) *time.Location {
-	for _, name := range []string{h.Zone, platformZone} {
+	for _, name := range []string{h.Zone, platformZone, h.PlatformZone} {
 		if name == "" {
 			continue
 		}
@@ -39,8 +39,18 @@ func (r *Router) cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) {
 }
 
 // host loads the caller's record, or a new one if they have none.
+// A zone the platform reports for a member is kept, so that DMs the
+// scheduler sends later read in it too.
 func (r *Router) host(ctx context.Context, c *Call) (Host, error) {
-	return r.hostByID(ctx, c.Workspace, c.UserID, c.UserName)
+	h, err := r.hostByID(ctx, c.Workspace, c.UserID, c.UserName)
+	if err != nil || !h.Member || c.UserZone == "" || c.UserZone == h.PlatformZone {
+		return h, err
+	}
+	if _, err := LoadZone(c.UserZone); err != nil {
+		return h, nil // not a zone we know: ignore it
+	}
+	h.PlatformZone = c.UserZone
+	return h, r.store.PutHost(ctx, c.Workspace, h)
 }
 
 func (r *Router) hostByID(ctx context.Context, ws WorkspaceRef, userID, name string) (Host, error) {

@@ -19,6 +19,7 @@ type storedHost struct {
 	Name         string            `json:",omitzero"`
 	Handle       string            `json:",omitzero"`
 	Zone         string            `json:",omitzero"`
+	PlatformZone string            `json:",omitzero"`
 	Member       bool              `json:",omitzero"`
 	JoinedAt     time.Time         `json:",omitzero"`
 	RemindersOff bool              `json:",omitzero"`
