@@ -104,7 +104,7 @@ func (r *Router) cohortApplications(ctx context.Context, c *Call) (Response, err
 	if len(resp.Blocks[0].Lines) == 0 {
 		resp.Addf("No pending applications.")
 	} else {
-		resp.Addf("Approve with /cohort approve user:@name, or reject with /cohort reject user:@name reason:\"...\".")
+		resp.Note("Approve with /cohort approve user:@name, or reject with /cohort reject user:@name reason:\"...\".")
 	}
 	return resp, nil
 }

@@ -36,7 +36,7 @@ func (r *Router) cohortCreate(ctx context.Context, c *Call) (Response, error) {
 	r.planner.CohortChanged(ctx, c.Workspace)
 	resp := Response{Ephemeral: true, Message: messagef("Created %s.", UserText(co.Name))}
 	describeCohort(&resp.Message, co)
-	resp.Addf("Hosts apply with /spaces apply; add them directly with /cohort add user:@name handle:@x.")
+	resp.Note("Hosts apply with /spaces apply; add them directly with /cohort add user:@name handle:@x.")
 	return resp, nil
 }
 
@@ -100,7 +100,7 @@ func applySettings(co *Cohort, c *Call) {
 
 // describeCohort appends the cohort's settings to m.
 func describeCohort(m *Message, co Cohort) {
-	m.Section(co.Name)
+	m.FieldSection(co.Name)
 	m.Addf("Starts %s, runs %d weeks; weeks start %s 00:00 %s.", co.Start, co.Weeks, co.WeekStart, co.Zone)
 	m.Addf("Quota: %d Spaces a week; last call %dh before a week ends.", co.Quota, co.LastCallHours)
 	m.Addf("Applications: at least %s followers, from %s.", thousands(co.MinFollowers), strings.Join(co.Countries, ", "))

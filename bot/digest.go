@@ -48,7 +48,7 @@ type digestRow struct {
 
 func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	var m Message
-	m.Section(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
+	m.FieldSection(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
 	sort.SliceStable(rows, func(i, j int) bool {
 		if a, b := len(rows[i].week.Logs), len(rows[j].week.Logs); a != b {
 			return a > b

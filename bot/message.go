@@ -121,7 +121,23 @@ func Linef(format string, args ...any) Line {
 type Block struct {
 	Heading string
 	Lines   []Line
+	// Style says what the lines are, for layouts that can show it.
+	Style BlockStyle
 }
+
+// BlockStyle says how a block's lines read.
+type BlockStyle int
+
+const (
+	// Prose lines read one after another.
+	Prose BlockStyle = iota
+	// Fields are short lines that may sit side by side, a table's rows
+	// (Slack section fields): one host's week, one setting.
+	Fields
+	// Note is small print under the rest: a hint of what to do next
+	// (Slack context).
+	Note
+)
 
 // Button is a one-click action. ActionID is understood by Router.Handle when
 // the click comes back as a Request with Action set.
@@ -186,6 +202,16 @@ func (m *Message) Addf(format string, args ...any) { m.Add(Linef(format, args...
 
 // Section starts a new block with a heading.
 func (m *Message) Section(heading string) { m.Blocks = append(m.Blocks, Block{Heading: heading}) }
+
+// FieldSection starts a new block of Fields with a heading.
+func (m *Message) FieldSection(heading string) {
+	m.Blocks = append(m.Blocks, Block{Heading: heading, Style: Fields})
+}
+
+// Note adds a block of small print.
+func (m *Message) Note(format string, args ...any) {
+	m.Blocks = append(m.Blocks, Block{Style: Note, Lines: []Line{Linef(format, args...)}})
+}
 
 // Reply returns an ephemeral response holding one line.
 func Reply(format string, args ...any) Response {

@@ -163,7 +163,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		return rows[i].host.Host.Name < rows[j].host.Host.Name
 	})
 	resp := Response{Ephemeral: true}
-	resp.Section(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
+	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
 	if len(rows) == 0 {
 		resp.Addf("No hosts in this week.")
 	}

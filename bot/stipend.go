@@ -104,7 +104,7 @@ func csvSafe(s string) string {
 // StipendMessage is the monthly report posted to staff, with the CSV attached.
 func StipendMessage(co Cohort, m Month, rows []StipendRow) Message {
 	var msg Message
-	msg.Section(fmt.Sprintf("Stipend report — %s, %s", co.Name, m))
+	msg.FieldSection(fmt.Sprintf("Stipend report — %s, %s", co.Name, m))
 	if len(rows) == 0 {
 		msg.Addf("No hosts.")
 	}

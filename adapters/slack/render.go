@@ -115,9 +115,7 @@ func (r renderer) message(m bot.Message, ping string) (string, []slackgo.Block) 
 			lines[i] = r.line(l)
 		}
 		text = append(text, lines...)
-		for _, chunk := range chunks(lines, maxSectionText) {
-			blocks = append(blocks, section(chunk))
-		}
+		blocks = append(blocks, layout(blk.Style, lines)...)
 	}
 	if len(blocks) > maxBlocks-1 {
 		blocks = append(blocks[:maxBlocks-2], section("_…cut short: too long for one Slack message._"))
@@ -126,6 +124,42 @@ func (r renderer) message(m bot.Message, ping string) (string, []slackgo.Block) 
 		blocks = append(blocks, b)
 	}
 	return clip(strings.Join(text, "\n"), maxFallback), blocks
+}
+
+// Block Kit's limits on fields and context.
+const (
+	maxFields       = 10   // fields in one section
+	maxFieldText    = 2000 // characters in one field
+	maxContextItems = 10   // elements in one context block
+)
+
+// layout renders a block's lines by their style: section fields for
+// Fields (a table's rows), a context block for a Note, sections otherwise.
+func layout(style bot.BlockStyle, lines []string) []slackgo.Block {
+	var blocks []slackgo.Block
+	switch style {
+	case bot.Fields:
+		for start := 0; start < len(lines); start += maxFields {
+			var fields []*slackgo.TextBlockObject
+			for _, l := range lines[start:min(start+maxFields, len(lines))] {
+				fields = append(fields, slackgo.NewTextBlockObject(slackgo.MarkdownType, clip(l, maxFieldText), false, true))
+			}
+			blocks = append(blocks, slackgo.NewSectionBlock(nil, fields, nil))
+		}
+	case bot.Note:
+		for start := 0; start < len(lines); start += maxContextItems {
+			var items []slackgo.MixedElement
+			for _, l := range lines[start:min(start+maxContextItems, len(lines))] {
+				items = append(items, slackgo.NewTextBlockObject(slackgo.MarkdownType, clip(l, maxFieldText), false, true))
+			}
+			blocks = append(blocks, slackgo.NewContextBlock("", items...))
+		}
+	default:
+		for _, chunk := range chunks(lines, maxSectionText) {
+			blocks = append(blocks, section(chunk))
+		}
+	}
+	return blocks
 }
 
 // section is a mrkdwn section block; verbatim, so Slack links nothing that

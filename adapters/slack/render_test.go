@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -78,5 +79,39 @@ func TestSpansRenderForSlack(t *testing.T) {
 				t.Errorf("got %q, want %q", p.Text, tc.want)
 			}
 		})
+	}
+}
+
+// A report's rows go out as section fields and its hints as context, the
+// Block Kit layout for a table and its small print.
+func TestFieldsAndNotesUseBlockKitLayout(t *testing.T) {
+	h := newHarness(t)
+	var m bot.Message
+	m.FieldSection("Spark — week 1")
+	for i := range 12 {
+		m.Addf("host %d: 2 of 2 — met", i)
+	}
+	m.Note("Excuse a week with /cohort excuse.")
+	if err := h.adapter.Post(context.Background(), ws, general, m); err != nil {
+		t.Fatal(err)
+	}
+	p := fakeslack.Receive(t, h.fake.Posts)
+	var blocks []struct {
+		Type   string            `json:"type"`
+		Fields []json.RawMessage `json:"fields"`
+		Elems  []json.RawMessage `json:"elements"`
+	}
+	if err := json.Unmarshal([]byte(p.Blocks), &blocks); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range blocks {
+		got = append(got, b.Type+":"+strconv.Itoa(len(b.Fields)+len(b.Elems)))
+	}
+	if want := "header:0 section:10 section:2 context:1"; strings.Join(got, " ") != want {
+		t.Errorf("blocks %v, want %s", got, want)
+	}
+	if !strings.Contains(p.Text, "host 11: 2 of 2 — met") || !strings.Contains(p.Text, "Excuse a week") {
+		t.Errorf("fallback text lacks the rows or the note:\n%s", p.Text)
 	}
 }
