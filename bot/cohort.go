@@ -33,7 +33,7 @@ func (r *Router) cohortCreate(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
 		return Response{}, err
 	}
-	r.planner.CohortChanged(ctx, c.Workspace)
+	r.planner.CohortChanged(ctx, c.Workspace, true)
 	resp := Response{Ephemeral: true, Message: messagef("Created %s.", UserText(co.Name))}
 	describeCohort(&resp.Message, co)
 	resp.Note("Hosts apply with /spaces apply; add them directly with /cohort add user:@name handle:@x.")
@@ -52,13 +52,15 @@ func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) 
 			return Response{}, Conflictf("%s has started: changing start, weekstart or tz now would move every week hosts are counted in. Excuse a week instead with /cohort excuse.", co.Name)
 		}
 		applySettings(&co, c)
-		if err := checkStart(co); err != nil {
-			return Response{}, err
+		if c.Has("start") || c.Has("weekstart") {
+			if err := checkStart(co); err != nil {
+				return Response{}, err
+			}
 		}
 		if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
 			return Response{}, err
 		}
-		r.planner.CohortChanged(ctx, c.Workspace)
+		r.planner.CohortChanged(ctx, c.Workspace, c.Has("start") || c.Has("weeks") || c.Has("weekstart") || c.Has("tz"))
 		resp.Addf("Saved.")
 	}
 	describeCohort(&resp.Message, co)

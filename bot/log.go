@@ -70,16 +70,24 @@ func (r *Router) attach(ctx context.Context, c *Call, l *SpaceLog, typed bool) (
 	if err != nil {
 		return "", err
 	}
-	o, ok := matchOccurrence(schedules, l.Start, typed)
-	if !ok {
-		return "", nil
+	var o Occurrence
+	var existing SpaceLog
+	var logged, found bool
+	for _, cand := range candidateOccurrences(schedules, l.Start, typed) {
+		logs, err := occurrenceLogs(ctx, r.store, c.Workspace, c.UserID, cand.Start)
+		if err != nil {
+			return "", err
+		}
+		// The first candidate not logged yet, or logged only by one click.
+		if ex, ok := OccurrenceLog(logs, cand); !ok || !ex.Verified {
+			o, existing, logged, found = cand, ex, ok, true
+			break
+		}
+		if typed {
+			break // the nearest is taken: this is another Space
+		}
 	}
-	logs, err := occurrenceLogs(ctx, r.store, c.Workspace, c.UserID, o.Start)
-	if err != nil {
-		return "", err
-	}
-	existing, logged := OccurrenceLog(logs, o)
-	if logged && existing.Verified {
+	if !found {
 		return "", nil
 	}
 	l.ScheduleID, l.Occurrence = o.Schedule.ID, o.Start

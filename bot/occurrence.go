@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"sort"
 	"time"
 )
 
@@ -36,8 +37,10 @@ func (l SpaceLog) attachedTo(o Occurrence) bool {
 }
 
 // OccurrenceLog returns the log that stands for the occurrence: the one
-// attached to it, else an unattached log that started during it (give or
-// take nearSlack), which is then taken to be it.
+// attached to it, else an unattached log that started during it (from
+// atTolerance before it to nearSlack after its end), which is then taken to
+// be it. An unattached log started earlier than atTolerance before an
+// occurrence is another Space: it never speaks for the next one.
 func OccurrenceLog(logs []SpaceLog, o Occurrence) (SpaceLog, bool) {
 	for _, l := range logs {
 		if l.attachedTo(o) {
@@ -45,7 +48,7 @@ func OccurrenceLog(logs []SpaceLog, o Occurrence) (SpaceLog, bool) {
 		}
 	}
 	for _, l := range logs {
-		if l.ScheduleID == 0 && !l.Start.Before(o.Start.Add(-nearSlack)) && !l.Start.After(o.End().Add(nearSlack)) {
+		if l.ScheduleID == 0 && !l.Start.Before(o.Start.Add(-atTolerance)) && !l.Start.After(o.End().Add(nearSlack)) {
 			return l, true
 		}
 	}
@@ -69,34 +72,38 @@ func LoggedOccurrence(ctx context.Context, st HostData, ws WorkspaceRef, s Sched
 	return ok, nil
 }
 
-// matchOccurrence finds the scheduled occurrence a new log stands for: with
-// at:, one starting within atTolerance of it; without, the latest one that
-// started before now and ended less than lateLogWindow ago.
-func matchOccurrence(schedules []Schedule, start time.Time, typed bool) (Occurrence, bool) {
-	var best Occurrence
-	found := false
+// candidateOccurrences are the scheduled occurrences a new log starting at
+// start may stand for, best first. With at:, those starting within
+// atTolerance of it, nearest first. Without (start is now), those that
+// started and ended less than lateLogWindow ago: the ones already over,
+// latest first, before any still on air, since a host logs a Space once
+// it is over.
+func candidateOccurrences(schedules []Schedule, start time.Time, typed bool) []Occurrence {
+	var out []Occurrence
 	for _, s := range schedules {
 		from, to := start.Add(-atTolerance), start.Add(atTolerance+time.Nanosecond)
 		if !typed {
 			from, to = start.Add(-s.Duration-lateLogWindow), start.Add(time.Nanosecond)
 		}
 		for _, t := range s.Occurrences(from, to) {
-			o := Occurrence{Schedule: s, Start: t}
-			if !found || closer(o.Start, best.Start, start, typed) {
-				best, found = o, true
-			}
+			out = append(out, Occurrence{Schedule: s, Start: t})
 		}
 	}
-	return best, found
-}
-
-// closer reports whether a is a better match than b for a log at t: the
-// nearest start with at:, the latest start without.
-func closer(a, b, t time.Time, typed bool) bool {
-	if !typed {
-		return a.After(b)
+	rank := func(o Occurrence) (bool, time.Duration) {
+		if typed {
+			return false, absDuration(o.Start.Sub(start))
+		}
+		return o.End().After(start), start.Sub(o.Start) // over first, then latest
 	}
-	return absDuration(a.Sub(t)) < absDuration(b.Sub(t))
+	sort.SliceStable(out, func(i, j int) bool {
+		oi, di := rank(out[i])
+		oj, dj := rank(out[j])
+		if oi != oj {
+			return !oi
+		}
+		return di < dj
+	})
+	return out
 }
 
 func absDuration(d time.Duration) time.Duration {

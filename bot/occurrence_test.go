@@ -79,6 +79,17 @@ func TestLogsMeetOccurrences(t *testing.T) {
 			{line: `/spaces unlog at:"2026-12-01 20:00"`, want: "Removed the one-click log"},
 			{line: "/spaces status", want: "This week: 0 of 2"},
 		}},
+		{"an unscheduled Space before the next one does not speak for it", []act{
+			{line: `/spaces schedule add title:"Early show" days:tue time:19:00`, want: "Saved recurring Space #2"},
+			{at: "2026-12-01T19:20:00-05:00", line: `/spaces log url:OTHER at:"2026-12-01 18:32"`, want: "Logged Space OTHER, started Tue 1 Dec 18:32"},
+			{line: "/spaces status", want: "◷ Night owls"},
+		}},
+		{"logged without at: during the next Space, a link is the Space just over", []act{
+			{line: `/spaces schedule add title:"Early show" days:tue time:19:00`, want: "Saved recurring Space #2"},
+			{at: "2026-12-01T20:05:00-05:00", line: "/spaces log url:EARLY1", want: "started Tue 1 Dec 19:00"},
+			{at: "2026-12-01T21:10:00-05:00", line: "/spaces log url:OWLS1", want: "started Tue 1 Dec 20:00"},
+			{line: "/spaces status", want: "This week: 2 of 2"},
+		}},
 		{"a Space on air still counts as scheduled", []act{
 			{at: "2026-12-01T20:30:00-05:00", line: "/spaces status", want: "◷ Night owls"},
 		}},

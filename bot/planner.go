@@ -11,9 +11,10 @@ type Planner interface {
 	// LogsChanged re-checks a host's quota warnings after a log or unlog;
 	// their reminders are unaffected, so it is cheaper than HostChanged.
 	LogsChanged(ctx context.Context, ws WorkspaceRef, userID string)
-	// CohortChanged replans a workspace after its cohort was created or its
-	// settings changed (length, quota, channels).
-	CohortChanged(ctx context.Context, ws WorkspaceRef)
+	// CohortChanged replans a workspace's checks, digests and reports after
+	// its cohort was created or its settings changed; with datesChanged
+	// (start, length, weeks) its hosts' reminders too.
+	CohortChanged(ctx context.Context, ws WorkspaceRef, datesChanged bool)
 	// Dispatch asks for the jobs due now to go out at once, not at the next tick.
 	Dispatch()
 }
@@ -23,7 +24,7 @@ type noPlanner struct{}
 
 func (noPlanner) HostChanged(context.Context, WorkspaceRef, string) {}
 func (noPlanner) LogsChanged(context.Context, WorkspaceRef, string) {}
-func (noPlanner) CohortChanged(context.Context, WorkspaceRef)       {}
+func (noPlanner) CohortChanged(context.Context, WorkspaceRef, bool) {}
 func (noPlanner) Dispatch()                                         {}
 
 // SetPlanner connects the router to the scheduler. Call it before serving.

@@ -35,6 +35,9 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		return resp, nil
 	}
 	cur := rec.Current()
+	if cur.Standing == NotCounted {
+		resp.Addf("You joined this week, so it does not count; your first counted week starts %s.", At(cur.Week.End, loc, TimeFull))
+	}
 	resp.Section(fmt.Sprintf("This week: %d of %d — %s", len(cur.Logs), cur.Quota, cur.Standing))
 	if cur.Excuse != "" {
 		resp.Addf("Excused: %s", UserText(cur.Excuse))

@@ -220,7 +220,10 @@ func (r *Router) scheduleSkip(ctx context.Context, c *Call) (Response, error) {
 	case slices.Contains(s.Skips, date):
 		return Reply("%s is already skipped for recurring Space #%d.", date, s.ID), nil
 	}
-	s.Skips = slices.DeleteFunc(s.Skips, func(d Date) bool { return d.Before(today) })
+	// Past skips are kept through the backfill window: planning after
+	// downtime must still see them.
+	keepFrom := today.AddDays(-HostBackfillDays)
+	s.Skips = slices.DeleteFunc(s.Skips, func(d Date) bool { return d.Before(keepFrom) })
 	if len(s.Skips) >= maxSkips {
 		return Response{}, Conflictf("Recurring Space #%d already skips %d dates; pause it instead with /spaces schedule pause id:%d until:DATE.", s.ID, len(s.Skips), s.ID)
 	}

@@ -19,11 +19,13 @@ const (
 	Missed
 	// Either.
 	Excused
+	// NotCounted is the week a host joined too late in to owe it.
+	NotCounted
 )
 
 var standingNames = [...]string{
 	OnTrack: "on track", OnPace: "on pace", AtRisk: "at risk", LastCall: "last call",
-	Met: "met", Missed: "missed", Excused: "excused",
+	Met: "met", Missed: "missed", Excused: "excused", NotCounted: "not counted (joined mid-week)",
 }
 
 func (s Standing) String() string { return standingNames[s] }
@@ -151,7 +153,8 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 		current = last
 	}
 	first := firstWeek(c, h)
-	if first.Start.After(current.Start) {
+	notOwed := first.Start.After(current.Start)
+	if notOwed {
 		first = current
 	}
 	logs, err := st.LogsOf(ctx, ws, h.UserID, first.Start, current.End)
@@ -165,6 +168,9 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 	rec := HostRecord{Host: h}
 	for w := first; !w.Start.After(current.Start); w = w.Next() {
 		rec.Weeks = append(rec.Weeks, accountWeek(c, h, w, logs, schedules, now))
+	}
+	if notOwed {
+		rec.Weeks[0].Standing = NotCounted
 	}
 	for i := len(rec.Weeks) - 1; i >= 0; i-- {
 		if rec.Weeks[i].Week.End.After(now) {

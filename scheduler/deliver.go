@@ -61,7 +61,11 @@ func (s *Scheduler) process(ctx context.Context, j bot.Job) (progress bool) {
 func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 	n, ok := s.notifiers[j.Workspace.Platform]
 	if !ok {
-		return s.retry(ctx, j, fmt.Errorf("no %s adapter is running", j.Workspace.Platform), 0)
+		// Not the delivery's fault, and not to give up on: the platform may
+		// be configured again. Look again in a while.
+		s.log.Warn("no adapter for a delivery's platform; will look again", "key", j.Key, "platform", j.Workspace.Platform)
+		j.Due = s.clock.Now().Add(noAdapterRetry)
+		return s.check(j, ignoreGone(s.store.UpdateJob(ctx, j)))
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	defer cancel()
@@ -88,6 +92,10 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 	}
 	return s.retry(ctx, j, err, after)
 }
+
+// noAdapterRetry is how often a delivery for a platform that is not running
+// looks again.
+const noAdapterRetry = 5 * time.Minute
 
 // retry reschedules a failed attempt with exponential back-off and jitter,
 // or no sooner than the platform's retry-after; after MaxAttempts it gives up.

@@ -256,3 +256,65 @@ func TestBacklogDeliversEachJobOnce(t *testing.T) {
 		t.Errorf("%d posts delivered, want %d", len(seen), n)
 	}
 }
+
+// staleStore hands out DueJobs' list and then, before the tick works
+// through it, runs meanwhile: what a worker may do in that gap.
+type staleStore struct {
+	bot.Store
+	meanwhile func()
+}
+
+func (s *staleStore) DueJobs(ctx context.Context, now time.Time, limit int) ([]bot.Job, error) {
+	jobs, err := s.Store.DueJobs(ctx, now, limit)
+	if s.meanwhile != nil {
+		s.meanwhile()
+		s.meanwhile = nil
+	}
+	return jobs, err
+}
+
+// TestTickSkipsAJobPutOffMeanwhile: a job a worker failed and put off (with
+// back-off) after the tick read its list is not sent again at once from the
+// stale list.
+func TestTickSkipsAJobPutOffMeanwhile(t *testing.T) {
+	w := faultWorld(t, nil)
+	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
+	ctx := context.Background()
+	msg := bot.Message{}
+	msg.Addf("hi alice")
+	job := bot.Job{Key: "console:sim/test/alice", Kind: bot.JobDM, Workspace: w.ws, Due: w.clock.Now(), UserID: "alice", Message: &msg}
+	if err := w.db.AddJobs(ctx, []bot.Job{job}); err != nil {
+		t.Fatal(err)
+	}
+	store := &staleStore{Store: w.db, meanwhile: func() {
+		job.Due, job.Attempts = w.clock.Now().Add(30*time.Second), 1 // a worker's retry
+		if err := w.db.UpdateJob(ctx, job); err != nil {
+			t.Error(err)
+		}
+	}}
+	s := New(store, w.clock, quiet, w.cfg)
+	s.SetNotifier(bot.Console, w.notify)
+	s.Tick(ctx)
+	s.Wait()
+	if n := len(w.notify.attemptTimes("@alice", "hi alice")); n != 0 {
+		t.Errorf("the put-off job was sent %d times from the stale list, want 0", n)
+	}
+}
+
+// TestSkippedDateIsNotNudgedLater: the daily planner's look back does not
+// bring back the nudge of a date the host skipped.
+func TestSkippedDateIsNotNudgedLater(t *testing.T) {
+	w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
+	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
+	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
+	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	w.must("alice", "/spaces schedule skip id:1 date:2026-12-01", "Skipping")
+	w.advanceTo(mustTime(t, "2026-12-02T19:00:00-05:00")) // past Wednesday's daily planner
+	w.must("alice", "/spaces schedule skip id:1 date:2026-12-08", "Skipping")
+	w.advanceTo(mustTime(t, "2026-12-03T12:00:00-05:00"))
+	for _, d := range w.notify.deliveries() {
+		if strings.Contains(d.Text, "Night owls") && strings.Contains(d.Text, "Tue 1 Dec") {
+			t.Errorf("delivered for the skipped date: %s", d)
+		}
+	}
+}

@@ -147,9 +147,16 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	if cohortEnd := co.EndsAt(); cohortEnd.Before(end) {
 		end = cohortEnd
 	}
+	// The run at since planned every occurrence up to since+minHostHorizon;
+	// only what lies before now and after that was never planned.
+	unplanned := since.Add(minHostHorizon)
 	from := now.Add(-maxSpace - s.cfg.NudgeAfter) // nudges of Spaces just ended
-	if since.Before(from) {
-		from = since
+	if unplanned.Before(from) {
+		from = unplanned
+	}
+	remindAfter := now
+	if unplanned.Before(now) {
+		remindAfter = unplanned
 	}
 	var jobs []bot.Job
 	for _, sc := range schedules {
@@ -157,7 +164,7 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 			if start.Before(sc.CreatedAt) || start.Before(h.JoinedAt) {
 				continue // it happened before the schedule or the host existed
 			}
-			if start.After(since) && !h.RemindersOff {
+			if start.After(remindAfter) && !h.RemindersOff {
 				for _, lead := range h.LeadTimes() {
 					jobs = append(jobs, bot.Job{Key: reminderKey(ws, h.UserID, sc.ID, start, lead), Kind: bot.JobReminder,
 						Workspace: ws, Due: start.Add(-lead), UserID: h.UserID, ScheduleID: sc.ID, Occurrence: start, Lead: lead})
@@ -179,8 +186,12 @@ func (s *Scheduler) hostHorizon(h bot.Host) time.Duration {
 	for _, lead := range h.LeadTimes() {
 		longest = max(longest, lead)
 	}
-	return min(s.cfg.Horizon, 24*time.Hour+longest+2*time.Hour)
+	return min(s.cfg.Horizon, minHostHorizon+longest)
 }
+
+// minHostHorizon is the least a host is planned ahead: a day, and slack
+// for a late planner run.
+const minHostHorizon = 26 * time.Hour
 
 // cohortJobs are the cohort's checks, digests and stipend reports from the
 // previous week up to the horizon.
@@ -254,7 +265,7 @@ func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID
 // CohortChanged replans a workspace after its cohort changed: its pending
 // checks, digests and stipend reports are dropped and planned again, and
 // every host's reminders follow the cohort's dates.
-func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef) {
+func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, datesChanged bool) {
 	err := func() error {
 		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
 			if _, err := s.store.CancelJobs(ctx, ws.Key()+"/"+string(kind)+"/"); err != nil {
@@ -262,7 +273,14 @@ func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef) {
 			}
 		}
 		now := s.clock.Now()
-		return s.planWorkspace(ctx, ws, now, now)
+		if datesChanged { // hosts' reminders follow the cohort's dates
+			return s.planWorkspace(ctx, ws, now, now)
+		}
+		co, err := s.store.Cohort(ctx, ws)
+		if err != nil {
+			return err
+		}
+		return s.store.AddJobs(ctx, s.cohortJobs(ws, co, now))
 	}()
 	if err != nil {
 		s.log.Error("replanning a cohort failed; the daily planner will catch up", "workspace", ws.Key(), "err", err)

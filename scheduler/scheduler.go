@@ -181,12 +181,15 @@ func (s *Scheduler) Tick(ctx context.Context) {
 		if !s.claim(j.Key) {
 			continue
 		}
-		// The list is a snapshot: a worker may have finished this job and
-		// released it since. Claimed now, it is pending only if it still is.
-		if _, err := s.store.PendingJob(ctx, j.Key); err != nil {
+		// The list is a snapshot: a worker may have finished this job, or
+		// failed it and put it off, and released it since. Claimed now, it
+		// goes out only as it stands now, and only if it is still due.
+		cur, err := s.store.PendingJob(ctx, j.Key)
+		if err != nil || cur.Due.After(now) {
 			s.release(j.Key)
 			continue
 		}
+		j := cur
 		select {
 		case s.slots <- struct{}{}:
 		default:
