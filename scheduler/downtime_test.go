@@ -14,9 +14,7 @@ import (
 // Space already started is skipped and recorded, a nudge goes out late.
 func TestDowntime(t *testing.T) {
 	w := newWorld(t, mustTime(t, "2026-12-01T09:00:00-05:00"))
-	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
-	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
-	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	w.nightOwls()
 	w.must("alice", "/spaces reminders lead:3h,10m", "Saved")
 	sent := len(w.notify.deliveries())
 
@@ -53,9 +51,7 @@ func TestDowntime(t *testing.T) {
 // out after its Space started is not sent, and its outcome says why.
 func TestReminderAfterTheSpaceStartedIsSkipped(t *testing.T) {
 	w := newWorld(t, mustTime(t, "2026-12-01T09:00:00-05:00"))
-	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
-	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
-	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	w.nightOwls()
 	sent := len(w.notify.deliveries())
 	w.db.Close()
 	w.clock.Set(mustTime(t, "2026-12-01T20:05:00-05:00"))
@@ -102,9 +98,7 @@ func TestPanickingDeliveryIsRetried(t *testing.T) {
 // skipped, instead of forgetting the occurrence.
 func TestLongDowntime(t *testing.T) {
 	w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
-	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
-	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
-	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	w.nightOwls()
 	sent := len(w.notify.deliveries())
 	w.db.Close()
 	w.clock.Set(mustTime(t, "2026-12-03T09:00:00-05:00")) // three days later

@@ -305,9 +305,7 @@ func TestTickSkipsAJobPutOffMeanwhile(t *testing.T) {
 // bring back the nudge of a date the host skipped.
 func TestSkippedDateIsNotNudgedLater(t *testing.T) {
 	w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
-	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
-	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
-	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	w.nightOwls()
 	w.must("alice", "/spaces schedule skip id:1 date:2026-12-01", "Skipping")
 	w.advanceTo(mustTime(t, "2026-12-02T19:00:00-05:00")) // past Wednesday's daily planner
 	w.must("alice", "/spaces schedule skip id:1 date:2026-12-08", "Skipping")

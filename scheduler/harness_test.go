@@ -186,6 +186,16 @@ func (w *world) click(user string, b bot.Button) string {
 
 func (w *world) advanceTo(t time.Time) { w.sched.AdvanceTo(context.Background(), w.clock, t) }
 
+// nightOwls is a cohort starting 2026-11-30 with one host, alice, who hosts
+// "Night owls" on Tuesdays at 20:00 New York.
+func (w *world) nightOwls() *world {
+	w.t.Helper()
+	w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
+	w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
+	w.must("alice", `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	return w
+}
+
 func mustTime(t *testing.T, s string) time.Time {
 	t.Helper()
 	v, err := time.Parse(time.RFC3339, s)
