@@ -68,6 +68,14 @@ const (
 	SuggestOwnSchedules           // the user's own recurring Spaces, by id
 )
 
+// MaxLength is the most runes an OptString option takes.
+func (o Option) MaxLength() int {
+	if o.MaxLen <= 0 {
+		return defaultMaxLen
+	}
+	return o.MaxLen
+}
+
 // Access says who may run a command.
 type Access int
 

@@ -394,10 +394,7 @@ func parseString(f optField, o *Option, s string) (any, error) {
 	if strings.ContainsFunc(s, func(r rune) bool { return isControl(r) && r != '\t' && r != '\n' && r != '\r' }) {
 		return nil, f.invalid(s, "%s has a control character; type plain text", f.noun)
 	}
-	limit := o.MaxLen
-	if limit <= 0 {
-		limit = defaultMaxLen
-	}
+	limit := o.MaxLength()
 	if n := utf8.RuneCountInString(s); n > limit {
 		return nil, f.tooLong(n, limit)
 	}

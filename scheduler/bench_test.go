@@ -144,8 +144,8 @@ func (c *countingNotifier) DM(context.Context, bot.WorkspaceRef, string, bot.Mes
 	return nil
 }
 
-func (c *countingNotifier) Post(context.Context, bot.WorkspaceRef, string, bot.Message) error {
-	return c.DM(nil, bot.WorkspaceRef{}, "", bot.Message{})
+func (c *countingNotifier) Post(ctx context.Context, ws bot.WorkspaceRef, channel string, m bot.Message) error {
+	return c.DM(ctx, ws, channel, m)
 }
 
 // peakRSSMiB is the process's peak resident set so far (VmHWM), in MiB.

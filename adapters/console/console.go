@@ -60,7 +60,6 @@ type Adapter struct {
 	staff bool
 	// buttons are the buttons of the last DM to each user, for :click.
 	buttons map[string][]bot.Button
-	handler Handler
 }
 
 var _ bot.Notifier = (*Adapter)(nil)

@@ -355,17 +355,6 @@ func (r *recorder) last(t testing.TB) bot.Request {
 	return r.reqs[len(r.reqs)-1]
 }
 
-// lastResponse returns the last request and the router's response to it.
-func (r *recorder) lastResponse(t testing.TB) (bot.Request, bot.Response) {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.resps) == 0 || len(r.resps) != len(r.reqs) {
-		t.Fatal("no answered request")
-	}
-	return r.reqs[len(r.reqs)-1], r.resps[len(r.resps)-1]
-}
-
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

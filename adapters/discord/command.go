@@ -21,7 +21,6 @@ func applicationCommands(table []*bot.Command) []*discordgo.ApplicationCommand {
 	var out []*discordgo.ApplicationCommand
 	top := map[string]*discordgo.ApplicationCommand{}
 	groups := map[string]*discordgo.ApplicationCommandOption{}
-	guildOnly := false
 	for _, c := range table {
 		if len(c.Path) < 2 || len(c.Path) > 3 {
 			continue // Discord commands are /group sub or /group subgroup sub
@@ -30,8 +29,8 @@ func applicationCommands(table []*bot.Command) []*discordgo.ApplicationCommand {
 		if !ok {
 			root = &discordgo.ApplicationCommand{
 				Name: c.Path[0], Type: discordgo.ChatApplicationCommand,
-				Contexts:     &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
-				DMPermission: &guildOnly,
+				// Guild only: Contexts replaces the deprecated DMPermission.
+				Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
 			}
 			top[c.Path[0]] = root
 			out = append(out, root)
@@ -115,10 +114,7 @@ func option(o bot.Option) *discordgo.ApplicationCommandOption {
 	}
 	switch o.Type {
 	case bot.OptString:
-		d.MaxLength = o.MaxLen
-		if d.MaxLength == 0 {
-			d.MaxLength = 200
-		}
+		d.MaxLength = o.MaxLength()
 		for _, v := range o.Choices {
 			d.Choices = append(d.Choices, &discordgo.ApplicationCommandOptionChoice{Name: v, Value: v})
 		}

@@ -323,16 +323,6 @@ func (r *recorder) hold() chan struct{} {
 	return r.gate
 }
 
-func (r *recorder) reset() {
-	for {
-		select {
-		case <-r.calls:
-		default:
-			return
-		}
-	}
-}
-
 // none checks that nothing reached the router.
 func (r *recorder) none(t *testing.T) {
 	t.Helper()
