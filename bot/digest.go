@@ -18,23 +18,14 @@ func DigestTime(co Cohort, weekEnd time.Time) time.Time {
 
 // WeekDigest accounts every host for the closed week w.
 func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Week) (Message, error) {
-	hosts, err := st.Hosts(ctx, ws)
+	recs, err := AccountMembers(ctx, st, ws, co, w.End)
 	if err != nil {
 		return Message{}, err
 	}
 	var rows []digestRow
-	for _, h := range hosts {
-		if !h.Member {
-			continue
-		}
-		rec, err := AccountHost(ctx, st, ws, co, h, w.End)
-		if err != nil {
-			return Message{}, err
-		}
-		for _, hw := range rec.Weeks {
-			if hw.Week.Start.Equal(w.Start) {
-				rows = append(rows, digestRow{h, hw, rec.Streak})
-			}
+	for _, rec := range recs {
+		if hw, ok := rec.WeekStarting(w.Start); ok {
+			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
 		}
 	}
 	return digestMessage(co, w, rows), nil

@@ -109,26 +109,6 @@ type hostRow struct {
 	week HostWeek
 }
 
-// cohortRecords accounts for every member at now.
-func (r *Router) cohortRecords(ctx context.Context, ws WorkspaceRef, co Cohort, now time.Time) ([]HostRecord, error) {
-	hosts, err := r.store.Hosts(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	var out []HostRecord
-	for _, h := range hosts {
-		if !h.Member {
-			continue
-		}
-		rec, err := r.hostRecord(ctx, ws, co, h, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, nil
-}
-
 func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	co, err := r.cohort(ctx, c.Workspace)
 	if err != nil {
@@ -146,16 +126,14 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if week.End.Before(now) {
 		asOf = week.End
 	}
-	recs, err := r.cohortRecords(ctx, c.Workspace, co, asOf)
+	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, asOf)
 	if err != nil {
 		return Response{}, err
 	}
 	var rows []hostRow
 	for _, rec := range recs {
-		for _, wk := range rec.Weeks {
-			if wk.Week.Start.Equal(week.Start) {
-				rows = append(rows, hostRow{rec, wk})
-			}
+		if wk, ok := rec.WeekStarting(week.Start); ok {
+			rows = append(rows, hostRow{rec, wk})
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {

@@ -107,6 +107,37 @@ type HostRecord struct {
 // Current returns the week containing now.
 func (hr HostRecord) Current() HostWeek { return hr.Weeks[len(hr.Weeks)-1] }
 
+// WeekStarting returns the record's week that starts at start, if it has one.
+func (hr HostRecord) WeekStarting(start time.Time) (HostWeek, bool) {
+	for _, hw := range hr.Weeks {
+		if hw.Week.Start.Equal(start) {
+			return hw, true
+		}
+	}
+	return HostWeek{}, false
+}
+
+// AccountMembers accounts for every current member of the cohort at now,
+// by user id.
+func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, now time.Time) ([]HostRecord, error) {
+	hosts, err := st.Hosts(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	var out []HostRecord
+	for _, h := range hosts {
+		if !h.Member {
+			continue
+		}
+		rec, err := AccountHost(ctx, st, ws, c, h, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
 // firstWeek is where a host's record starts: the later of the cohort's first
 // week and the week the host joined.
 //

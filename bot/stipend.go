@@ -38,25 +38,19 @@ func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m 
 	if now.Before(asOf) {
 		asOf = now
 	}
-	hosts, err := st.Hosts(ctx, ws)
+	recs, err := AccountMembers(ctx, st, ws, co, asOf)
 	if err != nil {
 		return nil, err
 	}
-	var rows []StipendRow
-	for _, h := range hosts {
-		if !h.Member {
-			continue
-		}
-		rec, err := AccountHost(ctx, st, ws, co, h, asOf)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, stipendRow(h, rec, from, to, asOf))
+	rows := make([]StipendRow, len(recs))
+	for i, rec := range recs {
+		rows[i] = stipendRow(rec, from, to, asOf)
 	}
 	return rows, nil
 }
 
-func stipendRow(h Host, rec HostRecord, from, to, asOf time.Time) StipendRow {
+func stipendRow(rec HostRecord, from, to, asOf time.Time) StipendRow {
+	h := rec.Host
 	row := StipendRow{UserID: h.UserID, Name: h.Name, Handle: h.Handle}
 	for _, w := range rec.Weeks {
 		if !w.Week.End.After(from) || w.Week.End.After(to) || w.Week.End.After(asOf) {
