@@ -12,7 +12,8 @@ type Suggestion struct {
 	Value string // what the option is set to
 }
 
-// maxSuggestions is Discord's limit on autocomplete choices.
+// maxSuggestions bounds a list of choices to what a person reads while
+// typing; platforms clip further to their own limits.
 const maxSuggestions = 25
 
 // Suggest returns choices for option while the user types it (Discord
