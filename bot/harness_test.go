@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
-	"sparkbot/storage"
+	"sparkbot/storage/bolt"
 )
 
 // harness is a router over real bbolt in a temp dir, on a fake clock.
@@ -18,7 +18,7 @@ type harness struct {
 	t      *testing.T
 	router *bot.Router
 	clock  *bot.FakeClock
-	store  *storage.DB
+	store  *bolt.DB
 	ws     bot.WorkspaceRef
 }
 
@@ -28,7 +28,7 @@ func newHarness(t *testing.T, now string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(filepath.Join(t.TempDir(), "sparkbot.db"))
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "sparkbot.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
-	"sparkbot/storage"
+	"sparkbot/storage/bolt"
 )
 
 // The benchmarks run a cohort of benchHosts hosts, each with two weekly
@@ -63,7 +63,7 @@ func benchTemplate(b *testing.B) string {
 }
 
 func writeTemplate(path string) error {
-	db, err := storage.OpenWith(path, storage.Options{NoSync: true})
+	db, err := bolt.OpenWith(path, bolt.Options{NoSync: true})
 	if err != nil {
 		return err
 	}
@@ -96,13 +96,13 @@ func writeTemplate(path string) error {
 
 // benchWorld copies the template and opens it with a scheduler on a fake
 // clock at benchStart.
-func benchWorld(b *testing.B) (*storage.DB, *Scheduler, *bot.FakeClock, *countingNotifier) {
+func benchWorld(b *testing.B) (*bolt.DB, *Scheduler, *bot.FakeClock, *countingNotifier) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "bench.db")
 	if err := copyFile(benchTemplate(b), path); err != nil {
 		b.Fatal(err)
 	}
-	db, err := storage.Open(path)
+	db, err := bolt.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -229,7 +229,7 @@ const rssChildEnv = "SPARKBOT_BENCH_RSS_DB"
 
 // rssChild is BenchmarkRSS's child process.
 func rssChild(path string) error {
-	db, err := storage.Open(path)
+	db, err := bolt.Open(path)
 	if err != nil {
 		return err
 	}

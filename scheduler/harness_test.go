@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
-	"sparkbot/storage"
+	"sparkbot/storage/bolt"
 )
 
 // delivery is one message a notifier was asked to send.
@@ -107,7 +107,7 @@ type world struct {
 	path   string
 	clock  *bot.FakeClock
 	notify *recorder
-	db     *storage.DB
+	db     *bolt.DB
 	router *bot.Router
 	sched  *Scheduler
 	cfg    Config
@@ -129,7 +129,7 @@ func newWorld(t *testing.T, start time.Time) *world {
 // open starts the program on the world's file, as a process start would.
 func (w *world) open() {
 	w.t.Helper()
-	db, err := storage.Open(w.path)
+	db, err := bolt.Open(w.path)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 	"sparkbot/adapters/discord/fakediscord"
 	"sparkbot/bot"
-	"sparkbot/storage"
+	"sparkbot/storage/bolt"
 )
 
 // The test server, shaped like the ids in Discord's documented examples.
@@ -43,7 +43,7 @@ type env struct {
 	h      *recorder
 	router *bot.Router
 	clock  *bot.FakeClock
-	db     *storage.DB
+	db     *bolt.DB
 	ws     bot.WorkspaceRef
 	logs   *syncBuffer
 
@@ -54,7 +54,7 @@ type env struct {
 func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	t.Helper()
 	fake := fakediscord.New(t)
-	db, err := storage.Open(filepath.Join(t.TempDir(), "db"))
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}

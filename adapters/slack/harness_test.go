@@ -20,7 +20,7 @@ import (
 	"sparkbot/adapters/slack"
 	"sparkbot/adapters/slack/fakeslack"
 	"sparkbot/bot"
-	"sparkbot/storage"
+	"sparkbot/storage/bolt"
 )
 
 // The fake workspace's people and channels.
@@ -69,7 +69,7 @@ func newHarness(t *testing.T, opts ...option) *harness {
 func newHarnessWith(t *testing.T, handler slack.Handler, opts ...option) *harness {
 	t.Helper()
 	now, _ := time.Parse(time.RFC3339, start)
-	db, err := storage.Open(filepath.Join(t.TempDir(), "db"))
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}

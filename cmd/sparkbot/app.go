@@ -16,7 +16,7 @@ import (
 	"sparkbot/adapters/console"
 	"sparkbot/bot"
 	"sparkbot/scheduler"
-	"sparkbot/storage"
+	"sparkbot/storage/bolt"
 )
 
 // App is the sparkbot program: configuration in, adapters and storage wired
@@ -102,7 +102,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		fake = bot.NewFakeClock(start)
 		clock, zone = fake, start.Location()
 	}
-	db, err := storage.Open(cfg.DB)
+	db, err := bolt.Open(cfg.DB)
 	if err != nil {
 		return err
 	}

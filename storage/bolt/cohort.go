@@ -1,11 +1,11 @@
-package storage
+package bolt
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -46,7 +46,7 @@ func decodeCohort(key, data []byte) (bot.Cohort, error) {
 // Cohort returns ws's cohort, or ErrNotFound if it has none.
 func (db *DB) Cohort(ctx context.Context, ws bot.WorkspaceRef) (bot.Cohort, error) {
 	var c bot.Cohort
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		var found bool
 		c, found, err = getRecord(workspace(tx, ws), cohortKey, decodeCohort)
 		if err == nil && !found {
@@ -63,7 +63,7 @@ func (db *DB) PutCohort(ctx context.Context, ws bot.WorkspaceRef, c bot.Cohort) 
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		w, err := writableWorkspace(tx, ws)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -50,7 +50,7 @@ func TestAddLogSurvivesBatchRerun(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = db.AddLog(t.Context(), ws, l) })
 	wg.Go(func() { errs[1] = db.AddLog(t.Context(), ws, l) })
-	wg.Go(func() { errs[2] = db.bolt.Batch(func(*bolt.Tx) error { return errFailing }) })
+	wg.Go(func() { errs[2] = db.bolt.Batch(func(*bbolt.Tx) error { return errFailing }) })
 	wg.Wait()
 
 	if !errors.Is(errs[2], errFailing) {

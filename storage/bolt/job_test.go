@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 	"sparkbot/storage/storetest"
@@ -57,9 +57,9 @@ func TestOpenAddsJobBucketsToAnOlderFile(t *testing.T) {
 	db := openAt(t, path)
 	must(t, db.PutCohort(t.Context(), ws, bot.Cohort{Name: "Spark 3"}))
 	must(t, db.Close())
-	b, err := bolt.Open(path, 0o600, nil)
+	b, err := bbolt.Open(path, 0o600, nil)
 	must(t, err)
-	must(t, b.Update(func(tx *bolt.Tx) error {
+	must(t, b.Update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{jobsBucket, dueBucket, outcomesBucket, outcomesByTimeBucket, failuresBucket} {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
@@ -76,7 +76,7 @@ func TestOpenAddsJobBucketsToAnOlderFile(t *testing.T) {
 	if len(list) != 1 || list[0] != ws {
 		t.Errorf("got workspaces %v, want [%v]", list, ws)
 	}
-	must(t, db.bolt.View(func(tx *bolt.Tx) error {
+	must(t, db.bolt.View(func(tx *bbolt.Tx) error {
 		v, err := schemaOf(tx.Bucket(metaBucket))
 		if v != SchemaVersion {
 			t.Errorf("got schema %d, want %d", v, SchemaVersion)

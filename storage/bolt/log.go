@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -22,12 +22,12 @@ var (
 // queries a seek and a short scan. All are nil in a workspace that never
 // stored a log.
 type logBuckets struct {
-	bySpace *bolt.Bucket // spaceID → SpaceLog
-	byTime  *bolt.Bucket // timeKey · spaceID → ∅
-	byUser  *bolt.Bucket // userPrefix · timeKey · spaceID → ∅
+	bySpace *bbolt.Bucket // spaceID → SpaceLog
+	byTime  *bbolt.Bucket // timeKey · spaceID → ∅
+	byUser  *bbolt.Bucket // userPrefix · timeKey · spaceID → ∅
 }
 
-func readLogBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) logBuckets {
+func readLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) logBuckets {
 	return logBuckets{
 		bySpace: bucket(tx, ws, logsBucket),
 		byTime:  bucket(tx, ws, logsByTimeBucket),
@@ -35,7 +35,7 @@ func readLogBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) logBuckets {
 	}
 }
 
-func writableLogBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {
+func writableLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {
 	b, err := writableBuckets(tx, ws, logsBucket, logsByTimeBucket, logsByUserBucket)
 	if err != nil {
 		return logBuckets{}, err
@@ -127,7 +127,7 @@ func (db *DB) AddLog(ctx context.Context, ws bot.WorkspaceRef, l bot.SpaceLog) e
 		return err
 	}
 	var exists bool
-	err = db.bolt.Batch(func(tx *bolt.Tx) error {
+	err = db.bolt.Batch(func(tx *bbolt.Tx) error {
 		exists = false
 		b, err := writableLogBuckets(tx, ws)
 		if err != nil {
@@ -151,7 +151,7 @@ func (db *DB) AddLog(ctx context.Context, ws bot.WorkspaceRef, l bot.SpaceLog) e
 // Log returns ws's log of spaceID, or ErrNotFound.
 func (db *DB) Log(ctx context.Context, ws bot.WorkspaceRef, spaceID string) (bot.SpaceLog, error) {
 	var l bot.SpaceLog
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		l, err = readLogBuckets(tx, ws).get([]byte(spaceID))
 		return err
 	})
@@ -161,7 +161,7 @@ func (db *DB) Log(ctx context.Context, ws bot.WorkspaceRef, spaceID string) (bot
 // DeleteLog removes ws's log of spaceID and its index entries, or returns
 // ErrNotFound.
 func (db *DB) DeleteLog(ctx context.Context, ws bot.WorkspaceRef, spaceID string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b := readLogBuckets(tx, ws)
 		l, err := b.get([]byte(spaceID))
 		if err != nil {
@@ -185,7 +185,7 @@ func (db *DB) ReplaceLog(ctx context.Context, ws bot.WorkspaceRef, oldSpaceID st
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := writableLogBuckets(tx, ws)
 		if err != nil {
 			return err
@@ -209,7 +209,7 @@ func (db *DB) ReplaceLog(ctx context.Context, ws bot.WorkspaceRef, oldSpaceID st
 // LogsOf returns userID's logs that started in [from, to), by Start.
 func (db *DB) LogsOf(ctx context.Context, ws bot.WorkspaceRef, userID string, from, to time.Time) ([]bot.SpaceLog, error) {
 	var logs []bot.SpaceLog
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		b := readLogBuckets(tx, ws)
 		logs, err = b.scan(b.byUser, userPrefix(userID), from, to)
 		return err
@@ -220,7 +220,7 @@ func (db *DB) LogsOf(ctx context.Context, ws bot.WorkspaceRef, userID string, fr
 // Logs returns every log in ws that started in [from, to), by Start.
 func (db *DB) Logs(ctx context.Context, ws bot.WorkspaceRef, from, to time.Time) ([]bot.SpaceLog, error) {
 	var logs []bot.SpaceLog
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		b := readLogBuckets(tx, ws)
 		logs, err = b.scan(b.byTime, nil, from, to)
 		return err
@@ -231,7 +231,7 @@ func (db *DB) Logs(ctx context.Context, ws bot.WorkspaceRef, from, to time.Time)
 // scan reads the logs that index names between prefix·timeKey(from) and
 // prefix·timeKey(to), end excluded: index keys sort by time, then Space id,
 // so this is one seek and a walk over exactly the wanted entries.
-func (b logBuckets) scan(index *bolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
+func (b logBuckets) scan(index *bbolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
 	var logs []bot.SpaceLog
 	if index == nil || !from.Before(to) {
 		return logs, nil

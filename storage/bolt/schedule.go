@@ -1,11 +1,11 @@
-package storage
+package bolt
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -18,18 +18,18 @@ var (
 // scheduleBuckets are a workspace's schedules and their index by user.
 // Both are nil in a workspace that never stored a schedule.
 type scheduleBuckets struct {
-	byID   *bolt.Bucket // idKey → Schedule
-	byUser *bolt.Bucket // userPrefix · idKey → ∅
+	byID   *bbolt.Bucket // idKey → Schedule
+	byUser *bbolt.Bucket // userPrefix · idKey → ∅
 }
 
-func readScheduleBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) scheduleBuckets {
+func readScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) scheduleBuckets {
 	return scheduleBuckets{
 		byID:   bucket(tx, ws, schedulesBucket),
 		byUser: bucket(tx, ws, schedulesByUserBucket),
 	}
 }
 
-func writableScheduleBuckets(tx *bolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets, error) {
+func writableScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets, error) {
 	b, err := writableBuckets(tx, ws, schedulesBucket, schedulesByUserBucket)
 	if err != nil {
 		return scheduleBuckets{}, err
@@ -108,7 +108,7 @@ func (db *DB) AddSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedu
 	if err := requireField("schedule", "UserID", s.UserID); err != nil {
 		return bot.Schedule{}, err
 	}
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := writableScheduleBuckets(tx, ws)
 		if err != nil {
 			return err
@@ -129,7 +129,7 @@ func (db *DB) AddSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedu
 // Schedule returns the schedule with id in ws, or ErrNotFound.
 func (db *DB) Schedule(ctx context.Context, ws bot.WorkspaceRef, id int64) (bot.Schedule, error) {
 	var s bot.Schedule
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		s, err = readScheduleBuckets(tx, ws).get(id)
 		return err
 	})
@@ -141,7 +141,7 @@ func (db *DB) PutSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedu
 	if err := requireField("schedule", "UserID", s.UserID); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b := readScheduleBuckets(tx, ws)
 		old, err := b.get(s.ID)
 		if err != nil {
@@ -157,7 +157,7 @@ func (db *DB) PutSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedu
 
 // DeleteSchedule removes the schedule with id, or returns ErrNotFound.
 func (db *DB) DeleteSchedule(ctx context.Context, ws bot.WorkspaceRef, id int64) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b := readScheduleBuckets(tx, ws)
 		old, err := b.get(id)
 		if err != nil {
@@ -170,7 +170,7 @@ func (db *DB) DeleteSchedule(ctx context.Context, ws bot.WorkspaceRef, id int64)
 // SchedulesOf returns userID's schedules in ws, by ID, through the index.
 func (db *DB) SchedulesOf(ctx context.Context, ws bot.WorkspaceRef, userID string) ([]bot.Schedule, error) {
 	var list []bot.Schedule
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := readScheduleBuckets(tx, ws)
 		if b.byUser == nil {
 			return nil
@@ -192,7 +192,7 @@ func (db *DB) SchedulesOf(ctx context.Context, ws bot.WorkspaceRef, userID strin
 // Schedules returns every schedule in ws, by ID (the bucket's key order).
 func (db *DB) Schedules(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Schedule, error) {
 	var list []bot.Schedule
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		list, err = allRecords(bucket(tx, ws, schedulesBucket), decodeSchedule)
 		return err
 	})

@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 	"sparkbot/storage/storetest"
@@ -118,7 +118,7 @@ func TestOpenUpgradesSchema1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
 	writeSchema(t, path, 1)
 	db := openAt(t, path)
-	must(t, db.bolt.View(func(tx *bolt.Tx) error {
+	must(t, db.bolt.View(func(tx *bbolt.Tx) error {
 		v, err := schemaOf(tx.Bucket(metaBucket))
 		if v != SchemaVersion {
 			t.Errorf("got schema %d, want %d", v, SchemaVersion)
@@ -137,10 +137,10 @@ func TestOpenAcceptsCurrentSchema(t *testing.T) {
 func writeSchema(t *testing.T, path string, v uint64) {
 	t.Helper()
 	must(t, openAt(t, path).Close())
-	b, err := bolt.Open(path, 0o600, nil)
+	b, err := bbolt.Open(path, 0o600, nil)
 	must(t, err)
 	defer b.Close()
-	must(t, b.Update(func(tx *bolt.Tx) error { return putSchema(tx.Bucket(metaBucket), v) }))
+	must(t, b.Update(func(tx *bbolt.Tx) error { return putSchema(tx.Bucket(metaBucket), v) }))
 }
 
 func TestEverySchemaHasAMigration(t *testing.T) {
@@ -151,9 +151,9 @@ func TestEverySchemaHasAMigration(t *testing.T) {
 
 func TestOpenRefusesForeignFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "other.db")
-	b, err := bolt.Open(path, 0o600, nil)
+	b, err := bbolt.Open(path, 0o600, nil)
 	must(t, err)
-	must(t, b.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("theirs")); return err }))
+	must(t, b.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucket([]byte("theirs")); return err }))
 	must(t, b.Close())
 
 	_, err = Open(path)
@@ -228,7 +228,7 @@ func TestFullJSONValuesStillDecode(t *testing.T) {
 			db := openTemp(t)
 			data, err := json.Marshal(tt.old)
 			must(t, err)
-			must(t, db.bolt.Update(func(tx *bolt.Tx) error {
+			must(t, db.bolt.Update(func(tx *bbolt.Tx) error {
 				b, err := writableWorkspace(tx, ws)
 				if err == nil && tt.bucket != nil {
 					b, err = b.CreateBucketIfNotExists(tt.bucket)
@@ -268,7 +268,7 @@ func TestStoredValuesAreCompact(t *testing.T) {
 		{logsBucket, []byte("s1"), `{"UserID":"u1","Minutes":60}`},
 		{applicationsBucket, []byte("u2"), `{"State":"pending"}`},
 	}
-	must(t, db.bolt.View(func(tx *bolt.Tx) error {
+	must(t, db.bolt.View(func(tx *bbolt.Tx) error {
 		for _, tt := range tests {
 			b := workspace(tx, ws)
 			if tt.bucket != nil {
@@ -303,7 +303,7 @@ func TestHostPagesFillOnlyWhenAppending(t *testing.T) {
 			for i := range n {
 				must(t, db.PutHost(t.Context(), ws, bot.Host{UserID: tt.id(i), Name: "Ada Lovelace", Member: true}))
 			}
-			must(t, db.bolt.View(func(tx *bolt.Tx) error {
+			must(t, db.bolt.View(func(tx *bbolt.Tx) error {
 				s := bucket(tx, ws, hostsBucket).Stats()
 				if fill := float64(s.LeafInuse) / float64(s.LeafAlloc); fill < tt.minFill {
 					t.Errorf("got leaf pages %.0f%% full, want at least %.0f%%", 100*fill, 100*tt.minFill)
@@ -363,7 +363,7 @@ func writeWorkspace(b *testing.B, db *DB, hosts int) {
 }
 
 func reportBucketFill(b *testing.B, db *DB, names ...[]byte) {
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		for _, name := range names {
 			s := bucket(tx, ws, name).Stats()
 			b.ReportMetric(100*float64(s.LeafInuse)/float64(s.LeafAlloc), string(name)+"-fill-%")

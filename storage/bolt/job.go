@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -44,10 +44,10 @@ const addJobsFillPercent = 0.9
 
 // jobBuckets are the global job buckets, which Open creates in every file.
 type jobBuckets struct {
-	jobs, due, outcomes, byTime, failures *bolt.Bucket
+	jobs, due, outcomes, byTime, failures *bbolt.Bucket
 }
 
-func openJobBuckets(tx *bolt.Tx) jobBuckets {
+func openJobBuckets(tx *bbolt.Tx) jobBuckets {
 	return jobBuckets{
 		jobs:     tx.Bucket(jobsBucket),
 		due:      tx.Bucket(dueBucket),
@@ -264,7 +264,7 @@ func (db *DB) AddJobs(ctx context.Context, jobs []bot.Job) error {
 		return err
 	}
 	for chunk := range slices.Chunk(order, addJobsChunk) {
-		err := db.update(ctx, func(tx *bolt.Tx) error { return openJobBuckets(tx).add(jobs, chunk) })
+		err := db.update(ctx, func(tx *bbolt.Tx) error { return openJobBuckets(tx).add(jobs, chunk) })
 		if err != nil {
 			return err
 		}
@@ -276,7 +276,7 @@ func (db *DB) AddJobs(ctx context.Context, jobs []bot.Job) error {
 // nor finished.
 func (db *DB) unknownJobs(ctx context.Context, jobs []bot.Job, order []int) ([]int, error) {
 	var unknown []int
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := openJobBuckets(tx)
 		for _, i := range order {
 			key := []byte(jobs[i].Key)
@@ -299,7 +299,7 @@ func (db *DB) DueJobs(ctx context.Context, now time.Time, limit int) ([]bot.Job,
 		return due, nil
 	}
 	end := timeKey(now)
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := openJobBuckets(tx)
 		c := b.due.Cursor()
 		for k, _ := c.First(); k != nil && len(due) < limit && bytes.Compare(k[:timeKeyLen], end) <= 0; k, _ = c.Next() {
@@ -317,7 +317,7 @@ func (db *DB) DueJobs(ctx context.Context, now time.Time, limit int) ([]bot.Job,
 // NextDue returns the earliest due time of any pending job, in UTC: the
 // first entry of the due index.
 func (db *DB) NextDue(ctx context.Context) (due time.Time, ok bool, err error) {
-	err = db.view(ctx, func(tx *bolt.Tx) error {
+	err = db.view(ctx, func(tx *bbolt.Tx) error {
 		if k, _ := tx.Bucket(dueBucket).Cursor().First(); k != nil {
 			due, ok = timeOf(k), true
 		}
@@ -337,7 +337,7 @@ func (db *DB) UpdateJob(ctx context.Context, j bot.Job) error {
 		return err
 	}
 	key := []byte(j.Key)
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b := openJobBuckets(tx)
 		old := b.jobs.Get(key)
 		if old == nil {
@@ -375,7 +375,7 @@ func (db *DB) FinishJob(ctx context.Context, o bot.Outcome) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
+	return db.bolt.Batch(func(tx *bbolt.Tx) error {
 		b := openJobBuckets(tx)
 		if err := b.removePending(key); err != nil {
 			return err
@@ -389,7 +389,7 @@ func (db *DB) FinishJob(ctx context.Context, o bot.Outcome) error {
 
 // DropJob removes the pending job of key, if any, without an outcome.
 func (db *DB) DropJob(ctx context.Context, key string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		return openJobBuckets(tx).removePending([]byte(key))
 	})
 }
@@ -400,7 +400,7 @@ func (db *DB) DropJob(ctx context.Context, key string) error {
 func (db *DB) CancelJobs(ctx context.Context, prefix string) (int, error) {
 	p := []byte(prefix)
 	n := 0
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		n = 0
 		b := openJobBuckets(tx)
 		c := b.jobs.Cursor()
@@ -422,7 +422,7 @@ func (db *DB) CancelJobs(ctx context.Context, prefix string) (int, error) {
 func (db *DB) PendingJobs(ctx context.Context, prefix string) ([]bot.Job, error) {
 	var jobs []bot.Job
 	p := []byte(prefix)
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket(jobsBucket).Cursor()
 		for k, data := c.Seek(p); hasPrefix(k, p); k, data = c.Next() {
 			j, err := decodeJob(k, data)
@@ -439,7 +439,7 @@ func (db *DB) PendingJobs(ctx context.Context, prefix string) ([]bot.Job, error)
 // PendingJob returns the pending job of key, or ErrNotFound.
 func (db *DB) PendingJob(ctx context.Context, key string) (bot.Job, error) {
 	var j bot.Job
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		j, err = openJobBuckets(tx).job([]byte(key))
 		return err
 	})
@@ -451,7 +451,7 @@ var plannedThroughKey = []byte("planned_through")
 // PlannedThrough returns the time SetPlannedThrough last stored, or zero.
 func (db *DB) PlannedThrough(ctx context.Context) (time.Time, error) {
 	var t time.Time
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(metaBucket).Get(plannedThroughKey); v != nil {
 			return t.UnmarshalBinary(v)
 		}
@@ -466,13 +466,13 @@ func (db *DB) SetPlannedThrough(ctx context.Context, t time.Time) error {
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(metaBucket).Put(plannedThroughKey, v) })
+	return db.update(ctx, func(tx *bbolt.Tx) error { return tx.Bucket(metaBucket).Put(plannedThroughKey, v) })
 }
 
 // JobOutcome returns the outcome of the finished job key, or ErrNotFound.
 func (db *DB) JobOutcome(ctx context.Context, key string) (bot.Outcome, error) {
 	var o bot.Outcome
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		o, err = openJobBuckets(tx).outcome([]byte(key))
 		return err
 	})
@@ -484,7 +484,7 @@ func (db *DB) JobOutcome(ctx context.Context, key string) (bot.Outcome, error) {
 func (db *DB) Failures(ctx context.Context, ws bot.WorkspaceRef, since time.Time) ([]bot.Outcome, error) {
 	var list []bot.Outcome
 	p := workspacePrefix(ws)
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := openJobBuckets(tx)
 		c := b.failures.Cursor()
 		for k, _ := c.Seek(concat(p, timeKey(since))); hasPrefix(k, p); k, _ = c.Next() {
@@ -505,7 +505,7 @@ func (db *DB) Failures(ctx context.Context, ws bot.WorkspaceRef, since time.Time
 func (db *DB) PruneOutcomes(ctx context.Context, before time.Time) (int, error) {
 	end := timeKey(before)
 	n := 0
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		n = 0
 		b := openJobBuckets(tx)
 		c := b.byTime.Cursor()
@@ -534,7 +534,7 @@ func (db *DB) NextSequence(ctx context.Context, ws bot.WorkspaceRef, name string
 		return 0, err
 	}
 	var next uint64
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := writableBuckets(tx, ws, sequencesBucket)
 		if err != nil {
 			return err
@@ -554,7 +554,7 @@ func (db *DB) NextSequence(ctx context.Context, ws bot.WorkspaceRef, name string
 // each workspace bucket's name back as platform:id.
 func (db *DB) Workspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
 	var list []bot.WorkspaceRef
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		all := tx.Bucket(workspacesBucket)
 		c := all.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {

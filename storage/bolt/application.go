@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"cmp"
@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -46,7 +46,7 @@ func decodeApplication(key, data []byte) (bot.Application, error) {
 // Application returns userID's application in ws, or ErrNotFound.
 func (db *DB) Application(ctx context.Context, ws bot.WorkspaceRef, userID string) (bot.Application, error) {
 	var a bot.Application
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		var found bool
 		a, found, err = getRecord(bucket(tx, ws, applicationsBucket), []byte(userID), decodeApplication)
 		if err == nil && !found {
@@ -66,7 +66,7 @@ func (db *DB) PutApplication(ctx context.Context, ws bot.WorkspaceRef, a bot.App
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := writableBuckets(tx, ws, applicationsBucket)
 		if err != nil {
 			return err
@@ -79,7 +79,7 @@ func (db *DB) PutApplication(ctx context.Context, ws bot.WorkspaceRef, a bot.App
 // A cohort gets a few hundred at most, so sorting in memory beats an index.
 func (db *DB) Applications(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Application, error) {
 	var apps []bot.Application
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		apps, err = allRecords(bucket(tx, ws, applicationsBucket), decodeApplication)
 		return err
 	})

@@ -1,4 +1,4 @@
-// Package storage is the bbolt implementation of the stores bot needs.
+// Package bolt is the bbolt implementation of the stores bot needs.
 //
 // One file serves many workspaces (Discord servers, Slack workspaces, console
 // sessions). Its layout:
@@ -25,7 +25,7 @@
 // mistaken for another's. The job buckets are global, not per workspace,
 // so one seek finds what is due across every workspace; a job's key starts
 // with its workspace's Key().
-package storage
+package bolt
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ import (
 	"path/filepath"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
 	"sparkbot/bot"
@@ -56,7 +56,7 @@ var ErrInUse = errors.New("the database file is in use by another running sparkb
 // DB is a bbolt file holding every workspace's data. It is safe for
 // concurrent use.
 type DB struct {
-	bolt *bolt.DB
+	bolt *bbolt.DB
 }
 
 var _ bot.Store = (*DB)(nil)
@@ -77,7 +77,7 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("storage: create directory for %s: %w", path, err)
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, NoSync: opt.NoSync})
+	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, NoSync: opt.NoSync})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("storage: %s: %w; stop the other sparkbot, or give this one another file with --db or SPARKBOT_DB", path, ErrInUse)
 	}
@@ -88,7 +88,7 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	// arrive together after each commit, so a short window gathers them;
 	// bbolt's 10ms default would add 10ms to every lone write.
 	b.MaxBatchDelay = batchDelay
-	if err := b.Update(func(tx *bolt.Tx) error { return prepareSchema(tx, path) }); err != nil {
+	if err := b.Update(func(tx *bbolt.Tx) error { return prepareSchema(tx, path) }); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func OpenWith(path string, opt Options) (*DB, error) {
 func (db *DB) Close() error { return db.bolt.Close() }
 
 // view runs fn in a read-only transaction, unless ctx is already done.
-func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+func (db *DB) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 
 // update runs fn in a read-write transaction and returns after the commit,
 // unless ctx is already done.
-func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+func (db *DB) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 var workspacesBucket = []byte("workspaces")
 
 // workspace returns ws's bucket for reading, or nil if ws has stored nothing.
-func workspace(tx *bolt.Tx, ws bot.WorkspaceRef) *bolt.Bucket {
+func workspace(tx *bbolt.Tx, ws bot.WorkspaceRef) *bbolt.Bucket {
 	all := tx.Bucket(workspacesBucket)
 	if all == nil {
 		return nil
@@ -128,7 +128,7 @@ func workspace(tx *bolt.Tx, ws bot.WorkspaceRef) *bolt.Bucket {
 
 // bucket returns the named bucket of ws for reading, or nil if it does not
 // exist yet; reading from a workspace that never wrote is not an error.
-func bucket(tx *bolt.Tx, ws bot.WorkspaceRef, name []byte) *bolt.Bucket {
+func bucket(tx *bbolt.Tx, ws bot.WorkspaceRef, name []byte) *bbolt.Bucket {
 	w := workspace(tx, ws)
 	if w == nil {
 		return nil
@@ -137,7 +137,7 @@ func bucket(tx *bolt.Tx, ws bot.WorkspaceRef, name []byte) *bolt.Bucket {
 }
 
 // writableWorkspace returns ws's bucket, creating it if missing.
-func writableWorkspace(tx *bolt.Tx, ws bot.WorkspaceRef) (*bolt.Bucket, error) {
+func writableWorkspace(tx *bbolt.Tx, ws bot.WorkspaceRef) (*bbolt.Bucket, error) {
 	all, err := tx.CreateBucketIfNotExists(workspacesBucket)
 	if err != nil {
 		return nil, err
@@ -146,12 +146,12 @@ func writableWorkspace(tx *bolt.Tx, ws bot.WorkspaceRef) (*bolt.Bucket, error) {
 }
 
 // writableBuckets returns the named buckets of ws, creating any missing.
-func writableBuckets(tx *bolt.Tx, ws bot.WorkspaceRef, names ...[]byte) ([]*bolt.Bucket, error) {
+func writableBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef, names ...[]byte) ([]*bbolt.Bucket, error) {
 	w, err := writableWorkspace(tx, ws)
 	if err != nil {
 		return nil, err
 	}
-	buckets := make([]*bolt.Bucket, len(names))
+	buckets := make([]*bbolt.Bucket, len(names))
 	for i, name := range names {
 		if buckets[i], err = w.CreateBucketIfNotExists(name); err != nil {
 			return nil, err
@@ -186,7 +186,7 @@ func decodeRecord(what string, key, data []byte, v any) error {
 
 // getRecord decodes the value at key with decode; found is false if there
 // is none.
-func getRecord[T any](b *bolt.Bucket, key []byte, decode func(key, data []byte) (T, error)) (v T, found bool, err error) {
+func getRecord[T any](b *bbolt.Bucket, key []byte, decode func(key, data []byte) (T, error)) (v T, found bool, err error) {
 	if b == nil {
 		return v, false, nil
 	}
@@ -199,7 +199,7 @@ func getRecord[T any](b *bolt.Bucket, key []byte, decode func(key, data []byte) 
 }
 
 // allRecords decodes every value of b with decode, in key order.
-func allRecords[T any](b *bolt.Bucket, decode func(key, data []byte) (T, error)) ([]T, error) {
+func allRecords[T any](b *bbolt.Bucket, decode func(key, data []byte) (T, error)) ([]T, error) {
 	var all []T
 	if b == nil {
 		return all, nil
@@ -229,7 +229,7 @@ const appendFillPercent = 0.9
 // of b it splits, and a full page split in the middle of the keys leaves a
 // near-empty page behind: so only a transaction that puts to b once may
 // use it.
-func putRecord(b *bolt.Bucket, key, data []byte) error {
+func putRecord(b *bbolt.Bucket, key, data []byte) error {
 	if last, _ := b.Cursor().Last(); last == nil || bytes.Compare(key, last) > 0 {
 		b.FillPercent = appendFillPercent
 	}

@@ -1,10 +1,10 @@
-package storage
+package bolt
 
 import (
 	"encoding/binary"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
@@ -14,13 +14,13 @@ const SchemaVersion = 2
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
-var migrations = []func(*bolt.Tx) error{
+var migrations = []func(*bbolt.Tx) error{
 	// 1 → 2: workspace records leave out zero fields and their key field
 	// (encodeRecord). This binary reads schema 1's full values as they
 	// are, and rewrites each compactly when it next writes it; the version
 	// is raised so that an older binary, which would read a host without
 	// its UserID, refuses the file.
-	func(*bolt.Tx) error { return nil },
+	func(*bbolt.Tx) error { return nil },
 }
 
 var (
@@ -42,14 +42,14 @@ func (e *NewerSchemaError) Error() string {
 
 // prepareSchema stamps a new file, accepts a current one, upgrades an older
 // one and refuses a newer one; then it adds any missing top-level bucket.
-func prepareSchema(tx *bolt.Tx, path string) error {
+func prepareSchema(tx *bbolt.Tx, path string) error {
 	if err := checkSchema(tx, path); err != nil {
 		return err
 	}
 	return createTopBuckets(tx)
 }
 
-func checkSchema(tx *bolt.Tx, path string) error {
+func checkSchema(tx *bbolt.Tx, path string) error {
 	meta := tx.Bucket(metaBucket)
 	if meta == nil {
 		return stampNewFile(tx, path)
@@ -76,7 +76,7 @@ var topBuckets = [][]byte{
 	jobsBucket, dueBucket, outcomesBucket, outcomesByTimeBucket, failuresBucket,
 }
 
-func createTopBuckets(tx *bolt.Tx) error {
+func createTopBuckets(tx *bbolt.Tx) error {
 	for _, name := range topBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("storage: create bucket %s: %w", name, err)
@@ -87,7 +87,7 @@ func createTopBuckets(tx *bolt.Tx) error {
 
 // stampNewFile writes the schema version into an empty file. A file with
 // data but no version is someone else's bbolt file: leave it alone.
-func stampNewFile(tx *bolt.Tx, path string) error {
+func stampNewFile(tx *bbolt.Tx, path string) error {
 	if name, _ := tx.Cursor().First(); name != nil {
 		return fmt.Errorf("storage: %s is not a sparkbot database (it holds a %q bucket and no schema version); give sparkbot another file with --db or SPARKBOT_DB", path, name)
 	}
@@ -99,7 +99,7 @@ func stampNewFile(tx *bolt.Tx, path string) error {
 }
 
 // migrate runs every migration from schema found up to SchemaVersion.
-func migrate(tx *bolt.Tx, meta *bolt.Bucket, found uint64, path string) error {
+func migrate(tx *bbolt.Tx, meta *bbolt.Bucket, found uint64, path string) error {
 	for v := found; v < SchemaVersion; v++ {
 		if err := migrations[v-1](tx); err != nil {
 			return fmt.Errorf("storage: %s: upgrade from schema %d to %d: %w", path, v, v+1, err)
@@ -108,7 +108,7 @@ func migrate(tx *bolt.Tx, meta *bolt.Bucket, found uint64, path string) error {
 	return putSchema(meta, SchemaVersion)
 }
 
-func schemaOf(meta *bolt.Bucket) (uint64, error) {
+func schemaOf(meta *bbolt.Bucket) (uint64, error) {
 	data := meta.Get(schemaKey)
 	if len(data) != 8 {
 		return 0, fmt.Errorf("unreadable schema version %x", data)
@@ -120,6 +120,6 @@ func schemaOf(meta *bolt.Bucket) (uint64, error) {
 	return v, nil
 }
 
-func putSchema(meta *bolt.Bucket, v uint64) error {
+func putSchema(meta *bbolt.Bucket, v uint64) error {
 	return meta.Put(schemaKey, binary.BigEndian.AppendUint64(nil, v))
 }

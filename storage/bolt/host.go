@@ -1,11 +1,11 @@
-package storage
+package bolt
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"sparkbot/bot"
 )
@@ -41,7 +41,7 @@ func decodeHost(key, data []byte) (bot.Host, error) {
 // Host returns ws's record of userID, or ErrNotFound.
 func (db *DB) Host(ctx context.Context, ws bot.WorkspaceRef, userID string) (bot.Host, error) {
 	var h bot.Host
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		var found bool
 		h, found, err = getRecord(bucket(tx, ws, hostsBucket), []byte(userID), decodeHost)
 		if err == nil && !found {
@@ -61,7 +61,7 @@ func (db *DB) PutHost(ctx context.Context, ws bot.WorkspaceRef, h bot.Host) erro
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := writableBuckets(tx, ws, hostsBucket)
 		if err != nil {
 			return err
@@ -74,7 +74,7 @@ func (db *DB) PutHost(ctx context.Context, ws bot.WorkspaceRef, h bot.Host) erro
 // Hosts returns every host of ws, by UserID (the bucket's key order).
 func (db *DB) Hosts(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Host, error) {
 	var hosts []bot.Host
-	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
 		hosts, err = allRecords(bucket(tx, ws, hostsBucket), decodeHost)
 		return err
 	})
