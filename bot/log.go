@@ -8,12 +8,16 @@ import (
 )
 
 func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
+	provenance, loggedBy := LinkNotVerified, ""
 	if c.Has("user") {
 		if !c.Staff {
 			return Response{}, Forbiddenf("Only staff may log a Space for another host; leave out user: to log your own.")
 		}
 		// Staff log for the host: from here on the call is theirs.
-		c.UserID, c.UserName, c.UserZone = optionValue[string](c, "user"), "", ""
+		if target := optionValue[string](c, "user"); target != c.UserID {
+			provenance, loggedBy = StaffLogged, c.UserID
+			c.UserID, c.UserName, c.UserZone = target, "", ""
+		}
 	}
 	co, h, err := r.member(ctx, c)
 	if err != nil {
@@ -33,7 +37,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	l := SpaceLog{
 		SpaceID: optionValue[string](c, "url"), UserID: c.UserID, Title: optionValue[string](c, "title"),
 		Start: start, Listeners: optionValue[int](c, "listeners"), Minutes: optionValue[int](c, "minutes"),
-		LoggedAt: now, Verified: true,
+		LoggedAt: now, Provenance: provenance, LoggedBy: loggedBy,
 	}
 	upgrades, err := r.attach(ctx, c, &l, typed)
 	if err != nil {
@@ -53,7 +57,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	r.planner.LogsChanged(ctx, c.Workspace, c.UserID)
 	verb := "Logged"
 	if upgrades != "" {
-		verb = "Verified your one-click log: logged"
+		verb = "Replaced your one-click log with its link: logged"
 	}
 	resp := Reply("%s Space %s%s, started %s.", verb, l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
 	return r.withWeek(ctx, c, co, h, resp, l.Start)
@@ -79,7 +83,7 @@ func (r *Router) attach(ctx context.Context, c *Call, l *SpaceLog, typed bool) (
 			return "", err
 		}
 		// The first candidate not logged yet, or logged only by one click.
-		if ex, ok := OccurrenceLog(logs, cand); !ok || !ex.Verified {
+		if ex, ok := OccurrenceLog(logs, cand); !ok || !ex.Provenance.HasSpaceID() {
 			o, existing, logged, found = cand, ex, ok, true
 			break
 		}

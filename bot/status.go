@@ -85,11 +85,12 @@ type HostWeek struct {
 	Standing Standing
 }
 
-// Verified counts the week's logs that carry a Space id.
+// Verified counts the week's logs that carry a real Space id: every
+// provenance but one-click (see Provenance; only VerifiedByX is checked).
 func (hw HostWeek) Verified() int {
 	n := 0
 	for _, l := range hw.Logs {
-		if l.Verified {
+		if l.Provenance.HasSpaceID() {
 			n++
 		}
 	}

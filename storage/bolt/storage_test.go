@@ -100,15 +100,17 @@ func TestScheduleIDsAreNotReusedAfterDelete(t *testing.T) {
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	writeSchema(t, path, 3)
+	newer := uint64(SchemaVersion + 1)
+	writeSchema(t, path, newer)
 	_, err := Open(path)
-	want := path + " was written by a newer sparkbot (schema 3); this binary understands up to schema 2: upgrade sparkbot"
+	want := fmt.Sprintf("%s was written by a newer sparkbot (schema %d); this binary understands up to schema %d: upgrade sparkbot",
+		path, newer, SchemaVersion)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("got error %v, want one containing %q", err, want)
 	}
-	var newer *NewerSchemaError
-	if !errors.As(err, &newer) || newer.Found != 3 {
-		t.Errorf("got %#v, want a *NewerSchemaError with Found 3", err)
+	var e *NewerSchemaError
+	if !errors.As(err, &e) || e.Found != newer {
+		t.Errorf("got %#v, want a *NewerSchemaError with Found %d", err, newer)
 	}
 }
 
@@ -198,7 +200,7 @@ func TestFullJSONValuesStillDecode(t *testing.T) {
 		At: bot.TimeOfDay{Hour: 20, Minute: 30}, Duration: time.Hour, Zone: "America/New_York",
 		Paused: true, PausedUntil: bot.DateOf(at), Skips: []bot.Date{bot.DateOf(at)}, CreatedAt: at}
 	log := bot.SpaceLog{SpaceID: "s1", UserID: "u1", Title: "Mic", Start: at, Listeners: 12,
-		Minutes: 60, LoggedAt: at, ScheduleID: 7, Verified: true}
+		Minutes: 60, LoggedAt: at, ScheduleID: 7, Provenance: bot.LinkNotVerified}
 	app := bot.Application{UserID: "u2", Name: "Grace", Followers: 4200, Country: "CA",
 		Failed: []string{"too few followers"}, State: bot.Rejected, At: at, DecidedBy: "staff", DecidedAt: at}
 	cohort := bot.Cohort{Name: "Spark 3", Start: bot.DateOf(at), Weeks: 12, Zone: "America/New_York",
