@@ -66,6 +66,13 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 		Minutes: int(s.Duration / time.Minute), LoggedAt: now, ScheduleID: s.ID, Occurrence: start,
 		Provenance: OneClick,
 	}
+	clashes, err := r.overlapping(ctx, req.Workspace, co, l, "")
+	if err != nil {
+		return Response{}, err
+	}
+	if len(clashes) > 0 {
+		return overlapRefusal(l, clashes[0], co.OverlapGap(), loc, false), nil
+	}
 	if err := r.store.AddLog(ctx, req.Workspace, l); err != nil && !errors.Is(err, ErrExists) {
 		return Response{}, err
 	}

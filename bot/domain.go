@@ -31,6 +31,9 @@ type Cohort struct {
 	MinFollowers  int
 	Countries     []string // ISO 3166 alpha-2, upper case
 	LastCallHours int
+	// OverlapMinutes is how close two logs of one host may start and still
+	// be one Space (see overlap.go); 0 means DefaultOverlapMinutes.
+	OverlapMinutes int
 
 	DigestChannel string
 	// StaffChannel receives the monthly stipend report (the digest channel if unset).

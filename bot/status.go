@@ -219,7 +219,7 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 // accountWeek builds one HostWeek from the host's logs and schedules.
 func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, now time.Time) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Excuse: h.Excused[w.StartDate.String()]}
-	for _, l := range logs {
+	for _, l := range countedLogs(c, logs) {
 		if w.Contains(l.Start) {
 			hw.Logs = append(hw.Logs, l)
 		}

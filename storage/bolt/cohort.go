@@ -25,6 +25,7 @@ type storedCohort struct {
 	MinFollowers    int          `json:",omitzero"`
 	Countries       []string     `json:",omitzero"`
 	LastCallHours   int          `json:",omitzero"`
+	OverlapMinutes  int          `json:",omitzero"`
 	DigestChannel   string       `json:",omitzero"`
 	StaffChannel    string       `json:",omitzero"`
 	AnnounceChannel string       `json:",omitzero"`
