@@ -32,15 +32,34 @@ func (r *Router) Suggest(ctx context.Context, req Request, option, typed string)
 	return nil
 }
 
+// suggestZones offers the common zones that contain what was typed, then
+// the other zones that do, by canonical name; a zone's old name (US/Pacific)
+// offers the zone it stands for.
 func suggestZones(typed string) []Suggestion {
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	var out []Suggestion
+	seen := map[string]bool{}
+	offer := func(name string) bool {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, Suggestion{Label: name, Value: name})
+		}
+		return len(out) == maxSuggestions
+	}
 	for _, z := range commonZones {
-		if strings.Contains(strings.ToLower(z), typed) {
-			out = append(out, Suggestion{Label: z, Value: z})
-			if len(out) == maxSuggestions {
-				break
-			}
+		if strings.Contains(strings.ToLower(z), typed) && offer(z) {
+			return out
+		}
+	}
+	if len(typed) < 2 {
+		return out
+	}
+	if name, why := canonicalZone(typed); why == "" && offer(name) {
+		return out
+	}
+	for _, z := range allZones() {
+		if strings.Contains(strings.ToLower(z), typed) && offer(z) {
+			return out
 		}
 	}
 	return out
@@ -66,7 +85,8 @@ func (r *Router) suggestSchedules(ctx context.Context, req Request, typed string
 	return out
 }
 
-// commonZones are the zones offered while typing; any IANA name is accepted.
+// commonZones are the zones offered first while typing; any place's zone
+// is accepted (see ParseZone).
 var commonZones = []string{
 	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
 	"America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/Toronto", "America/Vancouver",

@@ -30,8 +30,8 @@ func commandTable() []*Command {
 				{Name: "followers", Type: OptInt, Required: true, Min: 0, Max: 1_000_000_000, Help: "your follower count on X"},
 				{Name: "country", Type: OptString, Required: true, MaxLen: 2, Help: "where you live, a two-letter code like US"},
 			}, run: (*Router).spacesApply},
-		{Path: []string{"spaces", "timezone"}, Help: "Set your time zone.", Example: "/spaces timezone tz:America/Chicago",
-			Options: []Option{{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Required: true, Positional: true, Help: "an IANA time zone, like America/Chicago"}},
+		{Path: []string{"spaces", "timezone"}, Help: "Show or set your time zone.", Example: "/spaces timezone tz:America/Chicago",
+			Options: []Option{{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Positional: true, Help: "a place's IANA time zone, like America/Chicago (default: show yours)"}},
 			run:     (*Router).spacesTimezone},
 		{Path: []string{"spaces", "schedule", "add"}, Help: "Add a recurring Space.", Example: `/spaces schedule add title:"Night owls" days:tue,thu time:20:00 duration:60m`,
 			Options: []Option{
