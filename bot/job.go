@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -28,7 +29,10 @@ type Job struct {
 	Key       string // starts with the workspace's Key() and "/", so a workspace's jobs share a prefix
 	Kind      JobKind
 	Workspace WorkspaceRef
-	Due       time.Time
+	// Cohort is the ID of the cohort the job is about; 0 means the
+	// workspace's latest (jobs about a host's Spaces, announcements).
+	Cohort int
+	Due    time.Time
 
 	UserID     string // whom a DM goes to, or whom the job is about
 	Channel    string // where a post goes
@@ -47,6 +51,14 @@ type Job struct {
 
 	Attempts  int
 	LastError string
+}
+
+// CohortPrefix starts the key of every job about one cohort of ws as a
+// whole (its checks, digests, stipend reports, final report, and the DMs
+// staff actions send): <ws>/cohort/<id>/. Two cohorts' jobs never share a
+// key, so the last stipend report of one and the first of the next both go.
+func CohortPrefix(ws WorkspaceRef, id int) string {
+	return fmt.Sprintf("%s/cohort/%d/", ws.Key(), id)
 }
 
 // Outcome is what became of a finished job.

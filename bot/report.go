@@ -94,6 +94,10 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 	}
 	for i := len(closed) - 1; i >= 0 && i >= len(closed)-limit; i-- {
 		w := closed[i]
+		if w.Standing == NotMember {
+			resp.Addf("Week %d (from %s): %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, w.Standing)
+			continue
+		}
 		line := Linef("Week %d (from %s): %d of %d — %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, len(w.Logs), w.Quota, w.Standing)
 		if w.Excuse != "" {
 			line = append(line, Linef(" (%s)", UserText(w.Excuse))...)
@@ -126,7 +130,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if week.End.Before(now) {
 		asOf = week.End
 	}
-	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, asOf)
+	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, week.Start, week.End, asOf)
 	if err != nil {
 		return Response{}, err
 	}
@@ -185,7 +189,7 @@ func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	h, err := r.memberOption(ctx, c)
+	h, err := r.memberOption(ctx, c, co)
 	if err != nil {
 		return Response{}, err
 	}
@@ -219,10 +223,12 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	if err != nil {
 		return Response{}, err
 	}
-	members := map[string]bool{}
+	byID := map[string]Host{}
 	for _, h := range hosts {
-		members[h.UserID] = h.Member
+		byID[h.UserID] = h
 	}
+	// A Space counts for whoever was a member when they hosted it.
+	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
 	now := r.clock.Now()
 	loc := co.Location()
 	week := co.WeekOf(now)
@@ -241,7 +247,7 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(logs, members))
+		addLeaderboard(&resp.Message, tally(logs, member))
 	}
 	return resp, nil
 }
@@ -249,11 +255,11 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 // maxLeaderboardRows bounds a leaderboard's length.
 const maxLeaderboardRows = 10
 
-func tally(logs []SpaceLog, members map[string]bool) []leaderRow {
+func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 	byUser := map[string]*leaderRow{}
 	var rows []*leaderRow
 	for _, l := range logs {
-		if !members[l.UserID] {
+		if !member(l) {
 			continue
 		}
 		row := byUser[l.UserID]

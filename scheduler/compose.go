@@ -45,7 +45,7 @@ func (s *Scheduler) hostContext(ctx context.Context, ws bot.WorkspaceRef, userID
 	if errors.Is(err, bot.ErrNotFound) {
 		return co, h, false, nil
 	}
-	return co, h, err == nil && h.Member, err
+	return co, h, err == nil && h.MemberOf(co), err
 }
 
 func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, error) {
@@ -117,7 +117,7 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 // has one key a week, so it is sent at most once; a warning due in the
 // host's quiet hours is due when they end.
 func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
-	if !h.Member || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
+	if !h.MemberOf(co) || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
 		return nil, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, ws, co, h, now)
@@ -130,7 +130,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
-	settled := !now.Before(h.JoinedAt.Add(joinGrace))
+	settled := !now.Before(h.Joined(co).Add(joinGrace))
 	for _, hw := range rec.Weeks {
 		switch {
 		case hw.Week.End.After(now): // the open week
@@ -250,6 +250,10 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	if !j.ToHosts {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
 	hosts, err := s.store.Hosts(ctx, j.Workspace)
 	if err != nil {
 		return verdict{}, err
@@ -257,7 +261,7 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	now := s.clock.Now()
 	var dms []bot.Job
 	for _, h := range hosts {
-		if h.Member {
+		if h.MemberOf(co) {
 			dms = append(dms, bot.Job{Key: bot.AnnouncementDMKey(j.Key, h.UserID), Kind: bot.JobDM, Workspace: j.Workspace,
 				Due: now, UserID: h.UserID, Message: j.Message})
 		}

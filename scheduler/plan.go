@@ -112,7 +112,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 	}
 	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
 	for _, h := range hosts {
-		if !h.Member {
+		if !h.MemberOf(co) {
 			continue
 		}
 		// One host's schedules at a time: holding a 100,000-host
@@ -140,7 +140,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 // skipped rather than silently lost. Reminders are planned only for
 // occurrences after since.
 func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, since time.Time) []bot.Job {
-	if !h.Member {
+	if !h.MemberOf(co) {
 		return nil
 	}
 	end := now.Add(s.hostHorizon(h))
@@ -161,7 +161,7 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	var jobs []bot.Job
 	for _, sc := range schedules {
 		for _, start := range sc.Occurrences(from, end) {
-			if start.Before(sc.CreatedAt) || start.Before(h.JoinedAt) {
+			if start.Before(sc.CreatedAt) || !h.MemberAt(co, start) {
 				continue // it happened before the schedule or the host existed
 			}
 			if start.After(remindAfter) && !h.RemindersOff {
