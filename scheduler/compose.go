@@ -212,8 +212,16 @@ func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
 	return now
 }
 
+// jobCohort loads the cohort a job is about: j.Cohort, or the latest.
+func (s *Scheduler) jobCohort(ctx context.Context, j bot.Job) (bot.Cohort, error) {
+	if j.Cohort == 0 {
+		return s.store.Cohort(ctx, j.Workspace)
+	}
+	return s.store.CohortByID(ctx, j.Workspace, j.Cohort)
+}
+
 func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
@@ -226,7 +234,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, erro
 }
 
 func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}

@@ -204,7 +204,8 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		if at.Before(first.Start) || !at.Before(end.Add(24*time.Hour)) || at.After(horizon) || at.Before(now.Add(-24*time.Hour)) {
 			return
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/check/%d", ws.Key(), at.Unix()), Kind: bot.JobCheck, Workspace: ws, Due: at})
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%scheck/%d", bot.CohortPrefix(ws, co.ID), at.Unix()), Kind: bot.JobCheck,
+			Workspace: ws, Cohort: co.ID, Due: at})
 	}
 	loc := co.Location()
 	for w := co.WeekOf(now).Prev(); w.Start.Before(horizon); w = w.Next() {
@@ -219,8 +220,8 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 		digest := bot.DigestTime(co, w.End)
 		if digest.Before(horizon) && !digest.Before(now.Add(-s.cfg.Horizon)) {
-			jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/digest/%s", ws.Key(), w.StartDate), Kind: bot.JobDigest,
-				Workspace: ws, Due: digest, Week: w.StartDate})
+			jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%sdigest/%s", bot.CohortPrefix(ws, co.ID), w.StartDate), Kind: bot.JobDigest,
+				Workspace: ws, Cohort: co.ID, Due: digest, Week: w.StartDate})
 		}
 	}
 	jobs = append(jobs, s.stipendJobs(ws, co, now, horizon)...)
@@ -246,8 +247,8 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/stipend/%04d-%02d", ws.Key(), month.Year, month.Month), Kind: bot.JobStipend,
-			Workspace: ws, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%sstipend/%04d-%02d", bot.CohortPrefix(ws, co.ID), month.Year, month.Month), Kind: bot.JobStipend,
+			Workspace: ws, Cohort: co.ID, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
 	}
 	return jobs
 }
@@ -267,18 +268,18 @@ func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID
 // every host's reminders follow the cohort's dates.
 func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, datesChanged bool) {
 	err := func() error {
+		co, err := s.store.Cohort(ctx, ws)
+		if err != nil {
+			return err
+		}
 		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
-			if _, err := s.store.CancelJobs(ctx, ws.Key()+"/"+string(kind)+"/"); err != nil {
+			if _, err := s.store.CancelJobs(ctx, bot.CohortPrefix(ws, co.ID)+string(kind)+"/"); err != nil {
 				return err
 			}
 		}
 		now := s.clock.Now()
 		if datesChanged { // hosts' reminders follow the cohort's dates
 			return s.planWorkspace(ctx, ws, now, now)
-		}
-		co, err := s.store.Cohort(ctx, ws)
-		if err != nil {
-			return err
 		}
 		return s.store.AddJobs(ctx, s.cohortJobs(ws, co, now))
 	}()

@@ -18,7 +18,7 @@ var (
 	s2Joined  = time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)
 	s2LastLog = time.Date(2026, 12, 9, 2, 0, 0, 0, time.UTC) // Tue 8 Dec 21:00 New York, week 2
 	schema2   = map[string]string{
-		"cohort": `{"Name":"Spark Phase 1","Start":"2026-11-30","Weeks":12,"Quota":2,"Zone":"America/New_York","WeekStart":1}`,
+		"cohort": `{"Name":"Spark Phase 1","Start":"2026-11-30","Weeks":12,"Quota":2,"Zone":"America/New_York","WeekStart":1,"DigestChannel":"c-digest"}`,
 	}
 	schema2Hosts = map[string]string{
 		"alice": `{"Handle":"alice_x","Member":true,"JoinedAt":"2026-11-30T14:00:00Z","Excused":{"2026-12-07":"flu"}}`,
@@ -38,8 +38,9 @@ var (
 
 var mws = bot.WorkspaceRef{Platform: bot.Console, ID: "m"}
 
-// writeSchema2 writes the schema-2 workspace above into a file at path.
-func writeSchema2(t *testing.T, path string) {
+// WriteSchema2 writes the schema-2 workspace above into a file at path
+// (exported for upgrade_test.go, which runs the scheduler on it).
+func WriteSchema2(t *testing.T, path string) {
 	t.Helper()
 	writeSchema(t, path, 2)
 	b, err := bbolt.Open(path, 0o600, nil)
@@ -57,9 +58,14 @@ func writeSchema2(t *testing.T, path string) {
 		}
 		apps, _ := w.CreateBucketIfNotExists(applicationsBucket)
 		must(t, apps.Put([]byte("erin"), []byte(`{"Handle":"erin_x","State":"pending"}`)))
-		byUser, _ := w.CreateBucketIfNotExists(logsByUserBucket)
-		must(t, byUser.Put(concat(userPrefix("bob"), timeKey(s2Joined.Add(time.Hour)), []byte("s1")), []byte{}))
-		must(t, byUser.Put(concat(userPrefix("bob"), timeKey(s2LastLog), []byte("s2")), []byte{}))
+		logs, _ := w.CreateBucketIfNotExists([]byte("logs"))
+		byTime, _ := w.CreateBucketIfNotExists([]byte("logs_by_time"))
+		byUser, _ := w.CreateBucketIfNotExists([]byte("logs_by_user"))
+		for id, start := range map[string]time.Time{"1BobFirst": s2Joined.Add(time.Hour), "1BobLast": s2LastLog} {
+			must(t, logs.Put([]byte(id), []byte(`{"UserID":"bob","Start":"`+start.Format(time.RFC3339)+`","Verified":true}`)))
+			must(t, byTime.Put(concat(timeKey(start), []byte(id)), []byte{}))
+			must(t, byUser.Put(concat(userPrefix("bob"), timeKey(start), []byte(id)), []byte{}))
+		}
 		jb := openJobBuckets(tx)
 		for k, v := range schema2Jobs {
 			due, err := dueOf([]byte(k), []byte(v))
@@ -86,7 +92,7 @@ func writeSchema2(t *testing.T, path string) {
 // cohort's job keys under cohort 1, so nothing sent is planned again.
 func TestOpenMigratesSchema2(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	writeSchema2(t, path)
+	WriteSchema2(t, path)
 	db := openAt(t, path)
 	ctx := t.Context()
 
