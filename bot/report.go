@@ -119,10 +119,11 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	now := r.clock.Now()
-	week := co.WeekOf(now)
+	week := co.clampWeek(co.WeekOf(now))
 	if c.Has("week") {
-		d := optionValue[Date](c, "week")
-		week = co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
+		if week, err = co.weekOfDate("week", optionValue[Date](c, "week")); err != nil {
+			return Response{}, err
+		}
 	}
 	// Account as of the week's end (or now, for the open week), so a past
 	// week reads as it closed.
@@ -182,29 +183,6 @@ func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Respons
 		resp.Addf("%s to %s, %s: %s", f.Kind, target, At(f.At, nil, TimeFull), UserText(f.Reason))
 	}
 	return *resp, nil
-}
-
-func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
-	if err != nil {
-		return Response{}, err
-	}
-	h, err := r.memberOption(ctx, c, co)
-	if err != nil {
-		return Response{}, err
-	}
-	userID := h.UserID
-	d := optionValue[Date](c, "week")
-	week := co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
-	if h.Excused == nil {
-		h.Excused = map[string]string{}
-	}
-	h.Excused[week.StartDate.String()] = optionValue[string](c, "reason")
-	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
-		return Response{}, err
-	}
-	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
-	return Reply("Excused %s for the week from %s: it counts as met.", UserRef(userID), week.StartDate), nil
 }
 
 // leaderRow is one host's tally in a period.

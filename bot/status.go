@@ -158,9 +158,6 @@ func firstWeek(c Cohort, h Host) (w Week, ok bool) {
 	return c.WeekOf(joined), true
 }
 
-// lastWeek is the cohort's last week.
-func lastWeek(c Cohort) Week { return c.WeekOf(c.EndsAt().Add(-time.Nanosecond)) }
-
 // HostData is what AccountHost reads.
 type HostData interface {
 	LogsOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SpaceLog, error)
@@ -179,7 +176,7 @@ func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Ho
 // containing now alone, not counted.
 func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
 	current := c.WeekOf(now)
-	if last := lastWeek(c); current.Start.After(last.Start) {
+	if last := c.LastWeek(); current.Start.After(last.Start) {
 		current = last
 	}
 	first, member := firstWeek(c, h)
