@@ -53,12 +53,15 @@ type Job struct {
 	LastError string
 }
 
-// CohortPrefix starts the key of every job about one cohort of ws as a
-// whole (its checks, digests, stipend reports, final report, and the DMs
-// staff actions send): <ws>/cohort/<id>/. Two cohorts' jobs never share a
-// key, so the last stipend report of one and the first of the next both go.
-func CohortPrefix(ws WorkspaceRef, id int) string {
-	return fmt.Sprintf("%s/cohort/%d/", ws.Key(), id)
+// CohortJobPrefix starts the key of every job of kind about one cohort of
+// ws as a whole (its checks, digests, stipend reports, final report, and
+// the DMs staff actions send): <ws>/<kind>/<id>/. The kind comes first, so
+// <ws>/<kind>/ still covers that kind across every cohort (digests go out
+// oldest first across cohorts); the ID after it means two cohorts' jobs
+// never share a key, so the last stipend report of one and the first of
+// the next both go.
+func CohortJobPrefix(ws WorkspaceRef, kind string, id int) string {
+	return fmt.Sprintf("%s/%s/%d/", ws.Key(), kind, id)
 }
 
 // Outcome is what became of a finished job.

@@ -204,7 +204,7 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		if at.Before(first.Start) || !at.Before(end.Add(24*time.Hour)) || at.After(horizon) || at.Before(now.Add(-24*time.Hour)) {
 			return
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%scheck/%d", bot.CohortPrefix(ws, co.ID), at.Unix()), Kind: bot.JobCheck,
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%d", bot.CohortJobPrefix(ws, "check", co.ID), at.Unix()), Kind: bot.JobCheck,
 			Workspace: ws, Cohort: co.ID, Due: at})
 	}
 	loc := co.Location()
@@ -220,7 +220,7 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 		digest := bot.DigestTime(co, w.End)
 		if digest.Before(horizon) && !digest.Before(now.Add(-s.cfg.Horizon)) {
-			jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%sdigest/%s", bot.CohortPrefix(ws, co.ID), w.StartDate), Kind: bot.JobDigest,
+			jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "digest", co.ID)+w.StartDate.String(), Kind: bot.JobDigest,
 				Workspace: ws, Cohort: co.ID, Due: digest, Week: w.StartDate})
 		}
 	}
@@ -247,7 +247,7 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%sstipend/%04d-%02d", bot.CohortPrefix(ws, co.ID), month.Year, month.Month), Kind: bot.JobStipend,
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%04d-%02d", bot.CohortJobPrefix(ws, "stipend", co.ID), month.Year, month.Month), Kind: bot.JobStipend,
 			Workspace: ws, Cohort: co.ID, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
 	}
 	return jobs
@@ -273,7 +273,7 @@ func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, date
 			return err
 		}
 		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
-			if _, err := s.store.CancelJobs(ctx, bot.CohortPrefix(ws, co.ID)+string(kind)+"/"); err != nil {
+			if _, err := s.store.CancelJobs(ctx, bot.CohortJobPrefix(ws, string(kind), co.ID)); err != nil {
 				return err
 			}
 		}

@@ -26,7 +26,8 @@ import (
 //     counts that they may not have been a member for.
 //   - Applications belong to cohort 1.
 //   - Cohort-level job keys (<ws>/check/…, <ws>/digest/…, <ws>/stipend/…),
-//     pending and finished, move under bot.CohortPrefix(ws, 1), so that
+//     pending and finished, move under bot.CohortJobPrefix(ws, kind, 1)
+//     (<ws>/digest/1/…), so that
 //     planning finds the outcomes of what was sent already under the keys
 //     it now plans, and never sends a digest or report twice.
 func migrateToCohorts(tx *bbolt.Tx) error {
@@ -179,7 +180,7 @@ func cohortJobKey(key string, kind bot.JobKind, ws bot.WorkspaceRef) (string, bo
 	for _, k := range legacyCohortKinds {
 		old := ws.Key() + "/" + string(k) + "/"
 		if k == kind && strings.HasPrefix(key, old) {
-			return bot.CohortPrefix(ws, 1) + string(k) + "/" + key[len(old):], true
+			return bot.CohortJobPrefix(ws, string(k), 1) + key[len(old):], true
 		}
 	}
 	return "", false

@@ -135,8 +135,9 @@ func TestOpenMigratesSchema2(t *testing.T) {
 
 func checkMigratedJobs(t *testing.T, db *DB) {
 	ctx := t.Context()
-	prefix := bot.CohortPrefix(mws, 1)
-	digest, err := db.PendingJob(ctx, prefix+"digest/2026-12-07")
+	digestKey := func(rest string) string { return bot.CohortJobPrefix(mws, "digest", 1) + rest }
+	stipendKey := bot.CohortJobPrefix(mws, "stipend", 1) + "2026-11"
+	digest, err := db.PendingJob(ctx, digestKey("2026-12-07"))
 	must(t, err)
 	if digest.Cohort != 1 || digest.Week != (bot.Date{Year: 2026, Month: 12, Day: 7}) {
 		t.Errorf("got digest job %+v, want cohort 1's for week 2026-12-07", digest)
@@ -150,23 +151,23 @@ func checkMigratedJobs(t *testing.T, db *DB) {
 	for _, j := range due {
 		keys = append(keys, j.Key)
 	}
-	want := []string{"console:m/reminder/alice/1/1765324800/3600", prefix + "digest/2026-12-07"}
+	want := []string{"console:m/reminder/alice/1/1765324800/3600", digestKey("2026-12-07")}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("due jobs %q, want %q (host jobs keep their keys)", keys, want)
 	}
-	sent, err := db.JobOutcome(ctx, prefix+"stipend/2026-11")
+	sent, err := db.JobOutcome(ctx, stipendKey)
 	must(t, err)
 	if sent.Result != bot.Sent {
 		t.Errorf("got stipend outcome %+v, want sent", sent)
 	}
 	// Planning the report again under its new key adds nothing.
-	must(t, db.AddJobs(ctx, []bot.Job{{Key: prefix + "stipend/2026-11", Kind: bot.JobStipend, Workspace: mws, Due: sent.At}}))
-	if _, err := db.PendingJob(ctx, prefix+"stipend/2026-11"); !errors.Is(err, bot.ErrNotFound) {
+	must(t, db.AddJobs(ctx, []bot.Job{{Key: stipendKey, Kind: bot.JobStipend, Workspace: mws, Due: sent.At}}))
+	if _, err := db.PendingJob(ctx, stipendKey); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("the stipend report already sent was planned again: %v", err)
 	}
 	failures, err := db.Failures(ctx, mws, time.Time{})
 	must(t, err)
-	if len(failures) != 1 || failures[0].Key != prefix+"digest/2026-11-30" {
+	if len(failures) != 1 || failures[0].Key != digestKey("2026-11-30") {
 		t.Errorf("got failures %+v, want the digest's under its new key", failures)
 	}
 	if _, err := db.JobOutcome(ctx, "console:m/digest/2026-11-30"); !errors.Is(err, bot.ErrNotFound) {
