@@ -47,6 +47,18 @@ type Job struct {
 
 	Attempts  int
 	LastError string
+	// Planned is when the job was first due: retries, quiet hours and
+	// waiting for an earlier digest move Due, never Planned. Zero until Due
+	// first moves; FirstDue reads either.
+	Planned time.Time
+}
+
+// FirstDue is when j was first due, however often it was put off since.
+func (j Job) FirstDue() time.Time {
+	if j.Planned.IsZero() {
+		return j.Due
+	}
+	return j.Planned
 }
 
 // Outcome is what became of a finished job.

@@ -81,6 +81,14 @@ func WelcomeMessage(co Cohort, h Host) Message {
 	return m
 }
 
+// LateNote returns m with a first line saying it is late: what it is (a
+// "digest", a "report") and when it was due.
+func LateNote(m Message, what string, due time.Time, loc *time.Location) Message {
+	note := Block{Lines: []Line{Linef("Late: this %s was due %s.", what, At(due, loc, TimeFull))}}
+	m.Blocks = append([]Block{note}, m.Blocks...)
+	return m
+}
+
 // FallbackMessage mentions a host in a channel when a DM to them failed for
 // good. The reason stays out of it (the channel is public); staff read it
 // in /cohort report.
