@@ -20,6 +20,7 @@ const (
 	JobPost     JobKind = "post"     // a channel post whose text is fixed (a DM's fallback)
 	JobPlan     JobKind = "plan"     // the daily planner: keeps the due index filled ahead
 	JobEvents   JobKind = "events"   // sync a workspace's platform events with its upcoming Spaces
+	JobAlert    JobKind = "alert"    // staff channel post: a host missed two counted weeks in a row
 )
 
 // Job is one pending delivery in the due index. Its Key is its idempotency

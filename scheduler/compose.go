@@ -35,6 +35,8 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.composeFixed(ctx, j)
 	case bot.JobEvents:
 		return s.syncEvents(ctx, j)
+	case bot.JobAlert:
+		return s.composeAlert(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }
@@ -114,9 +116,10 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 	return false
 }
 
-// warningJobs are the quota warnings h's standing calls for now. Each level
-// has one key a week, so it is sent at most once; a warning due in the
-// host's quiet hours is due when they end.
+// warningJobs are the quota warnings h's standing calls for now, and the
+// staff alert of two missed weeks in a row. Each level has one key a week,
+// so it is sent at most once; a warning due in the host's quiet hours is
+// due when they end.
 func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
 	if !h.Member || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
 		return nil, nil
@@ -142,7 +145,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 			add(hw, bot.Missed) // the week that just closed
 		}
 	}
-	return jobs, nil
+	return append(jobs, alertJobs(ws, rec, now)...), nil
 }
 
 func (s *Scheduler) addWarnings(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) error {
@@ -263,10 +266,7 @@ func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, err
 	if err != nil {
 		return verdict{}, err
 	}
-	channel := co.StaffChannel
-	if channel == "" {
-		channel = co.DigestChannel
-	}
+	channel := staffChannel(co)
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}

@@ -75,6 +75,10 @@ var expiries = map[bot.JobKind]expiry{
 	bot.JobEvents: {
 		late: "runs once, with the Spaces upcoming at that moment.",
 	},
+	bot.JobAlert: {
+		late: "posted however late while the host's run of missed weeks stands; an " +
+			"excuse given meanwhile cancels it.",
+	},
 }
 
 // lateAfter is how late a post may go out before it says it is late.
