@@ -102,7 +102,7 @@ func commandTable() []*Command {
 				{Name: "lastcall", Type: OptInt, Min: 1, Max: 167, Help: "hours before the week ends when a host below quota is on last call"},
 				{Name: "overlap", Type: OptInt, Min: 1, Max: 12 * 60, Help: "minutes: a host's logs closer than this are one Space (default 30)"},
 				{Name: "digest", Type: OptChannel, Help: "channel for the weekly digest"},
-				{Name: "staff", Type: OptChannel, Help: "staff channel for the monthly stipend report (default: the digest channel)"},
+				{Name: "staff", Type: OptChannel, Help: "staff channel for the stipend report and alerts (default: the digest channel)"},
 				{Name: "announce", Type: OptChannel, Help: "channel for announcements"},
 				{Name: "fallback", Type: OptChannel, Help: "channel that hears about hosts whose DMs fail"},
 			}, run: (*Router).cohortSettings},

@@ -99,6 +99,7 @@ type storedJob struct {
 	CreatedBy  string           `json:",omitzero"`
 	Attempts   int              `json:",omitzero"`
 	LastError  string           `json:",omitzero"`
+	Planned    time.Time        `json:",omitzero"`
 }
 
 // storedOutcome is a bot.Outcome kept the same way.
