@@ -135,7 +135,7 @@ func commandTable() []*Command {
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",
-			Example: `/announce channel:#news text:"Office hours at 5pm ET" at:"2026-12-01 10:00"`,
+			Example: `/announce send text:"Office hours at 5pm ET" channel:#news`,
 			Options: []Option{
 				{Name: "text", Type: OptString, Required: true, MaxLen: 2000, Help: "what to say; it pings nobody unless ping: says so"},
 				{Name: "channel", Type: OptChannel, Help: "where (default: the cohort's announcement channel)"},
