@@ -65,18 +65,26 @@ func suggestZones(typed string) []Suggestion {
 	return out
 }
 
+// suggestSchedules offers the user's schedules by number, or, for staff
+// who have filled in user:, that host's.
 func (r *Router) suggestSchedules(ctx context.Context, req Request, typed string) []Suggestion {
-	list, err := r.store.SchedulesOf(ctx, req.Workspace, req.UserID)
+	owner := req.UserID
+	if o := Lookup(req.Path).Option("user"); o != nil && req.Staff && req.Options["user"] != "" {
+		if v, err := parseOption(o, req.Options["user"]); err == nil {
+			owner = v.(string)
+		}
+	}
+	list, err := r.store.SchedulesOf(ctx, req.Workspace, owner)
 	if err != nil {
 		r.log.Warn("schedule suggestions failed", "err", err)
 		return nil
 	}
 	var out []Suggestion
 	for _, s := range list {
-		id := fmt.Sprint(s.ID)
-		label := fmt.Sprintf("#%d %s (%s %s)", s.ID, s.Title, s.Days, s.At)
-		if strings.HasPrefix(id, typed) || strings.Contains(strings.ToLower(label), strings.ToLower(typed)) {
-			out = append(out, Suggestion{Label: echoInput(label), Value: id})
+		n := fmt.Sprint(s.Number)
+		label := fmt.Sprintf("#%d %s (%s %s)", s.Number, s.Title, s.Days, s.At)
+		if strings.HasPrefix(n, typed) || strings.Contains(strings.ToLower(label), strings.ToLower(typed)) {
+			out = append(out, Suggestion{Label: echoInput(label), Value: n})
 			if len(out) == maxSuggestions {
 				break
 			}
