@@ -118,7 +118,8 @@ func baseURL(raw string) (string, error) {
 
 // get sends GET base+path?query for endpoint e within its budget and
 // returns the body of a 200 answer. Every other outcome is an error: see
-// ErrNotFound, ErrUnauthorized, ErrUnavailable, *RateLimitError, *APIError.
+// ErrNotFound, ErrUnauthorized, ErrUnavailable, *RateLimitError, *APIError;
+// a call its context cut short matches ctx.Err() instead.
 func (c *Client) get(ctx context.Context, e Endpoint, path string, query url.Values) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path+"?"+query.Encode(), nil)
 	if err != nil {
@@ -135,22 +136,30 @@ func (c *Client) get(ctx context.Context, e Endpoint, path string, query url.Val
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.release(t, nil, 0)
-		msg := c.redact.clean(err.Error())
-		c.log.Warn("x api request failed", "endpoint", e, "error", msg)
-		return nil, &transportError{msg: fmt.Sprintf("xapi: %s: %s", e, msg), cause: err}
+		return nil, c.noAnswer(ctx, e, err)
 	}
 	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	c.release(t, resp.Header, resp.StatusCode)
 	c.logAnswer(e, resp.StatusCode, time.Since(start))
-	if readErr != nil {
-		msg := c.redact.clean(readErr.Error())
-		return nil, &transportError{msg: fmt.Sprintf("xapi: %s: reading the answer: %s", e, msg), cause: readErr}
+	if err != nil {
+		return nil, c.noAnswer(ctx, e, err)
 	}
 	if len(body) > maxBody {
 		return nil, &APIError{Endpoint: e, Status: resp.StatusCode, Title: "answer too large"}
 	}
 	return c.answer(e, resp.StatusCode, body)
+}
+
+// noAnswer is the error for a request that got no (whole) answer: the
+// caller's context ending, or X unreachable.
+func (c *Client) noAnswer(ctx context.Context, e Endpoint, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("xapi: %s: no answer before the caller gave up: %w", e, ctx.Err())
+	}
+	msg := c.redact.clean(err.Error())
+	c.log.Warn("x api request failed", "endpoint", e, "error", msg)
+	return &transportError{msg: fmt.Sprintf("xapi: %s: %s", e, msg), cause: err}
 }
 
 func (c *Client) waitError(e Endpoint, err error) error {

@@ -12,7 +12,9 @@
 // ErrUnavailable (X unreachable or a 5xx), *RateLimitError (with the wall
 // time of the reset) and *APIError for the rest. Partial errors of a
 // several-id lookup are in the result (SpaceResult.NotFound), not an error.
-// The bearer token is in no error and no log line.
+// A call whose context ends first (its deadline, a shutdown) returns an
+// error matching ctx.Err(), not ErrUnavailable. The bearer token is in no
+// error and no log line.
 //
 // X's rate limits are X's, on the wall clock (WallClock, never the bot's
 // clock, which may be fake): every endpoint has its own window, learnt

@@ -136,6 +136,35 @@ func TestTokenNeverShows(t *testing.T) {
 	}
 }
 
+// TestCallerGivesUp: a call cut short by its context says so (it is the
+// caller's deadline, not X failing), whether it was waiting for X's answer
+// or for the rate limit.
+func TestCallerGivesUp(t *testing.T) {
+	arrived := make(chan struct{}, 2)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}))
+	defer slow.Close()
+	c, err := xapi.New(xapi.Config{BaseURL: slow.URL, BearerToken: token, Wall: xapi.NewFakeWall(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() { _, err := c.Space(ctx, liveSpace.ID); errs <- err }()
+	<-arrived
+	// The first request is out to learn the window; a second waits for it.
+	go func() { _, err := c.Space(ctx, liveSpace.ID); errs <- err }()
+	cancel()
+	for range 2 {
+		err := <-errs
+		if !errors.Is(err, context.Canceled) || errors.Is(err, xapi.ErrUnavailable) {
+			t.Errorf("error = %v, want context.Canceled and not ErrUnavailable", err)
+		}
+	}
+}
+
 func TestNewRefusesBadConfig(t *testing.T) {
 	tests := []struct {
 		name string
