@@ -79,7 +79,9 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	r.planner.LogsChanged(ctx, req.Workspace, req.UserID)
 	resp := Reply("Logged %s, %s — unverified. Add its link for a verified entry: /spaces log url:<link> at:\"%s\"",
 		UserText("“"+s.Title+"”"), At(start, loc, TimeFull), start.In(loc).Format("2006-01-02 15:04"))
-	return r.withWeek(ctx, c, co, h, resp, start)
+	note, err := r.weekNote(ctx, req.Workspace, co, h, start, +1)
+	resp.Add(note...)
+	return resp, err
 }
 
 // displayID shows a log's Space id, or that it is a one-click log.
