@@ -45,10 +45,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	if p.log.Provenance == StaffLogged {
-		msg := staffLogMessage(p.log, p.clashes, note, h.Location(co, ""))
-		if err := r.tellHost(ctx, c.Workspace, co, "log", h.UserID, now, msg); err != nil {
-			return Response{}, err
-		}
+		r.tellHost(ctx, c.Workspace, co, "log", h.UserID, now, staffLogMessage(p.log, p.clashes, note, h.Location(co, "")))
 	}
 	resp := logReply(p.log, p.replaces != "", p.clashes, loc)
 	resp.Add(note...)
@@ -343,10 +340,7 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	}
 	resp.Add(note...)
 	if !own {
-		msg := staffUnlogMessage(c.UserID, l, note, h.Location(co, ""))
-		if err := r.tellHost(ctx, c.Workspace, co, "unlog", l.UserID, r.clock.Now(), msg); err != nil {
-			return Response{}, err
-		}
+		r.tellHost(ctx, c.Workspace, co, "unlog", l.UserID, r.clock.Now(), staffUnlogMessage(c.UserID, l, note, h.Location(co, "")))
 	}
 	return resp, nil
 }
@@ -354,20 +348,22 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 // tellHost queues a DM to a host about what staff did to their logs (the
 // action: "log", "unlog"). Each action has a number of its own in the key,
 // so every action is one DM, and a retry of the delivery never a second.
-func (r *Router) tellHost(ctx context.Context, ws WorkspaceRef, co Cohort, action, userID string, at time.Time, msg Message) error {
+// The change it tells of is committed already, so a failure here is logged
+// for staff, not reported as the command's.
+func (r *Router) tellHost(ctx context.Context, ws WorkspaceRef, co Cohort, action, userID string, at time.Time, msg Message) {
 	n, err := r.store.NextSequence(ctx, ws, "logdm")
+	if err == nil {
+		job := Job{
+			Key:  fmt.Sprintf("%s%d/%s/%s", CohortJobPrefix(ws, "logdm", co.ID), n, action, url.PathEscape(userID)),
+			Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: at, UserID: userID, Message: &msg,
+		}
+		err = r.store.AddJobs(ctx, []Job{job})
+	}
 	if err != nil {
-		return err
-	}
-	job := Job{
-		Key:  fmt.Sprintf("%s%d/%s/%s", CohortJobPrefix(ws, "logdm", co.ID), n, action, url.PathEscape(userID)),
-		Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: at, UserID: userID, Message: &msg,
-	}
-	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
-		return err
+		r.log.Error("could not queue the DM telling a host of a staff "+action, "workspace", ws.Key(), "user", userID, "err", err)
+		return
 	}
 	r.planner.Dispatch()
-	return nil
 }
 
 // staffLogMessage tells a host staff logged l for them; forced over clashes.
