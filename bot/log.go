@@ -169,7 +169,7 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
 	resp := Reply("Removed the %s.", strings.Replace(displayID(l), "Space", "log of Space", 1))
 	h, err := r.host(ctx, c)
-	if err != nil || !h.Member || l.UserID != c.UserID {
+	if err != nil || !h.MemberOf(co) || l.UserID != c.UserID {
 		return resp, err
 	}
 	return r.withWeek(ctx, c, co, h, resp, l.Start)

@@ -121,12 +121,15 @@ func commandTable() []*Command {
 		{Path: []string{"cohort", "export"}, Access: StaffOnly, Slow: true, Help: "The month's stipend report as a CSV file.", Example: "/cohort export month:2026-12",
 			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}},
 			run:     (*Router).cohortExport},
-		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met).", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
+		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met); again to change the reason.", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
 			Options: []Option{
 				optUserTarget,
 				{Name: "week", Type: OptDate, Required: true, Help: "any date in the week"},
 				{Name: "reason", Type: OptString, Required: true, MaxLen: 300, Help: "why, in a few words"},
 			}, run: (*Router).cohortExcuse},
+		{Path: []string{"cohort", "unexcuse"}, Access: StaffOnly, Help: "Take back a week's excuse.", Example: "/cohort unexcuse user:@alice week:2026-12-21",
+			Options: []Option{optUserTarget, {Name: "week", Type: OptDate, Required: true, Help: "any date in the week"}},
+			run:     (*Router).cohortUnexcuse},
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",

@@ -51,7 +51,7 @@ func (s *Scheduler) hostContext(ctx context.Context, ws bot.WorkspaceRef, userID
 	if errors.Is(err, bot.ErrNotFound) {
 		return co, h, false, nil
 	}
-	return co, h, err == nil && h.Member, err
+	return co, h, err == nil && h.MemberOf(co), err
 }
 
 func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, error) {
@@ -121,7 +121,7 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 // so it is sent at most once; a warning due in the host's quiet hours is
 // due when they end.
 func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
-	if !h.Member || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
+	if !h.MemberOf(co) || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
 		return nil, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, ws, co, h, now)
@@ -134,7 +134,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
-	settled := !now.Before(h.JoinedAt.Add(joinGrace))
+	settled := !now.Before(h.Joined(co).Add(joinGrace))
 	for _, hw := range rec.Weeks {
 		switch {
 		case hw.Week.End.After(now): // the open week
@@ -216,8 +216,16 @@ func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
 	return now
 }
 
+// jobCohort loads the cohort a job is about: j.Cohort, or the latest.
+func (s *Scheduler) jobCohort(ctx context.Context, j bot.Job) (bot.Cohort, error) {
+	if j.Cohort == 0 {
+		return s.store.Cohort(ctx, j.Workspace)
+	}
+	return s.store.CohortByID(ctx, j.Workspace, j.Cohort)
+}
+
 func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
@@ -262,7 +270,7 @@ func later(a, b time.Time) time.Time {
 }
 
 func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
@@ -284,6 +292,10 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	if !j.ToHosts {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
 	hosts, err := s.store.Hosts(ctx, j.Workspace)
 	if err != nil {
 		return verdict{}, err
@@ -291,7 +303,7 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	now := s.clock.Now()
 	var dms []bot.Job
 	for _, h := range hosts {
-		if h.Member {
+		if h.MemberOf(co) {
 			dms = append(dms, bot.Job{Key: bot.AnnouncementDMKey(j.Key, h.UserID), Kind: bot.JobDM, Workspace: j.Workspace,
 				Due: now, UserID: h.UserID, Message: j.Message})
 		}

@@ -103,7 +103,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
 	jobs = append(jobs, s.missedCohortJobs(ws, co, now, last)...)
 	for _, h := range hosts {
-		if !h.Member {
+		if !h.MemberOf(co) {
 			continue
 		}
 		// One host's schedules at a time: holding a 100,000-host
@@ -131,7 +131,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 // go out late and their reminders are recorded as expired rather than
 // silently lost.
 func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, last time.Time) []bot.Job {
-	if !h.Member {
+	if !h.MemberOf(co) {
 		return nil
 	}
 	end := now.Add(s.hostHorizon(h))
@@ -156,7 +156,7 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	var jobs []bot.Job
 	for _, sc := range schedules {
 		for _, start := range sc.Occurrences(from, end) {
-			if start.Before(sc.CreatedAt) || start.Before(h.JoinedAt) {
+			if start.Before(sc.CreatedAt) || !h.MemberAt(co, start) {
 				continue // it happened before the schedule or the host existed
 			}
 			if start.After(remindAfter) && !h.RemindersOff {
@@ -220,7 +220,8 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		if at.Before(first.Start) || !at.Before(end.Add(24*time.Hour)) || at.After(horizon) || at.Before(now.Add(-24*time.Hour)) {
 			return
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/check/%d", ws.Key(), at.Unix()), Kind: bot.JobCheck, Workspace: ws, Due: at})
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%d", bot.CohortJobPrefix(ws, "check", co.ID), at.Unix()), Kind: bot.JobCheck,
+			Workspace: ws, Cohort: co.ID, Due: at})
 	}
 	loc := co.Location()
 	for w := co.WeekOf(now).Prev(); w.Start.Before(horizon); w = w.Next() {
@@ -235,8 +236,8 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 		digest := bot.DigestTime(co, w.End)
 		if digest.Before(horizon) && !digest.Before(now.Add(-s.cfg.Horizon)) {
-			jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/digest/%s", ws.Key(), w.StartDate), Kind: bot.JobDigest,
-				Workspace: ws, Due: digest, Week: w.StartDate})
+			jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "digest", co.ID)+w.StartDate.String(), Kind: bot.JobDigest,
+				Workspace: ws, Cohort: co.ID, Due: digest, Week: w.StartDate})
 		}
 	}
 	jobs = append(jobs, s.stipendJobs(ws, co, now, horizon)...)
@@ -262,8 +263,8 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/stipend/%04d-%02d", ws.Key(), month.Year, month.Month), Kind: bot.JobStipend,
-			Workspace: ws, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%04d-%02d", bot.CohortJobPrefix(ws, "stipend", co.ID), month.Year, month.Month), Kind: bot.JobStipend,
+			Workspace: ws, Cohort: co.ID, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
 	}
 	return jobs
 }
@@ -283,18 +284,18 @@ func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID
 // every host's reminders follow the cohort's dates.
 func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, datesChanged bool) {
 	err := func() error {
+		co, err := s.store.Cohort(ctx, ws)
+		if err != nil {
+			return err
+		}
 		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
-			if _, err := s.store.CancelJobs(ctx, ws.Key()+"/"+string(kind)+"/"); err != nil {
+			if _, err := s.store.CancelJobs(ctx, bot.CohortJobPrefix(ws, string(kind), co.ID)); err != nil {
 				return err
 			}
 		}
 		now := s.clock.Now()
 		if datesChanged { // hosts' reminders follow the cohort's dates
 			return s.planWorkspace(ctx, ws, now, now)
-		}
-		co, err := s.store.Cohort(ctx, ws)
-		if err != nil {
-			return err
 		}
 		return s.store.AddJobs(ctx, s.cohortJobs(ws, co, now))
 	}()
