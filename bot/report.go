@@ -161,6 +161,9 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		}
 		resp.Add(line)
 	}
+	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
+		return Response{}, err
+	}
 	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 
@@ -225,7 +228,7 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(logs, member))
+		addLeaderboard(&resp.Message, tally(countedEach(co, logs), member))
 	}
 	return resp, nil
 }

@@ -67,7 +67,7 @@ func stipendRow(rec HostRecord, from, to, asOf time.Time) StipendRow {
 		for _, l := range w.Logs {
 			row.Spaces++
 			row.Listeners += l.Listeners
-			if !l.Verified {
+			if !l.Provenance.HasSpaceID() {
 				row.Unverified++
 			}
 		}

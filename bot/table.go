@@ -58,8 +58,9 @@ func commandTable() []*Command {
 				{Name: "title", Type: OptString, MaxLen: 200, Help: "what it was called"},
 				{Name: "at", Type: OptDateTime, Help: `when it started, in your time zone, like "2026-11-26 20:00" (default: now)`},
 				{Name: "listeners", Type: OptInt, Min: 0, Max: 10_000_000, Help: "how many listened"},
-				{Name: "minutes", Type: OptInt, Min: 1, Max: 24 * 60, Help: "how long it ran, in minutes"},
+				{Name: "minutes", Type: OptInt, Min: 1, Max: maxLogMinutes, Help: "how long it ran, in minutes"},
 				{Name: "user", Type: OptUser, Help: "staff only: log for this host (staff may log any date)"},
+				{Name: "force", Type: OptString, Choices: []string{"true", "false"}, Help: "staff only, with user: log it although it overlaps another of the host's logs"},
 			}, run: (*Router).spacesLog},
 		{Path: []string{"spaces", "unlog"}, Help: "Remove one of your logs.", Example: "/spaces unlog space:1eaKbrPAqbwKX",
 			Options: []Option{
@@ -99,6 +100,7 @@ func commandTable() []*Command {
 				{Name: "minfollowers", Type: OptInt, Min: 0, Max: 1_000_000_000, Help: "minimum followers to apply"},
 				{Name: "countries", Type: OptCountries, Help: "countries that may apply, like US,CA"},
 				{Name: "lastcall", Type: OptInt, Min: 1, Max: 167, Help: "hours before the week ends when a host below quota is on last call"},
+				{Name: "overlap", Type: OptInt, Min: 1, Max: 12 * 60, Help: "minutes: a host's logs closer than this are one Space (default 30)"},
 				{Name: "digest", Type: OptChannel, Help: "channel for the weekly digest"},
 				{Name: "staff", Type: OptChannel, Help: "staff channel for the stipend report and alerts (default: the digest channel)"},
 				{Name: "announce", Type: OptChannel, Help: "channel for announcements"},
@@ -133,7 +135,7 @@ func commandTable() []*Command {
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",
-			Example: `/announce channel:#news text:"Office hours at 5pm ET" at:"2026-12-01 10:00"`,
+			Example: `/announce send text:"Office hours at 5pm ET" channel:#news`,
 			Options: []Option{
 				{Name: "text", Type: OptString, Required: true, MaxLen: 2000, Help: "what to say; it pings nobody unless ping: says so"},
 				{Name: "channel", Type: OptChannel, Help: "where (default: the cohort's announcement channel)"},
