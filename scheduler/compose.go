@@ -196,9 +196,27 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		if hw.Standing != j.Level {
 			return verdict{drop: true}, nil // it no longer applies; it may again later
 		}
+		if wait := s.nudgeWindowEnd(hw, now); j.Level != bot.Missed && wait.After(now) {
+			return verdict{deferTo: wait}, nil
+		}
 		return verdict{dm: h.UserID, fallback: co.FallbackChannel, msg: bot.WarningMessage(j.Level, hw, loc)}, nil
 	}
 	return verdict{drop: true}, nil
+}
+
+// nudgeWindowEnd is when the last of the week's scheduled Spaces that is on
+// air or just over at now reaches its nudge; now if none is. Until then the
+// host may be about to log it, so a warning about the open week waits: it
+// then goes out with the count as it stands, or is dropped if a log made it
+// untrue.
+func (s *Scheduler) nudgeWindowEnd(hw bot.HostWeek, now time.Time) time.Time {
+	end := now
+	for _, o := range hw.Upcoming { // unlogged, and not past their nudge window
+		if !o.Start.After(now) {
+			end = later(end, o.End().Add(s.cfg.NudgeAfter))
+		}
+	}
+	return end
 }
 
 // afterQuiet is now, or the end of the host's quiet hours if now is in them.

@@ -38,9 +38,11 @@ var expiries = map[bot.JobKind]expiry{
 		expired: nudgeExpired,
 	},
 	bot.JobWarning: {
-		late: "held through the host's quiet hours. At risk and last call are not sent once " +
-			"their week has closed; missed (\"last week closed at…\") not once the week after " +
-			"it has closed.",
+		late: "held through the host's quiet hours; at risk and last call also while one " +
+			"of the host's Spaces is on air or just over, until its nudge, then sent with " +
+			"the count as it stands, or not at all if a log made them untrue. At risk and " +
+			"last call are not sent once their week has closed; missed (\"last week closed " +
+			"at…\") not once the week after it has closed.",
 		expired: warningExpired,
 	},
 	bot.JobCheck: {
