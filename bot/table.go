@@ -18,6 +18,7 @@ func Commands() []*Command { return commands }
 // Common option descriptions, shared by several commands.
 var (
 	optUserTarget = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
+	optFeedReset  = Option{Name: "action", Type: OptString, Choices: []string{"reset"}, Positional: true, Help: "reset: revoke the current address and make a new one"}
 	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Suggest: SuggestOwnSchedules, Help: "the schedule's number, from /spaces schedule list"}
 )
 
@@ -78,6 +79,9 @@ func commandTable() []*Command {
 				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on or off"},
 			}, run: (*Router).spacesReminders},
 		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month.", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},
+		{Path: []string{"spaces", "dashboard"}, Help: "A link to sign in to your page of the web dashboard.", Example: "/spaces dashboard", run: (*Router).spacesDashboard},
+		{Path: []string{"spaces", "calendar"}, Help: "A private calendar feed of your recurring Spaces.", Example: "/spaces calendar",
+			Options: []Option{optFeedReset}, run: (*Router).spacesCalendar},
 
 		{Path: []string{"cohort", "help"}, Help: "List the staff commands.", Example: "/cohort help", run: (*Router).cohortHelp},
 		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
@@ -132,6 +136,10 @@ func commandTable() []*Command {
 		{Path: []string{"cohort", "unexcuse"}, Access: StaffOnly, Help: "Take back a week's excuse.", Example: "/cohort unexcuse user:@alice week:2026-12-21",
 			Options: []Option{optUserTarget, {Name: "week", Type: OptDate, Required: true, Help: "any date in the week"}},
 			run:     (*Router).cohortUnexcuse},
+		{Path: []string{"cohort", "dashboard"}, Access: StaffOnly, Help: "A link to sign in to the web dashboard.", Example: "/cohort dashboard", run: (*Router).cohortDashboard},
+		{Path: []string{"cohort", "calendar"}, Access: StaffOnly, Help: "A private calendar feed of every host's recurring Spaces.", Example: "/cohort calendar",
+			Options: []Option{optFeedReset, {Name: "user", Type: OptUser, Help: "with reset: revoke this staff member's feed instead of yours"}},
+			run:     (*Router).cohortCalendar},
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",
