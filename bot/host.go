@@ -104,7 +104,14 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 	if err != nil {
 		return Response{}, err
 	}
-	changed := c.Has("lead") || c.Has("state")
+	changed := c.Has("lead") || c.Has("state") || c.Has("quiet")
+	if c.Has("quiet") {
+		q, err := parseQuietHours(optField{key: "quiet", noun: "quiet hours"}, strings.TrimSpace(optionValue[string](c, "quiet")))
+		if err != nil {
+			return Response{}, err
+		}
+		h.Quiet = q
+	}
 	if c.Has("lead") {
 		h.Leads = optionValue[[]time.Duration](c, "lead")
 	}
@@ -117,15 +124,23 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 		}
 		r.planner.HostChanged(ctx, c.Workspace, h.UserID)
 	}
+	co, err := r.store.Cohort(ctx, c.Workspace)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Response{}, err
+	}
 	prefix := "Your reminders"
 	if changed {
 		prefix = "Saved: your reminders"
 	}
+	var resp Response
 	if h.RemindersOff {
-		return Reply("%s are off. Turn them on with /spaces reminders on.", prefix), nil
+		resp = Reply("%s are off. Turn them on with /spaces reminders on.", prefix)
+	} else {
+		resp = Reply("%s are on: a DM %s before each scheduled Space. Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off.",
+			prefix, joinLeads(h.LeadTimes()))
 	}
-	return Reply("%s are on: a DM %s before each scheduled Space. Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off.",
-		prefix, joinLeads(h.LeadTimes())), nil
+	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), h.Location(co, c.UserZone)))
+	return resp, nil
 }
 
 func joinLeads(leads []time.Duration) string {

@@ -77,6 +77,7 @@ func commandTable() []*Command {
 			Options: []Option{
 				{Name: "lead", Type: OptDurations, Help: "how long before each Space, like 60m,10m"},
 				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on or off"},
+				{Name: "quiet", Type: OptString, MaxLen: 20, Hint: "22-08|off", Help: "quiet hours, your time, like 22-08, or off: warnings and nudges wait till they end"},
 			}, run: (*Router).spacesReminders},
 		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month.", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},
 		{Path: []string{"spaces", "dashboard"}, Help: "A link to sign in to your page of the web dashboard.", Example: "/spaces dashboard", run: (*Router).spacesDashboard},
@@ -214,6 +215,9 @@ func usage(c *Command) string {
 }
 
 func typeHint(o Option) string {
+	if o.Hint != "" {
+		return o.Hint
+	}
 	if len(o.Choices) > 0 {
 		return strings.Join(o.Choices, "|")
 	}

@@ -97,8 +97,22 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if logged {
 		return skipped("already logged"), nil
 	}
+	if wait := nudgeAfterQuiet(h.QuietHours(), loc, j.Occurrence.Add(sc.Duration), now); wait.After(now) {
+		return verdict{deferTo: wait}, nil // logged meanwhile, it is skipped then
+	}
 	v.msg = bot.NudgeMessage(sc, j.Occurrence, loc)
 	return v, nil
+}
+
+// nudgeAfterQuiet is when a nudge due at now may go: now, or when the
+// host's quiet hours end; but now if the Space was still on air in those
+// quiet hours: the host was up, hosting it at a time they chose.
+func nudgeAfterQuiet(q bot.QuietHours, loc *time.Location, spaceEnd, now time.Time) time.Time {
+	from, until, in := q.Stretch(now, loc)
+	if !in || spaceEnd.After(from) {
+		return now
+	}
+	return until
 }
 
 // joinGrace is how long a new host has to set up schedules before being
@@ -128,7 +142,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 	if err != nil {
 		return nil, err
 	}
-	due := s.afterQuiet(now, h.Location(co, ""))
+	due := h.QuietHours().Until(now, h.Location(co, ""))
 	var jobs []bot.Job
 	add := func(hw bot.HostWeek, level bot.Standing) {
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
@@ -182,7 +196,7 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		return skipped("not a host any more"), err
 	}
 	now, loc := s.clock.Now(), h.Location(co, "")
-	if quiet := s.afterQuiet(now, loc); quiet.After(now) {
+	if quiet := h.QuietHours().Until(now, loc); quiet.After(now) {
 		return verdict{deferTo: quiet}, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
@@ -217,21 +231,6 @@ func (s *Scheduler) nudgeWindowEnd(hw bot.HostWeek, now time.Time) time.Time {
 		}
 	}
 	return end
-}
-
-// afterQuiet is now, or the end of the host's quiet hours if now is in them.
-func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
-	local := now.In(loc)
-	minutes := local.Hour()*60 + local.Minute()
-	start, end := s.cfg.QuietStart.Minutes(), s.cfg.QuietEnd.Minutes()
-	today := bot.DateOf(local)
-	switch {
-	case start > end && minutes >= start: // 22:00–24:00
-		return bot.LocalTime(today.AddDays(1), s.cfg.QuietEnd, loc)
-	case start > end && minutes < end, start < end && minutes >= start && minutes < end:
-		return bot.LocalTime(today, s.cfg.QuietEnd, loc)
-	}
-	return now
 }
 
 // jobCohort loads the cohort a job is about: j.Cohort, or the latest.
