@@ -134,10 +134,12 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 	}
 	var resp Response
 	if h.RemindersOff {
-		resp = Reply("%s are off. Turn them on with /spaces reminders on.", prefix)
+		resp = Reply("%s are off: no DMs before your Spaces and no nudges after them. Quota warnings still come: they are the program's rule. "+
+			"Turn reminders on with /spaces reminders on.", prefix)
 	} else {
-		resp = Reply("%s are on: a DM %s before each scheduled Space. Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off.",
-			prefix, joinLeads(h.LeadTimes()))
+		resp = Reply("%s are on: a DM %s before each scheduled Space, and a nudge if one isn't logged %s after it ends. "+
+			"Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off (quota warnings still come).",
+			prefix, joinLeads(h.LeadTimes()), HumanDuration(NudgeAfter))
 	}
 	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), h.Location(co, c.UserZone)))
 	return resp, nil

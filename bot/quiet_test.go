@@ -101,3 +101,16 @@ func TestRemindersQuietOption(t *testing.T) {
 		}
 	}
 }
+
+// TestRemindersOffReply: turning reminders off says what stops (reminders
+// and nudges) and what does not (quota warnings); the help says so too.
+func TestRemindersOffReply(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.must("alice", false, "/spaces reminders off",
+		"Saved: your reminders are off: no DMs before your Spaces and no nudges after them. Quota warnings still come: they are the program's rule.")
+	h.must("alice", false, "/spaces reminders on",
+		"Saved: your reminders are on: a DM 1h and 10m before each scheduled Space, and a nudge if one isn't logged 30m after it ends.")
+	if help := bot.HelpText("spaces"); !strings.Contains(help, "state: on, or off: no reminders and no nudges (quota warnings still come)") {
+		t.Errorf("/spaces help does not say that quota warnings stay:\n%s", help)
+	}
+}

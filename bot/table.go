@@ -73,10 +73,10 @@ func commandTable() []*Command {
 		{Path: []string{"spaces", "history"}, Help: "Your past weeks, met or missed.", Example: "/spaces history weeks:8",
 			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}},
 			run:     (*Router).spacesHistory},
-		{Path: []string{"spaces", "reminders"}, Help: "Show or change your reminder DMs.", Example: "/spaces reminders lead:60m,10m on",
+		{Path: []string{"spaces", "reminders"}, Help: "Show or change your reminders and nudges; quota warnings always come.", Example: "/spaces reminders lead:60m,10m on",
 			Options: []Option{
 				{Name: "lead", Type: OptDurations, Help: "how long before each Space, like 60m,10m"},
-				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on or off"},
+				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on, or off: no reminders and no nudges (quota warnings still come)"},
 				{Name: "quiet", Type: OptString, MaxLen: 20, Hint: "22-08|off", Help: "quiet hours, your time, like 22-08, or off: warnings and nudges wait till they end"},
 			}, run: (*Router).spacesReminders},
 		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month.", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},

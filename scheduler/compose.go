@@ -86,9 +86,13 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 		v.msg = bot.ReminderMessage(sc, j.Occurrence, j.Occurrence.Sub(now).Round(time.Minute), loc)
 		return v, nil
 	}
-	// A passed occurrence can change the host's standing: check warnings.
+	// A passed occurrence can change the host's standing: check warnings,
+	// which come whether reminders are on or not.
 	if err := s.addWarnings(ctx, j.Workspace, co, h, now); err != nil {
 		return verdict{}, err
+	}
+	if h.RemindersOff {
+		return skipped("reminders are off, and nudges with them"), nil
 	}
 	logged, err := bot.LoggedOccurrence(ctx, s.store, j.Workspace, sc, j.Occurrence)
 	if err != nil {

@@ -33,8 +33,9 @@ var expiries = map[bot.JobKind]expiry{
 		expired: reminderExpired,
 	},
 	bot.JobNudge: {
-		late: fmt.Sprintf("sent late while the host can still log the Space (%d days after it "+
-			"started, the hosts' backfill window); after that, not sent.", bot.HostBackfillDays),
+		late: fmt.Sprintf("held through the host's quiet hours (unless the Space was on air in "+
+			"them: the host was up); sent late while the host can still log the Space (%d days "+
+			"after it started, the hosts' backfill window); after that, not sent.", bot.HostBackfillDays),
 		expired: nudgeExpired,
 	},
 	bot.JobWarning: {

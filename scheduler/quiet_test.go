@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// quietWorld is alice, in New York, with the quiet hours and the one
-// Tuesday Space given, in a cohort starting 2026-11-30.
+// quietWorld is alice, in New York, with the quiet hours and the schedule
+// given, in a cohort starting 2026-11-30.
 func quietWorld(t *testing.T, quiet, schedule string) *world {
 	t.Helper()
 	w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
@@ -15,7 +15,7 @@ func quietWorld(t *testing.T, quiet, schedule string) *world {
 	if quiet != "" {
 		w.must("alice", "/spaces reminders quiet:"+quiet, "Quiet hours")
 	}
-	w.must("alice", `/spaces schedule add title:"Show" days:tue `+schedule, "Saved")
+	w.must("alice", `/spaces schedule add title:"Show" `+schedule, "Saved")
 	return w
 }
 
@@ -46,15 +46,15 @@ func TestQuietHoursHoldNudges(t *testing.T) {
 		kinds                 []string // the DMs compared: nudges ("Did"), reminders ("⏰")
 		want                  []string // UTC; New York is UTC-5
 	}{
-		{"default: the 22:30 nudge waits until 08:00", "", "time:21:00", []string{"Did"},
+		{"default: the 22:30 nudge waits until 08:00", "", "days:tue time:21:00", []string{"Did"},
 			[]string{"Wed 12-02 13:00 Did"}},
-		{"quiet hours off: at once", "off", "time:21:00", []string{"Did"},
+		{"quiet hours off: at once", "off", "days:tue time:21:00", []string{"Did"},
 			[]string{"Wed 12-02 03:30 Did"}},
-		{"quiet from 23:00: at once", "23-07", "time:21:00", []string{"Did"},
+		{"quiet from 23:00: at once", "23-07", "days:tue time:21:00", []string{"Did"},
 			[]string{"Wed 12-02 03:30 Did"}},
-		{"own quiet hours 20:00-07:00: until 07:00", "20-07", "time:19:30 duration:30m", []string{"Did"},
+		{"own quiet hours 20:00-07:00: until 07:00", "20-07", "days:tue time:19:30 duration:30m", []string{"Did"},
 			[]string{"Wed 12-02 12:00 Did"}},
-		{"on air in quiet hours: reminders on time, the nudge at once", "", "time:23:00", []string{"Did", "⏰"},
+		{"on air in quiet hours: reminders on time, the nudge at once", "", "days:tue time:23:00", []string{"Did", "⏰"},
 			[]string{"Wed 12-02 03:00 ⏰", "Wed 12-02 03:50 ⏰", "Wed 12-02 05:30 Did"}},
 	}
 	for _, tt := range tests {
@@ -79,7 +79,7 @@ func TestQuietHoursHoldWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := quietWorld(t, tt.quiet, "time:20:00")
+			w := quietWorld(t, tt.quiet, "days:tue time:20:00")
 			w.advanceTo(mustTime(t, "2026-12-07T12:00:00-05:00"))
 			var got []string
 			for _, d := range w.notify.deliveries() {
@@ -91,5 +91,26 @@ func TestQuietHoursHoldWarnings(t *testing.T) {
 				t.Errorf("week 2's at-risk warning at %v, want once at %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRemindersOffSilencesNudges: with reminders off, a host gets neither
+// reminders nor nudges; quota warnings still come, and as promptly (the
+// unlogged Space's nudge time still re-checks them).
+func TestRemindersOffSilencesNudges(t *testing.T) {
+	for _, off := range []bool{false, true} {
+		w := quietWorld(t, "", "days:tue,thu time:20:00")
+		if off {
+			w.must("alice", "/spaces reminders off", "are off")
+		}
+		w.advanceTo(mustTime(t, "2026-12-02T12:00:00-05:00"))
+		got := strings.Join(alicesDMs(w, "⏰", "Did", "⚠ At risk"), "\n")
+		want := "Wed 12-02 00:00 ⏰\nWed 12-02 00:50 ⏰\nWed 12-02 02:30 Did\nWed 12-02 02:30 ⚠ At risk"
+		if off {
+			want = "Wed 12-02 02:30 ⚠ At risk"
+		}
+		if got != want {
+			t.Errorf("reminders off: %v:\n got:\n%s\nwant:\n%s", off, got, want)
+		}
 	}
 }
