@@ -48,6 +48,10 @@ type Job struct {
 	ToHosts bool
 	// CreatedBy is the staff member who scheduled an announcement.
 	CreatedBy string
+	// Personal marks a DM about its recipient's own record (an application
+	// decided, a removal, an excuse): it goes to them whether or not they
+	// are a host now, and never falls back to a channel, which is public.
+	Personal bool
 
 	Attempts  int
 	LastError string

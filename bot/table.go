@@ -29,6 +29,7 @@ func commandTable() []*Command {
 				{Name: "handle", Type: OptString, Required: true, MaxLen: 16, Help: "your X handle, like @alice"},
 				{Name: "followers", Type: OptInt, Required: true, Min: 0, Max: 1_000_000_000, Help: "your follower count on X"},
 				{Name: "country", Type: OptString, Required: true, MaxLen: 2, Help: "where you live, a two-letter code like US"},
+				{Name: "show", Type: OptString, MaxLen: maxShowLink, Help: "a link to your show elsewhere (a podcast, another audio platform)"},
 			}, run: (*Router).spacesApply},
 		{Path: []string{"spaces", "timezone"}, Help: "Set your time zone.", Example: "/spaces timezone tz:America/Chicago",
 			Options: []Option{{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Required: true, Positional: true, Help: "an IANA time zone, like America/Chicago"}},

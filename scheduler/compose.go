@@ -288,6 +288,9 @@ func (s *Scheduler) composeFixed(ctx context.Context, j bot.Job) (verdict, error
 	if j.Kind == bot.JobPost {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	if j.Personal { // about their own record: host or not, and never in public
+		return verdict{dm: j.UserID, msg: *j.Message}, nil
+	}
 	co, _, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
 	if err != nil || !ok {
 		return skipped("not a host any more"), err
