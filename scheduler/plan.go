@@ -220,7 +220,7 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 		digest := bot.DigestTime(co, w.End)
 		if digest.Before(horizon) && !digest.Before(now.Add(-s.cfg.Horizon)) {
-			jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "digest", co.ID)+w.StartDate.String(), Kind: bot.JobDigest,
+			jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "digest", co.ID) + w.StartDate.String(), Kind: bot.JobDigest,
 				Workspace: ws, Cohort: co.ID, Due: digest, Week: w.StartDate})
 		}
 	}
