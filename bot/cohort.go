@@ -12,7 +12,7 @@ func NewCohort(name string, start Date) Cohort {
 	return Cohort{
 		Name: name, Start: start, Weeks: DefaultWeeks, Quota: DefaultQuota,
 		Zone: DefaultZone, WeekStart: DefaultWeekStart, MinFollowers: DefaultMinFollowers,
-		Countries: DefaultCountries, LastCallHours: DefaultLastCallHours,
+		Countries: DefaultCountries, LastCallHours: DefaultLastCallHours, Stipend: DefaultStipend,
 	}
 }
 
@@ -94,6 +94,7 @@ func applySettings(co *Cohort, c *Call) {
 	set("minfollowers", func() { co.MinFollowers = optionValue[int](c, "minfollowers") })
 	set("countries", func() { co.Countries = optionValue[[]string](c, "countries") })
 	set("lastcall", func() { co.LastCallHours = optionValue[int](c, "lastcall") })
+	set("stipend", func() { co.Stipend = optionValue[int](c, "stipend") })
 	set("digest", func() { co.DigestChannel = optionValue[string](c, "digest") })
 	set("staff", func() { co.StaffChannel = optionValue[string](c, "staff") })
 	set("announce", func() { co.AnnounceChannel = optionValue[string](c, "announce") })
@@ -105,6 +106,7 @@ func describeCohort(m *Message, co Cohort) {
 	m.FieldSection(co.Name)
 	m.Addf("Starts %s, runs %d weeks; weeks start %s 00:00 %s.", co.Start, co.Weeks, co.WeekStart, co.Zone)
 	m.Addf("Quota: %d Spaces a week; last call %dh before a week ends.", co.Quota, co.LastCallHours)
+	m.Addf("Stipend: $%s a month.", thousands(co.Stipend))
 	m.Addf("Applications: at least %s followers, from %s.", thousands(co.MinFollowers), strings.Join(co.Countries, ", "))
 	for _, ch := range []struct{ name, id string }{
 		{"Digest channel", co.DigestChannel}, {"Staff channel", co.StaffChannel},
@@ -116,4 +118,28 @@ func describeCohort(m *Message, co Cohort) {
 		}
 		m.Addf("%s: %s", ch.name, ChannelRef(ch.id))
 	}
+}
+
+// cohortOption loads the cohort the cohort: option names (any cohort the
+// workspace ran, by name), or the latest without it.
+func (r *Router) cohortOption(ctx context.Context, c *Call) (Cohort, error) {
+	if !c.Has("cohort") {
+		return r.cohort(ctx, c.Workspace)
+	}
+	name := optionValue[string](c, "cohort")
+	all, err := r.store.Cohorts(ctx, c.Workspace)
+	if err != nil {
+		return Cohort{}, err
+	}
+	var names []string
+	for _, co := range all {
+		if strings.EqualFold(strings.TrimSpace(co.Name), strings.TrimSpace(name)) {
+			return co, nil
+		}
+		names = append(names, "\""+co.Name+"\"")
+	}
+	if len(names) == 0 {
+		return r.cohort(ctx, c.Workspace)
+	}
+	return Cohort{}, NotFoundf("There is no cohort %q here. Cohorts: %s.", name, strings.Join(names, ", "))
 }

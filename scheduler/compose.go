@@ -245,8 +245,8 @@ func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, err
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
-	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, s.clock.Now())
-	return verdict{channel: channel, msg: bot.StipendMessage(co, j.Month, rows)}, err
+	msg, err := bot.IssueStipendReport(ctx, s.store, j.Workspace, co, j.Month, s.clock.Now())
+	return verdict{channel: channel, msg: msg}, err
 }
 
 // composeAnnouncement posts a channel announcement, or fans one out as a DM

@@ -229,26 +229,22 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 }
 
 // stipendJobs are the monthly reports due in the planning window: on the 1st
-// at 09:00 cohort time, for the month before, while the cohort has weeks in it.
+// at 09:00 cohort time, for the month before, if some week of the cohort
+// belongs to it (ends in it, bot.MonthOf). Every such week has closed by then.
 func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon time.Time) []bot.Job {
 	loc := co.Location()
 	var jobs []bot.Job
 	local := now.In(loc)
 	for i := 0; i < 2; i++ {
-		first := bot.Date{Year: local.Year(), Month: local.Month() + time.Month(i), Day: 1}
-		first = first.AddDays(0) // normalise a month past December
+		first := bot.DateOf(time.Date(local.Year(), local.Month()+time.Month(i), 1, 12, 0, 0, 0, time.UTC))
 		due := bot.LocalTime(first, bot.TimeOfDay{Hour: 9}, loc)
-		month := bot.DateOf(time.Date(first.Year, first.Month-1, 1, 12, 0, 0, 0, time.UTC))
-		// Only months in which some cohort week closed: the month ends
-		// (at due's midnight) after the first week closes, and it starts
-		// before the last week closes.
-		monthStart := bot.LocalTime(bot.Date{Year: month.Year, Month: month.Month, Day: 1}, bot.TimeOfDay{}, loc)
-		covers := !due.Before(co.FirstWeek().End) && monthStart.Before(co.EndsAt())
-		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
+		before := first.AddDays(-1)
+		month := bot.Month{Year: before.Year, Month: before.Month}
+		if len(co.WeeksOfMonth(month)) == 0 || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%04d-%02d", bot.CohortJobPrefix(ws, "stipend", co.ID), month.Year, month.Month), Kind: bot.JobStipend,
-			Workspace: ws, Cohort: co.ID, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
+		jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "stipend", co.ID) + month.String(), Kind: bot.JobStipend,
+			Workspace: ws, Cohort: co.ID, Due: due, Month: month})
 	}
 	return jobs
 }
