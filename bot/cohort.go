@@ -13,6 +13,7 @@ func NewCohort(name string, start Date) Cohort {
 		Name: name, Start: start, Weeks: DefaultWeeks, Quota: DefaultQuota,
 		Zone: DefaultZone, WeekStart: DefaultWeekStart, MinFollowers: DefaultMinFollowers,
 		Countries: DefaultCountries, LastCallHours: DefaultLastCallHours, Stipend: DefaultStipend,
+		OverlapMinutes: DefaultOverlapMinutes,
 	}
 }
 
@@ -95,6 +96,7 @@ func applySettings(co *Cohort, c *Call) {
 	set("countries", func() { co.Countries = optionValue[[]string](c, "countries") })
 	set("lastcall", func() { co.LastCallHours = optionValue[int](c, "lastcall") })
 	set("stipend", func() { co.Stipend = optionValue[int](c, "stipend") })
+	set("overlap", func() { co.OverlapMinutes = optionValue[int](c, "overlap") })
 	set("digest", func() { co.DigestChannel = optionValue[string](c, "digest") })
 	set("staff", func() { co.StaffChannel = optionValue[string](c, "staff") })
 	set("announce", func() { co.AnnounceChannel = optionValue[string](c, "announce") })
@@ -107,6 +109,7 @@ func describeCohort(m *Message, co Cohort) {
 	m.Addf("Starts %s, runs %d weeks; weeks start %s 00:00 %s.", co.Start, co.Weeks, co.WeekStart, co.Zone)
 	m.Addf("Quota: %d Spaces a week; last call %dh before a week ends.", co.Quota, co.LastCallHours)
 	m.Addf("Stipend: $%s a month.", thousands(co.Stipend))
+	m.Addf("One Space counts once: a host's logs less than %s apart are one Space.", HumanDuration(co.OverlapGap()))
 	m.Addf("Applications: at least %s followers, from %s.", thousands(co.MinFollowers), strings.Join(co.Countries, ", "))
 	for _, ch := range []struct{ name, id string }{
 		{"Digest channel", co.DigestChannel}, {"Staff channel", co.StaffChannel},

@@ -17,7 +17,7 @@ func TestCohortEnd(t *testing.T) {
 	for _, week := range []string{"2026-12-01", "2026-12-08"} {
 		h.clock.Set(mustTime(t, week+"T21:00:00-05:00"))
 		h.must("alice", false, "/spaces log url:1a"+strings.ReplaceAll(week, "-", ""), "Logged")
-		h.must("alice", false, "/spaces log url:1b"+strings.ReplaceAll(week, "-", ""), "Logged")
+		h.must("alice", false, "/spaces log url:1b"+strings.ReplaceAll(week, "-", "")+` at:"`+week+` 19:00"`, "Logged")
 	}
 	h.clock.Set(mustTime(t, "2026-12-30T09:00:00-05:00"))
 	h.must("alice", false, "/spaces status", "Spark ended Mon 14 Dec. You met 2 of 2 weeks")

@@ -37,6 +37,9 @@ type Cohort struct {
 	LastCallHours int
 	// Stipend is what a host earns a month, in whole US dollars.
 	Stipend int
+	// OverlapMinutes is how close two logs of one host may start and still
+	// be one Space (see overlap.go); 0 means DefaultOverlapMinutes.
+	OverlapMinutes int
 
 	DigestChannel string
 	// StaffChannel receives the monthly stipend report (the digest channel if unset).
@@ -132,8 +135,8 @@ type Schedule struct {
 
 // SpaceLog records one Space a host hosted.
 type SpaceLog struct {
-	// SpaceID is the X Space id; a one-click log, unverified, has a
-	// synthetic id ("unverified-<schedule>-<unix>") that no real id matches.
+	// SpaceID is the X Space id; a one-click log has a synthetic id
+	// ("unverified-<schedule>-<unix>") that no real id matches.
 	SpaceID   string
 	UserID    string
 	Title     string
@@ -145,6 +148,12 @@ type SpaceLog struct {
 	// stands for, if any (see occurrence.go).
 	ScheduleID int64
 	Occurrence time.Time
-	// Verified is true when the log carries a Space URL or id.
-	Verified bool
+	// Provenance is how the log is known (one-click, link, staff, X).
+	Provenance Provenance
+	// LoggedBy is the staff member who logged it for the host; empty when
+	// the host logged it (or X did).
+	LoggedBy string
+	// Forced is set when staff logged it with force:true although it
+	// overlaps another of the host's logs; it then counts on its own.
+	Forced bool
 }

@@ -21,6 +21,7 @@ const (
 	JobPost     JobKind = "post"     // a channel post whose text is fixed (a DM's fallback)
 	JobPlan     JobKind = "plan"     // the daily planner: keeps the due index filled ahead
 	JobEvents   JobKind = "events"   // sync a workspace's platform events with its upcoming Spaces
+	JobAlert    JobKind = "alert"    // staff channel post: a host missed two counted weeks in a row
 )
 
 // Job is one pending delivery in the due index. Its Key is its idempotency
@@ -55,6 +56,18 @@ type Job struct {
 
 	Attempts  int
 	LastError string
+	// Planned is when the job was first due: retries, quiet hours and
+	// waiting for an earlier digest move Due, never Planned. Zero until Due
+	// first moves; FirstDue reads either.
+	Planned time.Time
+}
+
+// FirstDue is when j was first due, however often it was put off since.
+func (j Job) FirstDue() time.Time {
+	if j.Planned.IsZero() {
+		return j.Due
+	}
+	return j.Planned
 }
 
 // CohortJobPrefix starts the key of every job of kind about one cohort of

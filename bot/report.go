@@ -165,6 +165,9 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
 		return Response{}, err
 	}
+	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
+		return Response{}, err
+	}
 	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 
@@ -243,7 +246,7 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(logs, member))
+		addLeaderboard(&resp.Message, tally(countedEach(co, logs), member))
 	}
 	return resp, nil
 }

@@ -92,11 +92,12 @@ type HostWeek struct {
 	Standing Standing
 }
 
-// Verified counts the week's logs that carry a Space id.
+// Verified counts the week's logs that carry a real Space id: every
+// provenance but one-click (see Provenance; only VerifiedByX is checked).
 func (hw HostWeek) Verified() int {
 	n := 0
 	for _, l := range hw.Logs {
-		if l.Verified {
+		if l.Provenance.HasSpaceID() {
 			n++
 		}
 	}
@@ -222,7 +223,7 @@ func streak(weeks []HostWeek, now time.Time) int {
 // accountWeek builds one HostWeek from the host's logs and schedules.
 func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, now time.Time) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Excuse: h.Excused[w.StartDate.String()]}
-	for _, l := range logs {
+	for _, l := range countedLogs(c, logs) {
 		if w.Contains(l.Start) {
 			hw.Logs = append(hw.Logs, l)
 		}

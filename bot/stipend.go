@@ -93,7 +93,7 @@ func stipendRow(co Cohort, m Month, rec HostRecord, asOf time.Time) StipendRow {
 		for _, l := range w.Logs {
 			row.Spaces++
 			row.Listeners += l.Listeners
-			if !l.Verified {
+			if !l.Provenance.HasSpaceID() {
 				row.Unverified++
 			}
 		}

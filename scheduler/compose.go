@@ -9,9 +9,13 @@ import (
 )
 
 // compose decides, at delivery time, what a job sends, from the state as
-// it is now: a reminder for a schedule paused since it was planned is
-// skipped, a nudge for a Space logged meanwhile is skipped.
+// it is now: a job past its expiry (expiry.go) is not sent, a reminder for
+// a schedule paused since it was planned is skipped, a nudge for a Space
+// logged meanwhile is skipped.
 func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
+	if v, ok, err := s.expire(ctx, j, s.clock.Now()); !ok || err != nil {
+		return v, err
+	}
 	switch j.Kind {
 	case bot.JobPlan:
 		return verdict{done: true}, s.PlanAll(ctx)
@@ -31,6 +35,8 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.composeFixed(ctx, j)
 	case bot.JobEvents:
 		return s.syncEvents(ctx, j)
+	case bot.JobAlert:
+		return s.composeAlert(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }
@@ -72,9 +78,6 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 		if h.RemindersOff {
 			return skipped("reminders are off"), nil
 		}
-		if !now.Before(j.Occurrence) {
-			return skipped("the Space had started when the reminder could go out"), nil
-		}
 		if closerReminderDue(h.LeadTimes(), j.Lead, j.Occurrence, now) {
 			// Late (after downtime, or a schedule added just now): one
 			// reminder says it all; the closer one follows at once.
@@ -113,9 +116,10 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 	return false
 }
 
-// warningJobs are the quota warnings h's standing calls for now. Each level
-// has one key a week, so it is sent at most once; a warning due in the
-// host's quiet hours is due when they end.
+// warningJobs are the quota warnings h's standing calls for now, and the
+// staff alert of two missed weeks in a row. Each level has one key a week,
+// so it is sent at most once; a warning due in the host's quiet hours is
+// due when they end.
 func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
 	if !h.MemberOf(co) || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
 		return nil, nil
@@ -141,7 +145,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 			add(hw, bot.Missed) // the week that just closed
 		}
 	}
-	return jobs, nil
+	return append(jobs, alertJobs(ws, rec, now)...), nil
 }
 
 func (s *Scheduler) addWarnings(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) error {
@@ -228,9 +232,41 @@ func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, erro
 	if co.DigestChannel == "" {
 		return skipped("no digest channel: set one with /cohort settings digest:#channel"), nil
 	}
+	now := s.clock.Now()
+	if wait, ok, err := s.earlierDigest(ctx, j, now); err != nil || ok {
+		return verdict{deferTo: wait}, err
+	}
 	week := co.WeekOf(bot.LocalTime(j.Week, bot.TimeOfDay{Hour: 12}, co.Location()))
 	msg, err := bot.WeekDigest(ctx, s.store, j.Workspace, co, week)
-	return verdict{channel: co.DigestChannel, msg: msg}, err
+	return verdict{channel: co.DigestChannel, msg: lateNote(msg, j, "digest", now, co.Location())}, err
+}
+
+// digestOrderWait is how long a digest waits for an earlier week's digest
+// that is being sent, or retried, to go first.
+const digestOrderWait = 5 * time.Second
+
+// earlierDigest reports whether an earlier week's digest of j's workspace
+// is still pending (a catch-up after downtime, a retry), and until when j
+// waits for it: digests go out oldest first, also with many workers.
+func (s *Scheduler) earlierDigest(ctx context.Context, j bot.Job, now time.Time) (time.Time, bool, error) {
+	pending, err := s.store.PendingJobs(ctx, j.Workspace.Key()+"/"+string(bot.JobDigest)+"/")
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, p := range pending {
+		if p.Kind == bot.JobDigest && p.Key != j.Key && p.Week.Before(j.Week) {
+			return later(p.Due, now).Add(digestOrderWait), true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, error) {
@@ -238,15 +274,13 @@ func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, err
 	if err != nil {
 		return verdict{}, err
 	}
-	channel := co.StaffChannel
-	if channel == "" {
-		channel = co.DigestChannel
-	}
+	channel := staffChannel(co)
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
-	msg, err := bot.IssueStipendReport(ctx, s.store, j.Workspace, co, j.Month, s.clock.Now())
-	return verdict{channel: channel, msg: msg}, err
+	now := s.clock.Now()
+	msg, err := bot.IssueStipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
+	return verdict{channel: channel, msg: lateNote(msg, j, "report", now, co.Location())}, err
 }
 
 // composeAnnouncement posts a channel announcement, or fans one out as a DM

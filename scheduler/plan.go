@@ -58,13 +58,13 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
 		return err
 	}
-	since, err := s.lookBackTo(ctx, now)
+	last, err := s.store.PlannedThrough(ctx)
 	if err != nil {
 		return err
 	}
 	var failed []error
 	for _, ws := range wss {
-		if err := s.planWorkspace(ctx, ws, now, since); err != nil {
+		if err := s.planWorkspace(ctx, ws, now, last); err != nil {
 			failed = append(failed, fmt.Errorf("planning %s: %w", ws.Key(), err))
 		}
 	}
@@ -80,28 +80,18 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	return err
 }
 
-// maxLookBack bounds how far back planning catches up after downtime: the
-// backfill window, past which a host could not log the Space anyway.
-const maxLookBack = bot.HostBackfillDays * 24 * time.Hour
-
-// lookBackTo is how far back this planning run covers: to the previous
-// run, so an outage longer than the planning horizon loses nothing, and at
-// most maxLookBack.
-func (s *Scheduler) lookBackTo(ctx context.Context, now time.Time) (time.Time, error) {
-	last, err := s.store.PlannedThrough(ctx)
-	if err != nil || last.IsZero() {
-		return now, err
-	}
-	if floor := now.Add(-maxLookBack); last.Before(floor) {
-		return floor, nil
-	}
-	return last, nil
-}
+// maxLookBack bounds how far back host planning catches up after downtime:
+// the backfill window, past which a host could not log the Space anyway.
+const maxLookBack = backfill
 
 // planChunk bounds the jobs held in memory while planning a big workspace.
 const planChunk = 10_000
 
-func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, since time.Time) error {
+// planWorkspace plans ws up to the horizon. last is when planning last
+// completed (zero if never): what fell due since then and was never
+// planned (the process was down) is planned now, to go out late or be
+// recorded as expired.
+func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, last time.Time) error {
 	co, err := s.store.Cohort(ctx, ws)
 	if err != nil {
 		return err
@@ -111,6 +101,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 		return err
 	}
 	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
+	jobs = append(jobs, s.missedCohortJobs(ws, co, now, last)...)
 	for _, h := range hosts {
 		if !h.MemberOf(co) {
 			continue
@@ -121,7 +112,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now, since)...)
+		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now, last)...)
 		if len(jobs) >= planChunk {
 			if err := s.store.AddJobs(ctx, jobs); err != nil {
 				return err
@@ -134,12 +125,12 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 
 // hostJobs are a host's reminders and nudges up to the horizon.
 //
-// since is how far back to look: occurrences since then whose jobs were
-// never planned (the process was down longer than the horizon) get them
-// now, so their nudges go out late and their reminders are recorded as
-// skipped rather than silently lost. Reminders are planned only for
-// occurrences after since.
-func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, since time.Time) []bot.Job {
+// last is when planning last ran (zero if never): occurrences since then
+// whose jobs were never planned (the process was down longer than the
+// host horizon) get them now, back to the backfill window, so their nudges
+// go out late and their reminders are recorded as expired rather than
+// silently lost.
+func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, last time.Time) []bot.Job {
 	if !h.MemberOf(co) {
 		return nil
 	}
@@ -147,9 +138,13 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	if cohortEnd := co.EndsAt(); cohortEnd.Before(end) {
 		end = cohortEnd
 	}
-	// The run at since planned every occurrence up to since+minHostHorizon;
-	// only what lies before now and after that was never planned.
-	unplanned := since.Add(minHostHorizon)
+	// The run at last planned every occurrence up to last+minHostHorizon;
+	// only what lies before now and after that was never planned, and of
+	// that only what the host could still log.
+	unplanned := now.Add(minHostHorizon) // no run before: nothing missed
+	if !last.IsZero() {
+		unplanned = later(last.Add(minHostHorizon), now.Add(-maxLookBack))
+	}
 	from := now.Add(-maxSpace - s.cfg.NudgeAfter) // nudges of Spaces just ended
 	if unplanned.Before(from) {
 		from = unplanned
@@ -192,6 +187,27 @@ func (s *Scheduler) hostHorizon(h bot.Host) time.Duration {
 // minHostHorizon is the least a host is planned ahead: a day, and slack
 // for a late planner run.
 const minHostHorizon = 26 * time.Hour
+
+// missedCohortJobs are the cohort's jobs (digests, stipend reports) that
+// fell due after planning last ran and before the window cohortJobs plans
+// now covers: the process was down longer than the horizon. They are what
+// the daily runs missed meanwhile would have planned, a horizon at a time,
+// so each goes out late, once. Checks are left out: the ones planned now
+// find every standing as it is.
+func (s *Scheduler) missedCohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now, last time.Time) []bot.Job {
+	if last.IsZero() || now.Sub(last) < s.cfg.Horizon {
+		return nil // the last run planned everything due since
+	}
+	var jobs []bot.Job
+	for t := last; t.Before(now); t = t.Add(s.cfg.Horizon) {
+		for _, j := range s.cohortJobs(ws, co, t) {
+			if j.Kind != bot.JobCheck && !j.Due.After(now) {
+				jobs = append(jobs, j)
+			}
+		}
+	}
+	return jobs
+}
 
 // cohortJobs are the cohort's checks, digests and stipend reports from the
 // previous week up to the horizon.

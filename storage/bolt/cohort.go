@@ -28,6 +28,7 @@ type storedCohort struct {
 	Countries       []string     `json:",omitzero"`
 	LastCallHours   int          `json:",omitzero"`
 	Stipend         int          `json:",omitzero"`
+	OverlapMinutes  int          `json:",omitzero"`
 	DigestChannel   string       `json:",omitzero"`
 	StaffChannel    string       `json:",omitzero"`
 	AnnounceChannel string       `json:",omitzero"`

@@ -100,6 +100,7 @@ type storedJob struct {
 	Personal   bool             `json:",omitzero"`
 	Attempts   int              `json:",omitzero"`
 	LastError  string           `json:",omitzero"`
+	Planned    time.Time        `json:",omitzero"`
 }
 
 // storedOutcome is a bot.Outcome kept the same way.

@@ -199,7 +199,7 @@ func TestFullJSONValuesStillDecode(t *testing.T) {
 		At: bot.TimeOfDay{Hour: 20, Minute: 30}, Duration: time.Hour, Zone: "America/New_York",
 		Paused: true, PausedUntil: bot.DateOf(at), Skips: []bot.Date{bot.DateOf(at)}, CreatedAt: at}
 	log := bot.SpaceLog{SpaceID: "s1", UserID: "u1", Title: "Mic", Start: at, Listeners: 12,
-		Minutes: 60, LoggedAt: at, ScheduleID: 7, Verified: true}
+		Minutes: 60, LoggedAt: at, ScheduleID: 7, Provenance: bot.LinkNotVerified}
 	app := bot.Application{UserID: "u2", Name: "Grace", Followers: 4200, Country: "CA",
 		Failed: []string{"too few followers"}, State: bot.Rejected, At: at, DecidedBy: "staff", DecidedAt: at}
 	cohort := bot.Cohort{ID: 1, Name: "Spark 3", Start: bot.DateOf(at), Weeks: 12, Zone: "America/New_York",
