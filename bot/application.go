@@ -47,7 +47,7 @@ func thousands(n int) string {
 }
 
 func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.openCohort(ctx, c.Workspace, "Applications open when staff start the next cohort.")
 	if err != nil {
 		return Response{}, err
 	}
@@ -144,7 +144,7 @@ func (r *Router) pendingApplication(ctx context.Context, c *Call, co Cohort) (Ap
 func mentionText(userID string) string { return "@" + userID }
 
 func (r *Router) cohortApprove(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.openCohort(ctx, c.Workspace, "Start the next cohort with /cohort create; applicants then apply to it.")
 	if err != nil {
 		return Response{}, err
 	}
@@ -214,7 +214,7 @@ func (r *Router) cohortReject(ctx context.Context, c *Call) (Response, error) {
 }
 
 func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.openCohort(ctx, c.Workspace, "Start the next cohort with /cohort create, then add hosts to it.")
 	if err != nil {
 		return Response{}, err
 	}

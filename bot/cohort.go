@@ -18,27 +18,75 @@ func NewCohort(name string, start Date) Cohort {
 }
 
 func (r *Router) cohortCreate(ctx context.Context, c *Call) (Response, error) {
-	existing, err := r.store.Cohort(ctx, c.Workspace)
-	if err == nil {
-		return Response{}, Conflictf("This workspace already runs %s. Change it with /cohort settings.", existing.Name)
-	}
-	if !errors.Is(err, ErrNotFound) {
+	prev, err := r.store.Cohort(ctx, c.Workspace)
+	hasPrev := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, err
 	}
+	now := r.clock.Now()
+	if hasPrev && now.Before(prev.EndsAt()) {
+		return Response{}, Conflictf("This workspace already runs %s, until %s. Change it with /cohort settings; start the next cohort once it has ended.",
+			prev.Name, DateOf(prev.EndsAt().In(prev.Location())).AddDays(-1))
+	}
 	co := NewCohort(optionValue[string](c, "name"), optionValue[Date](c, "start"))
+	if hasPrev {
+		co = nextCohort(prev, co.Name, co.Start)
+	}
 	applySettings(&co, c)
 	if err := checkStart(co); err != nil {
 		return Response{}, err
 	}
-	co.CreatedAt, co.CreatedBy = r.clock.Now(), c.UserID
-	if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
+	if hasPrev {
+		if err := r.checkNext(ctx, c.Workspace, prev, co); err != nil {
+			return Response{}, err
+		}
+	}
+	co.CreatedAt, co.CreatedBy = now, c.UserID
+	co, err = r.store.AddCohort(ctx, c.Workspace, co, prev.ID)
+	if errors.Is(err, ErrExists) {
+		return Response{}, Conflictf("Another cohort was created here just now; see it with /cohort settings.")
+	}
+	if err != nil {
 		return Response{}, err
 	}
 	r.planner.CohortChanged(ctx, c.Workspace, true)
 	resp := Response{Ephemeral: true, Message: messagef("Created %s.", UserText(co.Name))}
 	describeCohort(&resp.Message, co)
 	resp.Note("Hosts apply with /spaces apply; add them directly with /cohort add user:@name handle:@x.")
+	if hasPrev {
+		resp.Add(Linef("%s stays readable with cohort:%s; its hosts are not in this cohort until they apply or are added.",
+			UserText(prev.Name), UserText(`"`+prev.Name+`"`)))
+	}
 	return resp, nil
+}
+
+// nextCohort is a new cohort after prev: the program's defaults for its
+// dates and quota, prev's channels, application rules and stipend.
+func nextCohort(prev Cohort, name string, start Date) Cohort {
+	co := NewCohort(name, start)
+	co.MinFollowers, co.Countries, co.Stipend, co.LastCallHours = prev.MinFollowers, prev.Countries, prev.Stipend, prev.LastCallHours
+	co.OverlapMinutes = prev.OverlapMinutes
+	co.DigestChannel, co.StaffChannel, co.AnnounceChannel, co.FallbackChannel = prev.DigestChannel, prev.StaffChannel, prev.AnnounceChannel, prev.FallbackChannel
+	return co
+}
+
+// checkNext requires the next cohort to start once prev has ended, under a
+// name no earlier cohort has (cohort: options name them).
+func (r *Router) checkNext(ctx context.Context, ws WorkspaceRef, prev, co Cohort) error {
+	if co.FirstWeek().Start.Before(prev.EndsAt()) {
+		return Invalidf("start:%s is before %s ended (its last week ends %s); start on %s or later.",
+			co.Start, prev.Name, DateOf(prev.EndsAt().In(prev.Location())).AddDays(-1), DateOf(prev.EndsAt().In(co.Location())))
+	}
+	all, err := r.store.Cohorts(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, old := range all {
+		if strings.EqualFold(strings.TrimSpace(old.Name), strings.TrimSpace(co.Name)) {
+			return Conflictf("An earlier cohort here is called %s already; give this one another name, like \"%s 2\".", old.Name, old.Name)
+		}
+	}
+	return nil
 }
 
 func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) {
@@ -48,6 +96,9 @@ func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) 
 	}
 	resp := Response{Ephemeral: true}
 	if len(c.opts) > 0 {
+		if !r.clock.Now().Before(co.EndsAt()) && (c.Has("start") || c.Has("weeks") || c.Has("weekstart") || c.Has("tz")) {
+			return Response{}, Conflictf("%s has ended: its weeks can no longer change. Start the next cohort with /cohort create.", co.Name)
+		}
 		started := !r.clock.Now().Before(co.FirstWeek().Start)
 		if started && (c.Has("start") || c.Has("weekstart") || c.Has("tz")) {
 			return Response{}, Conflictf("%s has started: changing start, weekstart or tz now would move every week hosts are counted in. Excuse a week instead with /cohort excuse.", co.Name)

@@ -69,7 +69,7 @@ func standingHint(hw HostWeek) string {
 }
 
 func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
-	co, h, err := r.member(ctx, c)
+	co, h, err := r.pastMember(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -115,7 +115,7 @@ type hostRow struct {
 }
 
 func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.cohortOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}

@@ -18,6 +18,7 @@ func Commands() []*Command { return commands }
 // Common option descriptions, shared by several commands.
 var (
 	optUserTarget = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
+	optCohort     = Option{Name: "cohort", Type: OptString, MaxLen: 80, Help: `an earlier cohort, by name, like "Spark Phase 1" (default: the latest)`}
 	optFeedReset  = Option{Name: "action", Type: OptString, Choices: []string{"reset"}, Positional: true, Help: "reset: revoke the current address and make a new one"}
 	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Suggest: SuggestOwnSchedules, Help: "the schedule's number, from /spaces schedule list"}
 )
@@ -72,7 +73,7 @@ func commandTable() []*Command {
 			run: (*Router).spacesUnlog},
 		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},
 		{Path: []string{"spaces", "history"}, Help: "Your past weeks, met or missed.", Example: "/spaces history weeks:8",
-			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}},
+			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}, optCohort},
 			run:     (*Router).spacesHistory},
 		{Path: []string{"spaces", "reminders"}, Help: "Show or change your reminder DMs.", Example: "/spaces reminders lead:60m,10m on",
 			Options: []Option{
@@ -85,7 +86,7 @@ func commandTable() []*Command {
 			Options: []Option{optFeedReset}, run: (*Router).spacesCalendar},
 
 		{Path: []string{"cohort", "help"}, Help: "List the staff commands.", Example: "/cohort help", run: (*Router).cohortHelp},
-		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
+		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort, or the next once the last has ended.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
 			Options: []Option{
 				{Name: "name", Type: OptString, Required: true, MaxLen: 80, Help: "the cohort's name"},
 				{Name: "start", Type: OptDate, Required: true, Help: "first day, like 2026-11-30"},
@@ -124,10 +125,10 @@ func commandTable() []*Command {
 		{Path: []string{"cohort", "remove"}, Access: StaffOnly, Help: "Remove a host from the cohort.", Example: "/cohort remove user:@alice",
 			Options: []Option{optUserTarget}, run: (*Router).cohortRemove},
 		{Path: []string{"cohort", "report"}, Access: StaffOnly, Slow: true, Help: "Every host's week: logged, status, streak.", Example: "/cohort report week:2026-11-30",
-			Options: []Option{{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"}},
+			Options: []Option{{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"}, optCohort},
 			run:     (*Router).cohortReport},
 		{Path: []string{"cohort", "export"}, Access: StaffOnly, Slow: true, Help: "The month's stipend report as a CSV file (a week counts in the month it ends in).", Example: "/cohort export month:2026-12",
-			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}},
+			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}, optCohort},
 			run:     (*Router).cohortExport},
 		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met); again to change the reason.", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
 			Options: []Option{

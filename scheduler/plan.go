@@ -92,16 +92,23 @@ const planChunk = 10_000
 // planned (the process was down) is planned now, to go out late or be
 // recorded as expired.
 func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, last time.Time) error {
-	co, err := s.store.Cohort(ctx, ws)
+	cohorts, err := s.store.Cohorts(ctx, ws)
 	if err != nil {
 		return err
 	}
+	if len(cohorts) == 0 {
+		return fmt.Errorf("cohort of %s: %w", ws.Key(), bot.ErrNotFound)
+	}
+	co := cohorts[len(cohorts)-1] // hosts are planned for the latest cohort only
 	hosts, err := s.store.Hosts(ctx, ws)
 	if err != nil {
 		return err
 	}
-	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
-	jobs = append(jobs, s.missedCohortJobs(ws, co, now, last)...)
+	jobs := s.eventsJob(ws, now)
+	for _, c := range cohorts {
+		jobs = append(jobs, s.cohortJobs(ws, c, now)...)
+		jobs = append(jobs, s.missedCohortJobs(ws, c, now, last)...)
+	}
 	for _, h := range hosts {
 		if !h.MemberOf(co) {
 			continue
@@ -241,6 +248,10 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 	}
 	jobs = append(jobs, s.stipendJobs(ws, co, now, horizon)...)
+	if final := bot.FinalTime(co); !final.After(horizon) && !final.Before(now.Add(-s.cfg.Horizon)) {
+		jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, string(bot.JobFinal), co.ID) + "report", Kind: bot.JobFinal,
+			Workspace: ws, Cohort: co.ID, Due: final})
+	}
 	return jobs
 }
 
@@ -284,7 +295,7 @@ func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, date
 		if err != nil {
 			return err
 		}
-		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
+		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend, bot.JobFinal} {
 			if _, err := s.store.CancelJobs(ctx, bot.CohortJobPrefix(ws, string(kind), co.ID)); err != nil {
 				return err
 			}
