@@ -38,6 +38,16 @@ func (r *Router) cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) {
 	return c, err
 }
 
+// openCohort loads the workspace's cohort if it has not ended; next says
+// what to do if it has.
+func (r *Router) openCohort(ctx context.Context, ws WorkspaceRef, next string) (Cohort, error) {
+	co, err := r.cohort(ctx, ws)
+	if err == nil && !r.clock.Now().Before(co.EndsAt()) {
+		return Cohort{}, Conflictf("%s has ended. %s", co.Name, next)
+	}
+	return co, err
+}
+
 // host loads the caller's record, or a new one if they have none.
 // A zone the platform reports for a host (one who ever was a member) is
 // kept, so that DMs the scheduler sends later read in it too.
@@ -79,6 +89,23 @@ func (r *Router) member(ctx context.Context, c *Call) (Cohort, Host, error) {
 	}
 	if !h.MemberOf(co) {
 		return Cohort{}, Host{}, Forbiddenf("You're not a host in %s yet. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
+	}
+	return co, h, nil
+}
+
+// pastMember loads the cohort of the cohort: option (default: the latest)
+// and the caller, who must have been one of its hosts at some time.
+func (r *Router) pastMember(ctx context.Context, c *Call) (Cohort, Host, error) {
+	co, err := r.cohortOption(ctx, c)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	h, err := r.host(ctx, c)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	if _, ever := h.firstJoined(co); !ever {
+		return Cohort{}, Host{}, Forbiddenf("You were not a host in %s. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
 	}
 	return co, h, nil
 }

@@ -37,6 +37,8 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.syncEvents(ctx, j)
 	case bot.JobAlert:
 		return s.composeAlert(ctx, j)
+	case bot.JobFinal:
+		return s.composeFinal(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }
@@ -69,10 +71,13 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if occ := sc.Occurrences(j.Occurrence, j.Occurrence.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(j.Occurrence) {
 		return skipped("the occurrence was paused or skipped"), nil
 	}
-	if !j.Occurrence.Before(co.EndsAt()) {
-		return skipped("the cohort has ended"), nil
-	}
 	now, loc := s.clock.Now(), h.Location(co, "")
+	if !j.Occurrence.Before(co.EndsAt()) || j.Kind == bot.JobNudge && !now.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
+	}
+	if !h.MemberAt(co, j.Occurrence) {
+		return skipped("not a host of the cohort when the Space was"), nil
+	}
 	v := verdict{dm: h.UserID, fallback: co.FallbackChannel}
 	if j.Kind == bot.JobReminder {
 		if h.RemindersOff {
@@ -153,8 +158,10 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
 	settled := !now.Before(h.Joined(co).Add(joinGrace))
+	ended := !now.Before(co.EndsAt()) // no warnings after the end; staff alerts still
 	for _, hw := range rec.Weeks {
 		switch {
+		case ended:
 		case hw.Week.End.After(now): // the open week
 			if settled && (hw.Standing == bot.AtRisk || hw.Standing == bot.LastCall) {
 				add(hw, hw.Standing)
@@ -200,6 +207,9 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		return skipped("not a host any more"), err
 	}
 	now, loc := s.clock.Now(), h.Location(co, "")
+	if !now.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
+	}
 	if quiet := h.QuietHours().Until(now, loc); quiet.After(now) {
 		return verdict{deferTo: quiet}, nil
 	}
@@ -300,8 +310,8 @@ func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, err
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
 	now := s.clock.Now()
-	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
-	return verdict{channel: channel, msg: lateNote(bot.StipendMessage(co, j.Month, rows), j, "report", now, co.Location())}, err
+	msg, err := bot.IssueStipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
+	return verdict{channel: channel, msg: lateNote(msg, j, "report", now, co.Location())}, err
 }
 
 // composeAnnouncement posts a channel announcement, or fans one out as a DM
@@ -343,9 +353,35 @@ func (s *Scheduler) composeFixed(ctx context.Context, j bot.Job) (verdict, error
 	if j.Kind == bot.JobPost {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	if j.Personal { // about their own record: host or not, and never in public
+		return verdict{dm: j.UserID, msg: *j.Message}, nil
+	}
 	co, _, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
 	if err != nil || !ok {
 		return skipped("not a host any more"), err
 	}
 	return verdict{dm: j.UserID, msg: *j.Message, fallback: co.FallbackChannel}, nil
+}
+
+// composeFinal posts a cohort's final report to staff and queues each
+// host's closing DM (idempotently: a retry adds none twice).
+func (s *Scheduler) composeFinal(ctx context.Context, j bot.Job) (verdict, error) {
+	co, err := s.jobCohort(ctx, j)
+	if err != nil {
+		return verdict{}, err
+	}
+	rows, err := bot.FinalRows(ctx, s.store, j.Workspace, co)
+	if err != nil {
+		return verdict{}, err
+	}
+	now := s.clock.Now()
+	if err := s.store.AddJobs(ctx, bot.ClosingJobs(j.Workspace, co, rows, now)); err != nil {
+		return verdict{}, err
+	}
+	s.Dispatch()
+	channel := staffChannel(co)
+	if channel == "" {
+		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
+	}
+	return verdict{channel: channel, msg: lateNote(bot.FinalMessage(co, rows), j, "final report", now, co.Location())}, nil
 }
