@@ -115,6 +115,9 @@ func (r *Router) spacesTimezone(ctx context.Context, c *Call) (Response, error) 
 	if err != nil {
 		return Response{}, err
 	}
+	if !c.Has("tz") {
+		return r.showTimezone(ctx, c, h)
+	}
 	loc := optionValue[*time.Location](c, "tz")
 	h.Zone = loc.String()
 	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
@@ -124,6 +127,31 @@ func (r *Router) spacesTimezone(ctx context.Context, c *Call) (Response, error) 
 	now := r.clock.Now()
 	return Reply("Saved: your time zone is %s (it's %s there now). New schedules use it unless you give tz:; existing schedules keep their own zone.",
 		h.Zone, At(now, loc, TimeShort)), nil
+}
+
+// showTimezone says which zone the host's times read in, and where it
+// comes from (in Location's order: their choice, their platform's, the
+// cohort's).
+func (r *Router) showTimezone(ctx context.Context, c *Call, h Host) (Response, error) {
+	co, err := r.store.Cohort(ctx, c.Workspace)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Response{}, err
+	}
+	loc, now := h.Location(co, c.UserZone), r.clock.Now()
+	if _, err := LoadZone(h.Zone); h.Zone != "" && err == nil {
+		return Reply("Your time zone is %s (it's %s there now). Change it with /spaces timezone tz:Area/City.", loc.String(), At(now, loc, TimeShort)), nil
+	}
+	source := "the cohort's"
+	for _, z := range []string{c.UserZone, h.PlatformZone} {
+		if _, err := LoadZone(z); z != "" && err == nil {
+			source = "from your profile"
+			if c.Workspace.Platform == Slack {
+				source = "from your Slack profile"
+			}
+			break
+		}
+	}
+	return Reply("Your time zone is %s, %s (it's %s there now). Set yours with /spaces timezone tz:America/Chicago.", loc.String(), source, At(now, loc, TimeShort)), nil
 }
 
 func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error) {
