@@ -25,13 +25,15 @@ func (a *Adapter) interaction(ctx context.Context, cb slackgo.InteractionCallbac
 	req := a.request(ctx, team, cb.User.ID, cb.User.Name, cb.Channel.ID)
 	req.Action = &bot.Action{ID: act.ActionID, Value: act.Value}
 	resp := a.handler.Handle(ctx, req)
-	msg := a.reply(ctx, req, resp)
-	if resp.Failed {
-		msg.ResponseType = slackgo.ResponseTypeEphemeral
+	msgs := a.fit(ctx, req, a.replies(ctx, req, resp))
+	for i, msg := range msgs {
+		if resp.Failed || i > 0 {
+			msg.ResponseType = slackgo.ResponseTypeEphemeral
+		} else {
+			msg = clicked(cb.Message, msg)
+		}
 		a.followUp(ctx, cb.ResponseURL, msg)
-		return
 	}
-	a.followUp(ctx, cb.ResponseURL, clicked(cb.Message, msg))
 }
 
 // clicked is the original message with its buttons replaced by reply.
