@@ -172,9 +172,10 @@ func (r *Router) announceCancel(ctx context.Context, c *Call) (Response, error) 
 // sendWelcome queues the welcome DM of a newly admitted host.
 func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h Host) error {
 	msg := WelcomeMessage(co, h)
+	joined := h.Joined(co)
 	job := Job{
-		Key:  fmt.Sprintf("%s/welcome/%s/%d", ws.Key(), h.UserID, h.JoinedAt.Unix()),
-		Kind: JobDM, Workspace: ws, Due: h.JoinedAt, UserID: h.UserID, Message: &msg,
+		Key:  fmt.Sprintf("%s/welcome/%s/%d", ws.Key(), h.UserID, joined.Unix()),
+		Kind: JobDM, Workspace: ws, Due: joined, UserID: h.UserID, Message: &msg,
 	}
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return err
