@@ -116,7 +116,7 @@ func (a *Adapter) render(ctx context.Context, ws bot.WorkspaceRef, msg bot.Messa
 	}
 	blocks := make([]renderedBlock, len(msg.Blocks))
 	for i, b := range msg.Blocks {
-		blocks[i] = renderedBlock{heading: neutralise(b.Heading)}
+		blocks[i] = renderedBlock{heading: neutralise(strings.TrimSpace(b.Heading))}
 		for _, l := range b.Lines {
 			blocks[i].lines = append(blocks[i].lines, r.atoms(l))
 		}
@@ -231,7 +231,11 @@ func (p *packer) block(b renderedBlock) {
 	if b.heading == "" && len(lines) == 0 {
 		return
 	}
-	title := clip(b.heading, maxTitle)
+	title := b.heading
+	if runes(title) > maxTitle { // too long for a title: the first line, in bold
+		lines = append(split.Wrap([]string{"**" + title + "**"}, maxDescription), lines...)
+		title = ""
+	}
 	first := 0
 	if len(lines) > 0 {
 		first = runes(lines[0])

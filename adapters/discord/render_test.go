@@ -221,6 +221,18 @@ func TestLongMessagesAreSplitNeverCut(t *testing.T) {
 	if parts[0].embeds[0].Title != "Report" || parts[1].embeds[0].Title != "Report (continued)" {
 		t.Errorf("titles %q, %q; want the block's heading, then that it goes on", parts[0].embeds[0].Title, parts[1].embeds[0].Title)
 	}
+
+	// A heading too long for a title leads its embed in bold instead.
+	var titled bot.Message
+	titled.Section(strings.Repeat("Heading ", 40))
+	titled.Addf("%s", strings.Repeat("y", 2500))
+	parts, err = e.a.render(context.Background(), e.ws, titled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if em := parts[0].embeds[0]; em.Title != "" || !strings.HasPrefix(em.Description, "**"+strings.Repeat("Heading ", 39)+"Heading**\n") {
+		t.Errorf("got title %q and description %.80q; want the heading whole, in bold", em.Title, em.Description)
+	}
 }
 
 func TestButtons(t *testing.T) {

@@ -174,9 +174,13 @@ func (r renderer) message(m bot.Message, ping string) []part {
 	return pack(units, headings)
 }
 
-// header is the header block of group i.
+// header is the header block of group i; a heading too long for a header
+// block is a section in bold instead.
 func header(h string, i int) unit {
-	h = clip(h, maxHeaderText)
+	if split.Len(h) > maxHeaderText {
+		text := "*" + escape(h) + "*"
+		return unit{block: section(text), size: split.Len(text), text: text, group: i, heading: true}
+	}
 	return unit{
 		block: slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, h, true, false)),
 		size:  split.Len(h), text: "*" + escape(h) + "*", group: i, heading: true,

@@ -20,7 +20,7 @@ import (
 func TestLongMessagesAreSplitNeverCut(t *testing.T) {
 	h := newHarness(t)
 	var m bot.Message
-	m.Section(strings.Repeat("Heading ", 30)) // 240 characters: the header is clipped, its text is not lost
+	m.Section(strings.Repeat("Heading ", 30)) // 240 characters: too long for a header block, so a bold section
 	m.Add(bot.Line{bot.UserText(strings.Repeat("x", 5000) + " <b> & " + strings.Repeat("y", 3000))})
 	for i := range 80 {
 		m.Section("Host")
@@ -66,6 +66,9 @@ func TestLongMessagesAreSplitNeverCut(t *testing.T) {
 		}
 	}
 	got := all.String()
+	if !strings.Contains(got, "*"+strings.TrimSpace(strings.Repeat("Heading ", 30))+"*\n") {
+		t.Error("the long heading is not there whole")
+	}
 	if n := strings.Count(got, "x"); n != 5000 {
 		t.Errorf("%d of the 5000 x's arrived", n)
 	}
