@@ -70,16 +70,16 @@ const maxResponses = 5
 // more messages than a response_url takes goes to the requester's DMs
 // instead, and the response_url says so.
 func (a *Adapter) respond(ctx context.Context, url string, req bot.Request, msgs []*slackgo.WebhookMessage) {
-	for _, msg := range a.fit(ctx, req, msgs) {
+	for _, msg := range a.fit(ctx, req, msgs, maxResponses) {
 		a.followUp(ctx, url, msg)
 	}
 }
 
-// fit returns what a response_url can carry of msgs: msgs, or when they
-// are too many, a note that they went to the requester's DMs, where they
-// are sent.
-func (a *Adapter) fit(ctx context.Context, req bot.Request, msgs []*slackgo.WebhookMessage) []*slackgo.WebhookMessage {
-	if len(msgs) <= maxResponses {
+// fit returns what a response_url with room for n more posts can carry of
+// msgs: msgs, or when they are too many, a note that they went to the
+// requester's DMs, where they are sent.
+func (a *Adapter) fit(ctx context.Context, req bot.Request, msgs []*slackgo.WebhookMessage, n int) []*slackgo.WebhookMessage {
+	if len(msgs) <= n {
 		return msgs
 	}
 	note := fmt.Sprintf("This answer is %d messages long, more than Slack lets a command answer with; it is in your DMs with me.", len(msgs))

@@ -368,3 +368,32 @@ func TestFakeSlackRefusesWhatSlackWould(t *testing.T) {
 		}
 	}
 }
+
+// TestAClickAnswerTooLongToJoinItsMessageFollowsIt: the answer to a click
+// that would push the clicked message past Slack's limits does not cut
+// either: the message loses its button, and the answer follows it.
+func TestAClickAnswerTooLongToJoinItsMessageFollowsIt(t *testing.T) {
+	h := newHarnessWith(t, handlerFunc(func(_ context.Context, req bot.Request) bot.Response {
+		var r bot.Response
+		r.FieldSection("")
+		for i := range 100 {
+			r.Addf("line %03d %s", i, strings.Repeat("z", 91)) // 10,000 characters: one message, not two
+		}
+		return r
+	}))
+	occurrence := time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
+	h.interact(clickOn(t, h, occurrence))
+	first, second := fakeslack.Receive(t, h.fake.Hooks), fakeslack.Receive(t, h.fake.Hooks)
+	if !first.Msg.ReplaceOriginal || strings.Contains(first.Raw, `"actions"`) || !strings.Contains(first.Raw, "Night owls") {
+		t.Errorf("first %s; want the reminder again, without its button", first.Raw)
+	}
+	if second.Msg.ReplaceOriginal || second.Msg.ResponseType != "ephemeral" {
+		t.Errorf("second %.300s; want the answer as a new message for the clicker", second.Raw)
+	}
+	for i := range 100 {
+		if !strings.Contains(second.Raw, fmt.Sprintf("line %03d ", i)) {
+			t.Fatalf("line %d of the answer is missing", i)
+		}
+	}
+	noRejections(t, h.fake)
+}
