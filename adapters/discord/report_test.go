@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -352,5 +353,36 @@ func TestFollowUpsWaitOutARateLimit(t *testing.T) {
 	defer e.mu.Unlock()
 	if !slices.Contains(e.waits, 250*time.Millisecond) {
 		t.Errorf("waits %v; want Discord's retry_after of 250ms", e.waits)
+	}
+}
+
+// TestFollowUpsOfTheHTTPEndpointWaitForDiscord: over the Interactions
+// Endpoint URL the first response is the HTTP answer, which Discord may
+// not have read when the first follow-up arrives (Unknown Webhook); the
+// follow-up is sent again shortly after, so the long reply arrives whole.
+func TestFollowUpsOfTheHTTPEndpointWaitForDiscord(t *testing.T) {
+	ep := newEndpoint(t)
+	ids := ep.seedMany(200)
+	const id = "1180000000000000702"
+	body, err := json.Marshal(interaction(id, 2, member(staffID, managePerms), command([]string{"cohort", "report"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := fakediscord.Prefix + "/webhooks/" + ep.fake.AppID + "/token-" + id
+	ep.fake.Fail("PATCH", hook+"/messages/@original", fakediscord.Reply{Status: 404, Body: `{"message":"Unknown Webhook","code":10015}`})
+	if status, got := ep.post(t, body, ep.priv, ep.clock.Now()); status != 200 || !strings.Contains(string(got), `"type":5`) {
+		t.Fatalf("got %d %s, want the deferral as the HTTP answer", status, got)
+	}
+	parts, err := ep.a.render(context.Background(), ep.ws, ep.h.awaitResponse(t).Message)
+	if err != nil || len(parts) < 2 {
+		t.Fatalf("%d parts (%v), want several", len(parts), err)
+	}
+	ep.fake.AwaitCount(t, "the follow-ups", len(parts)-1, fakediscord.To("POST", hook))
+	msgs := ep.messages(func(c fakediscord.Call) bool { return strings.HasPrefix(c.Path, hook) })
+	checkEveryHost(t, "the report", msgs[1:], ids, true) // without the edit Discord refused
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	if !slices.Contains(ep.waits, unknownWait) {
+		t.Errorf("waits %v; want a wait of %v before the edit again", ep.waits, unknownWait)
 	}
 }
