@@ -174,6 +174,12 @@ func TestEveryHostOfALongReport(t *testing.T) {
 			t.Errorf("follow-up %d is not ephemeral; the report is for the requester only", i+1)
 		}
 	}
+	// Five follow-ups use up an interaction's limit; the sixth waits for it.
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.waits, 2*time.Second) {
+		t.Errorf("waits %v; want the 2s Discord's rate-limit headers ask for after five follow-ups", e.waits)
+	}
 }
 
 // TestEveryHostOfALongPost: the weekly digest and the monthly stipend

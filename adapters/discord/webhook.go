@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -85,7 +86,13 @@ func (w *webhooks) do(ctx context.Context, method, endpoint string, payload any,
 	}
 	for attempt := 1; ; attempt++ {
 		again, err := w.try(ctx, method, endpoint, contentType, body)
-		if err == nil || again < 0 || attempt == maxHookAttempts {
+		if err == nil {
+			if again > 0 { // the route's limit is used up: let it reset before the next call
+				w.wait(ctx, again)
+			}
+			return nil
+		}
+		if again < 0 || attempt == maxHookAttempts {
 			return err
 		}
 		if w.wait(ctx, again) != nil {
@@ -95,7 +102,9 @@ func (w *webhooks) do(ctx context.Context, method, endpoint string, payload any,
 }
 
 // try makes one call. On failure it says how long to wait before trying
-// again, or -1 when another try would not help.
+// again, or -1 when another try would not help; on success, how long the
+// route needs before it takes another call (Discord's X-RateLimit-Remaining
+// at 0), or 0.
 func (w *webhooks) try(ctx context.Context, method, endpoint, contentType string, body []byte) (time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, bytes.NewReader(body))
 	if err != nil {
@@ -115,7 +124,7 @@ func (w *webhooks) try(ctx context.Context, method, endpoint, contentType string
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // lets the connection be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return 0, nil
+		return exhausted(resp.Header), nil
 	}
 	err = fmt.Errorf("%s interaction reply: HTTP %s: %s", method, resp.Status, msg)
 	var answer struct {
@@ -134,4 +143,17 @@ func (w *webhooks) try(ctx context.Context, method, endpoint, contentType string
 		return unknownWait, err
 	}
 	return -1, err
+}
+
+// exhausted is how long until a route whose limit the response used up
+// resets, per Discord's rate-limit headers; 0 when it has calls left.
+func exhausted(h http.Header) time.Duration {
+	if h.Get("X-RateLimit-Remaining") != "0" {
+		return 0
+	}
+	sec, err := strconv.ParseFloat(h.Get("X-RateLimit-Reset-After"), 64)
+	if err != nil || sec <= 0 {
+		return 0
+	}
+	return min(time.Duration(sec*float64(time.Second)), maxHookWait)
 }

@@ -83,7 +83,8 @@ type Server struct {
 	conns      []*websocket.Conn
 	conn       *gatewayConn // the current session
 	seq        int64
-	rejected   []Rejection // requests refused for breaking a limit
+	rejected   []Rejection    // requests refused for breaking a limit
+	followUps  map[string]int // follow-ups so far, by interaction token
 }
 
 type gatewayConn struct {
@@ -103,6 +104,7 @@ func New(t testing.TB) *Server {
 		AppID: "1180000000000000001", changed: make(chan struct{}),
 		failures: map[string][]Reply{}, roles: map[string][]*discordgo.Role{},
 		dmChannels: map[string]string{}, events: map[string][]map[string]any{}, nextID: 1190000000000000000,
+		followUps: map[string]int{},
 	}
 	mux := http.NewServeMux()
 	p := Prefix
@@ -411,9 +413,21 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 }
 
 // message answers a new message: in a channel, or an interaction follow-up.
+// Follow-ups carry Discord's rate-limit headers: five per interaction, then
+// two seconds to reset (the fake counts, it does not refuse).
 func (s *Server) message(w http.ResponseWriter, r *http.Request) {
-	if c := callOf(r); !s.check(w, c, c.JSON, true) {
+	c := callOf(r)
+	if !s.check(w, c, c.JSON, true) {
 		return
+	}
+	if token := r.PathValue("token"); token != "" {
+		s.mu.Lock()
+		s.followUps[token]++
+		n := s.followUps[token]
+		s.mu.Unlock()
+		w.Header().Set("X-RateLimit-Limit", "5")
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(4-(n-1)%5))
+		w.Header().Set("X-RateLimit-Reset-After", "2.000")
 	}
 	s.reply(w, r)
 }
