@@ -134,6 +134,27 @@ func checkEveryHost(t *testing.T, what string, msgs []sent, ids []string, once b
 	}
 }
 
+// answerParts renders the router's next response as the adapter sent it,
+// and fails the test unless it took several messages.
+func (e *env) answerParts(t *testing.T) []message {
+	t.Helper()
+	parts, err := e.a.render(context.Background(), e.ws, e.h.awaitResponse(t).Message)
+	if err != nil || len(parts) < 2 {
+		t.Fatalf("the answer renders as %d messages (%v); want it long enough to need several", len(parts), err)
+	}
+	return parts
+}
+
+// waited fails the test unless the adapter waited d at some point.
+func (e *env) waited(t *testing.T, d time.Duration, why string) {
+	t.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.waits, d) {
+		t.Errorf("waits %v; want %v, %s", e.waits, d, why)
+	}
+}
+
 func noRejections(t *testing.T, fake *fakediscord.Server) {
 	t.Helper()
 	for _, r := range fake.Rejections() {
@@ -151,14 +172,7 @@ func TestEveryHostOfALongReport(t *testing.T) {
 	const id = "1180000000000000700"
 	e.interact(interaction(id, 2, member(staffID, managePerms), command([]string{"cohort", "report"})))
 	e.fake.Await(t, "the deferral", fakediscord.To("POST", "/interactions/"+id+"/token-"+id+"/callback"))
-	resp := e.h.awaitResponse(t)
-	parts, err := e.a.render(context.Background(), e.ws, resp.Message)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(parts) < 2 {
-		t.Fatalf("the report renders as %d message; want it long enough to need several", len(parts))
-	}
+	parts := e.answerParts(t)
 	hook := fakediscord.Prefix + "/webhooks/" + e.fake.AppID + "/token-" + id
 	e.fake.AwaitCount(t, "the report's follow-ups", len(parts)-1, fakediscord.To("POST", hook))
 	e.fake.Await(t, "the edit", fakediscord.To("PATCH", hook+"/messages/@original"))
@@ -174,12 +188,7 @@ func TestEveryHostOfALongReport(t *testing.T) {
 			t.Errorf("follow-up %d is not ephemeral; the report is for the requester only", i+1)
 		}
 	}
-	// Five follow-ups use up an interaction's limit; the sixth waits for it.
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !slices.Contains(e.waits, 2*time.Second) {
-		t.Errorf("waits %v; want the 2s Discord's rate-limit headers ask for after five follow-ups", e.waits)
-	}
+	e.waited(t, 2*time.Second, "as Discord's rate-limit headers ask after five follow-ups")
 }
 
 // TestEveryHostOfALongPost: the weekly digest and the monthly stipend
@@ -348,18 +357,11 @@ func TestFollowUpsWaitOutARateLimit(t *testing.T) {
 	hook := fakediscord.Prefix + "/webhooks/" + e.fake.AppID + "/token-" + id
 	e.fake.Fail("POST", hook, fakediscord.Reply{Status: 429, Body: `{"message":"You are being rate limited.","retry_after":0.25,"global":false}`})
 	e.interact(interaction(id, 2, member(staffID, managePerms), command([]string{"cohort", "report"})))
-	parts, err := e.a.render(context.Background(), e.ws, e.h.awaitResponse(t).Message)
-	if err != nil || len(parts) < 2 {
-		t.Fatalf("%d parts (%v), want several", len(parts), err)
-	}
+	parts := e.answerParts(t)
 	e.fake.AwaitCount(t, "every follow-up, one of them twice", len(parts), fakediscord.To("POST", hook))
 	msgs := e.messages(func(c fakediscord.Call) bool { return strings.HasPrefix(c.Path, hook) })
 	checkEveryHost(t, "the report", append(msgs[:1:1], msgs[2:]...), ids, true) // without the refused attempt
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !slices.Contains(e.waits, 250*time.Millisecond) {
-		t.Errorf("waits %v; want Discord's retry_after of 250ms", e.waits)
-	}
+	e.waited(t, 250*time.Millisecond, "Discord's retry_after")
 }
 
 // TestFollowUpsOfTheHTTPEndpointWaitForDiscord: over the Interactions
@@ -379,16 +381,9 @@ func TestFollowUpsOfTheHTTPEndpointWaitForDiscord(t *testing.T) {
 	if status, got := ep.post(t, body, ep.priv, ep.clock.Now()); status != 200 || !strings.Contains(string(got), `"type":5`) {
 		t.Fatalf("got %d %s, want the deferral as the HTTP answer", status, got)
 	}
-	parts, err := ep.a.render(context.Background(), ep.ws, ep.h.awaitResponse(t).Message)
-	if err != nil || len(parts) < 2 {
-		t.Fatalf("%d parts (%v), want several", len(parts), err)
-	}
+	parts := ep.answerParts(t)
 	ep.fake.AwaitCount(t, "the follow-ups", len(parts)-1, fakediscord.To("POST", hook))
 	msgs := ep.messages(func(c fakediscord.Call) bool { return strings.HasPrefix(c.Path, hook) })
 	checkEveryHost(t, "the report", msgs[1:], ids, true) // without the edit Discord refused
-	ep.mu.Lock()
-	defer ep.mu.Unlock()
-	if !slices.Contains(ep.waits, unknownWait) {
-		t.Errorf("waits %v; want a wait of %v before the edit again", ep.waits, unknownWait)
-	}
+	ep.waited(t, unknownWait, "before the edit Discord did not know yet is sent again")
 }
