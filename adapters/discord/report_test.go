@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sparkbot/adapters/discord/fakediscord"
+	"sparkbot/adapters/internal/reporttest"
 	"sparkbot/bot"
 )
 
@@ -198,39 +199,14 @@ func TestEveryHostOfALongPost(t *testing.T) {
 	e := newEnv(t)
 	ids := e.seedMany(manyHosts)
 	ctx := context.Background()
-	co, err := e.db.Cohort(ctx, e.ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	week := co.WeekOf(e.clock.Now())
-	e.clock.Set(week.End.Add(9 * time.Hour)) // the digest of a closed week
-	digest, err := bot.WeekDigest(ctx, e.db, e.ws, co, week)
-	if err != nil {
-		t.Fatal(err)
-	}
-	month := bot.Month{Year: 2026, Month: time.December}
-	rows, err := bot.StipendReport(ctx, e.db, e.ws, co, month, e.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stipend := bot.StipendMessage(co, month, rows)
-	for _, tc := range []struct {
-		name string
-		msg  bot.Message
-		dm   bool
-		once bool // every host is named once; the digest names the missed again
-	}{
-		{"digest post", digest, false, false},
-		{"digest DM", digest, true, false},
-		{"stipend post", stipend, false, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range reporttest.StaffDeliveries(t, e.db, e.ws, e.clock) {
+		t.Run(tc.Name, func(t *testing.T) {
 			before := len(e.fake.Calls())
 			var err error
-			if tc.dm {
-				err = e.a.DM(ctx, e.ws, staffID, tc.msg)
+			if tc.DM {
+				err = e.a.DM(ctx, e.ws, staffID, tc.Msg)
 			} else {
-				err = e.a.Post(ctx, e.ws, channelID, tc.msg)
+				err = e.a.Post(ctx, e.ws, channelID, tc.Msg)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -240,8 +216,8 @@ func TestEveryHostOfALongPost(t *testing.T) {
 				t.Fatalf("%d message; want one too long for a single Discord message", len(msgs))
 			}
 			noRejections(t, e.fake)
-			checkLimits(t, tc.name, msgs)
-			checkEveryHost(t, tc.name, msgs, ids, tc.once)
+			checkLimits(t, tc.Name, msgs)
+			checkEveryHost(t, tc.Name, msgs, ids, tc.Once)
 			files := 0
 			for i, m := range msgs {
 				files += len(m.call.Files)
@@ -249,7 +225,7 @@ func TestEveryHostOfALongPost(t *testing.T) {
 					t.Errorf("the file came with message %d of %d; want it with the last", i+1, len(msgs))
 				}
 			}
-			if want := map[bool]int{true: 1}[tc.msg.File != nil]; files != want {
+			if want := map[bool]int{true: 1}[tc.Msg.File != nil]; files != want {
 				t.Errorf("%d files attached, want %d", files, want)
 			}
 		})

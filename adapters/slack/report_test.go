@@ -10,6 +10,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"sparkbot/adapters/internal/reporttest"
 	"sparkbot/adapters/slack/fakeslack"
 	"sparkbot/bot"
 )
@@ -183,38 +184,13 @@ func TestEveryHostOfALongPost(t *testing.T) {
 	h := newHarness(t)
 	h.seedMany(manyHosts)
 	ctx := context.Background()
-	co, err := h.db.Cohort(ctx, ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	week := co.WeekOf(h.clock.Now())
-	h.clock.Set(week.End.Add(9 * time.Hour)) // the digest of a closed week
-	digest, err := bot.WeekDigest(ctx, h.db, ws, co, week)
-	if err != nil {
-		t.Fatal(err)
-	}
-	month := bot.Month{Year: 2026, Month: time.December}
-	rows, err := bot.StipendReport(ctx, h.db, ws, co, month, h.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stipend := bot.StipendMessage(co, month, rows)
-	for _, tc := range []struct {
-		name string
-		msg  bot.Message
-		dm   bool
-		once bool // every host is named once; the digest names the missed again
-	}{
-		{"digest post", digest, false, false},
-		{"digest DM", digest, true, false},
-		{"stipend post", stipend, false, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range reporttest.StaffDeliveries(t, h.db, ws, h.clock) {
+		t.Run(tc.Name, func(t *testing.T) {
 			var err error
-			if tc.dm {
-				err = h.adapter.DM(ctx, ws, staffer, tc.msg)
+			if tc.DM {
+				err = h.adapter.DM(ctx, ws, staffer, tc.Msg)
 			} else {
-				err = h.adapter.Post(ctx, ws, general, tc.msg)
+				err = h.adapter.Post(ctx, ws, general, tc.Msg)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -228,15 +204,15 @@ func TestEveryHostOfALongPost(t *testing.T) {
 				t.Fatalf("%d messages; want one too long for a single Slack message", len(msgs))
 			}
 			noRejections(t, h.fake)
-			checkLimits(t, tc.name, msgs)
-			checkEveryHost(t, tc.name, msgs, manyHosts, tc.once)
+			checkLimits(t, tc.Name, msgs)
+			checkEveryHost(t, tc.Name, msgs, manyHosts, tc.Once)
 			uploads := 0
 			for len(h.fake.Uploads) > 0 {
-				if up := <-h.fake.Uploads; up.Name == tc.msg.File.Name && up.Channel == general {
+				if up := <-h.fake.Uploads; up.Name == tc.Msg.File.Name && up.Channel == general {
 					uploads++
 				}
 			}
-			if want := map[bool]int{true: 1}[tc.msg.File != nil]; uploads != want {
+			if want := map[bool]int{true: 1}[tc.Msg.File != nil]; uploads != want {
 				t.Errorf("%d files shared, want %d", uploads, want)
 			}
 		})
