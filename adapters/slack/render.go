@@ -188,33 +188,41 @@ func header(h string, i int) unit {
 }
 
 // pack fills parts with units in order, within Slack's limits. A part that
-// starts inside a group with a heading starts with that heading, continued.
+// starts inside a group with a heading starts with that heading: moved
+// along when the last part would have ended with it, else again, continued.
 func pack(units []unit, headings []string) []part {
-	parts := []part{{}}
+	groups := [][]unit{nil}
 	size := 0
-	var text []string
-	flush := func() {
-		parts[len(parts)-1].text = clip(strings.Join(text, "\n"), maxFallback)
-		text = nil
-	}
-	for i, u := range units {
-		cur := &parts[len(parts)-1]
-		if len(cur.blocks) > 0 && (len(cur.blocks) == maxBlocks || size+u.size > maxBlockText) {
-			flush()
-			parts = append(parts, part{})
-			cur, size = &parts[len(parts)-1], 0
-			if g := u.group; g >= 0 && !u.heading && headings[g] != "" && i > 0 {
-				h := header(split.Continued(headings[g]), g)
-				cur.blocks, size, text = append(cur.blocks, h.block), h.size, append(text, h.text)
+	for _, u := range units {
+		cur := groups[len(groups)-1]
+		if len(cur) > 0 && (len(cur) == maxBlocks || size+u.size > maxBlockText) {
+			var next []unit
+			if last := cur[len(cur)-1]; last.heading && last.group == u.group && len(cur) > 1 {
+				next, cur = []unit{last}, cur[:len(cur)-1]
+			} else if g := u.group; g >= 0 && !u.heading && headings[g] != "" {
+				next = []unit{header(split.Continued(headings[g]), g)}
+			}
+			groups[len(groups)-1] = cur
+			groups = append(groups, next)
+			size = 0
+			for _, n := range next {
+				size += n.size
 			}
 		}
-		cur.blocks = append(cur.blocks, u.block)
+		groups[len(groups)-1] = append(groups[len(groups)-1], u)
 		size += u.size
-		if u.text != "" {
-			text = append(text, u.text)
-		}
 	}
-	flush()
+	parts := make([]part, len(groups))
+	for i, g := range groups {
+		var text []string
+		for _, u := range g {
+			parts[i].blocks = append(parts[i].blocks, u.block)
+			if u.text != "" {
+				text = append(text, u.text)
+			}
+		}
+		parts[i].text = clip(strings.Join(text, "\n"), maxFallback)
+	}
 	return parts
 }
 

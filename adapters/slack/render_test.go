@@ -53,6 +53,9 @@ func TestLongMessagesAreSplitNeverCut(t *testing.T) {
 		if n := utf8.RuneCountInString(p.Text); n > 3000 {
 			t.Errorf("post %d: fallback text has %d characters", i, n)
 		}
+		if last := blocks[len(blocks)-1]; last.Type == "header" {
+			t.Errorf("post %d ends with the header %q; it belongs with its section in the next", i, last.Text.Text)
+		}
 		for j, b := range blocks {
 			if b.Type == "actions" && (i != len(posts)-1 || j != len(blocks)-1) {
 				t.Errorf("post %d, block %d: buttons; want them at the end of the last post", i, j)
@@ -150,5 +153,31 @@ func TestFieldsAndNotesUseBlockKitLayout(t *testing.T) {
 	}
 	if !strings.Contains(p.Text, "host 11: 2 of 2 — met") || !strings.Contains(p.Text, "Excuse a week") {
 		t.Errorf("fallback text lacks the rows or the note:\n%s", p.Text)
+	}
+}
+
+// A section's header never ends a message with its section in the next.
+func TestAHeaderGoesWithItsSection(t *testing.T) {
+	h := newHarness(t)
+	var m bot.Message
+	for i := range 10 {
+		m.Section(fmt.Sprintf("Host %d", i))
+		m.Addf("%s", strings.Repeat("w", 1990)) // four sections and a header are just under 10,000
+	}
+	if err := h.adapter.Post(context.Background(), ws, general, m); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; len(h.fake.Posts) > 0; i++ {
+		p := <-h.fake.Posts
+		blocks, err := fakeslack.ParseBlocks(p.Blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := blocks[len(blocks)-1]; last.Type == "header" {
+			t.Errorf("post %d ends with the header %q", i, last.Text.Text)
+		}
+		if first := blocks[0]; first.Type != "header" || strings.Contains(first.Text.Text, "continued") {
+			t.Errorf("post %d starts with %s %q; want its first section's own header", i, first.Type, first.Text.Text)
+		}
 	}
 }
