@@ -3,9 +3,11 @@ package slack
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -85,13 +87,29 @@ func (a *Adapter) fit(ctx context.Context, req bot.Request, msgs []*slackgo.Webh
 	note := fmt.Sprintf("This answer is %d messages long, more than Slack lets a command answer with; it is in your DMs with me.", len(msgs))
 	ch, err := a.dmChannel(ctx, req.Workspace, req.UserID)
 	for i := 0; err == nil && i < len(msgs); i++ {
-		err = a.post(ctx, ch, part{text: msgs[i].Text, blocks: msgs[i].Blocks.BlockSet})
+		err = a.postPaced(ctx, ch, part{text: msgs[i].Text, blocks: msgs[i].Blocks.BlockSet})
 	}
 	if err != nil {
 		a.log.Error("sending a long reply to the requester's DMs failed", "user", req.UserID, "err", err)
 		note = fmt.Sprintf("This answer is %d messages long, more than Slack lets a command answer with, and I could not send it to your DMs; try again in a minute.", len(msgs))
 	}
 	return []*slackgo.WebhookMessage{{Text: note, ResponseType: msgs[0].ResponseType}}
+}
+
+// maxPace is the longest rate limit postPaced waits out.
+const maxPace = 30 * time.Second
+
+// postPaced posts a part, waiting out a short rate limit (Slack takes about
+// one message a second in a conversation) up to twice: a reply has no
+// outbox to retry it later.
+func (a *Adapter) postPaced(ctx context.Context, channel string, p part) error {
+	for attempt := 0; ; attempt++ {
+		err := a.post(ctx, channel, p)
+		rl, limited := errors.AsType[*slackgo.RateLimitedError](err)
+		if !limited || attempt == 2 || rl.RetryAfter > maxPace || !a.sleep(ctx, rl.RetryAfter) {
+			return err
+		}
+	}
 }
 
 // followUp posts a reply to a response_url.

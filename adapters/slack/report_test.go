@@ -231,7 +231,16 @@ func TestRepliesTooLongForAResponseURLGoToDMs(t *testing.T) {
 		}
 		return r
 	}))
+	h.fake.Fail("chat.postMessage", fakeslack.Pass)
+	h.fake.Fail("chat.postMessage", fakeslack.Failure{RetryAfter: 1}) // the second DM is rate limited once
 	h.slash(staffer, "cohort applications")
+	for {
+		tm := fakeslack.Receive(t, h.timers)
+		if tm.d == time.Second {
+			tm.fire <- time.Time{}
+			break
+		}
+	}
 	hook := fakeslack.Receive(t, h.fake.Hooks)
 	if !strings.Contains(hook.Msg.Text, "messages long, more than Slack lets a command answer with; it is in your DMs with me.") {
 		t.Errorf("response_url got %q, want a note that the answer is in the DMs", hook.Msg.Text)
