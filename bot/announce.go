@@ -174,8 +174,8 @@ func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h 
 	msg := WelcomeMessage(co, h)
 	joined := h.Joined(co)
 	job := Job{
-		Key:  fmt.Sprintf("%s/welcome/%s/%d", ws.Key(), h.UserID, joined.Unix()),
-		Kind: JobDM, Workspace: ws, Due: joined, UserID: h.UserID, Message: &msg,
+		Key:  fmt.Sprintf("%s%s/%d", CohortJobPrefix(ws, "welcome", co.ID), h.UserID, joined.Unix()),
+		Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: joined, UserID: h.UserID, Message: &msg,
 	}
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return err
