@@ -155,7 +155,7 @@ func commandTable() []*Command {
 				{Name: "channel", Type: OptChannel, Help: "where (default: the cohort's announcement channel)"},
 				{Name: "at", Type: OptDateTime, Help: `when, in the cohort's time zone, like "2026-12-01 10:00" (default: now)`},
 				{Name: "ping", Type: OptString, MaxLen: 110, Help: "none, here, everyone or role:NAME (default none)"},
-				{Name: "to", Type: OptString, Choices: []string{"hosts"}, Help: "hosts: DM every host instead of posting"},
+				{Name: "to", Type: OptString, Choices: []string{"hosts"}, Help: "hosts: DM every host instead of posting (without channel: or ping:)"},
 			}, run: (*Router).announceSend},
 		{Path: []string{"announce", "list"}, Access: StaffOnly, Help: "List scheduled announcements.", Example: "/announce list", run: (*Router).announceList},
 		{Path: []string{"announce", "cancel"}, Access: StaffOnly, Help: "Cancel a scheduled announcement.", Example: "/announce cancel id:3",
