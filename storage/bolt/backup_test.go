@@ -153,8 +153,9 @@ func TestCheckFileRefuses(t *testing.T) {
 	}
 }
 
-// corruptCopy writes a database whose pages bbolt's check finds wrong: a
-// branch page of the logs bucket points at a page id beyond the file.
+// corruptCopy writes a database whose pages bbolt's check finds wrong: the
+// logs bucket's root, a branch page, points its first child at a page id
+// beyond the file.
 func corruptCopy(t *testing.T, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "corrupt.db")
@@ -168,24 +169,25 @@ func corruptCopy(t *testing.T, dir string) string {
 		})
 	}
 	wg.Wait()
+	var root uint64
+	must(t, db.bolt.View(func(tx *bbolt.Tx) error {
+		root = uint64(bucket(tx, ws, logsBucket).Root())
+		return nil
+	}))
+	pageSize := db.bolt.Info().PageSize
 	must(t, db.Close())
 	data, err := os.ReadFile(path)
 	must(t, err)
-	const pageSize = 4096
-	for p := 2; p*pageSize < len(data); p++ {
-		page := data[p*pageSize : (p+1)*pageSize]
-		const branchPageFlag = 0x01
-		if binary.LittleEndian.Uint16(page[8:10]) == branchPageFlag { // flags, after the 8-byte id
-			// the first element's pgid, after the 16-byte header and the element's pos/ksize
-			for i := 16 + 8; i < 16+16; i++ {
-				page[i] = 0xff
-			}
-			must(t, os.WriteFile(path, data, 0o600))
-			return path
-		}
+	page := data[int(root)*pageSize:]
+	const branchPageFlag = 0x01
+	if flags := binary.LittleEndian.Uint16(page[8:10]); flags != branchPageFlag { // after the 8-byte id
+		t.Fatalf("the logs bucket's root page has flags %#x, not a branch page's", flags)
 	}
-	t.Fatal("no branch page to corrupt")
-	return ""
+	// The first element follows the 16-byte header: pos, ksize (4 bytes
+	// each), then its child's pgid.
+	binary.LittleEndian.PutUint64(page[16+8:], 1<<40)
+	must(t, os.WriteFile(path, data, 0o600))
+	return path
 }
 
 // TestRestoreRefusesWhileABotHoldsTheFile, and keeps the old file beside
