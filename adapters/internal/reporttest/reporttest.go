@@ -46,6 +46,6 @@ func StaffDeliveries(t testing.TB, st bot.Store, ws bot.WorkspaceRef, clock *bot
 	return []Delivery{
 		{Name: "digest post", Msg: digest},
 		{Name: "digest DM", Msg: digest, DM: true},
-		{Name: "stipend post", Msg: bot.StipendMessage(co, month, rows), Once: true},
+		{Name: "stipend post", Msg: bot.StipendMessage(co, month, rows, nil), Once: true},
 	}
 }
