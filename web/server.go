@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	m.Handle("GET /dashboard/applications", s.page(s.applicationsPage))
 	m.Handle("POST /dashboard/applications/{user}/{decision}", s.page(s.decide))
 	m.Handle("GET /dashboard/static/", http.StripPrefix("/dashboard/", http.FileServerFS(staticFS)))
+	m.Handle("GET "+bot.FeedPath+"{file}", s.page(s.feed))
 	m.Handle("/dashboard/", s.page(func(http.ResponseWriter, *http.Request) error {
 		return notFound("There is no such page.")
 	}))
