@@ -37,7 +37,7 @@ func (r Reminder) At() time.Time { return r.Occurrence.Start.Add(-r.Lead) }
 // of schedules' occurrences on active dates before the cohort ends. A host
 // with reminders off, or not a member, gets none.
 func UpcomingReminders(co Cohort, h Host, schedules []Schedule, now time.Time, n int) []Reminder {
-	if !h.Member || h.RemindersOff || n <= 0 {
+	if !h.MemberOf(co) || h.RemindersOff || n <= 0 {
 		return nil
 	}
 	end := co.EndsAt()

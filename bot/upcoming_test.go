@@ -55,7 +55,7 @@ func TestNextOccurrence(t *testing.T) {
 func TestUpcomingReminders(t *testing.T) {
 	co := bot.NewCohort("Spark", bot.Date{Year: 2026, Month: 11, Day: 30})
 	co.Weeks = 2 // ends Mon 14 Dec 00:00
-	member := bot.Host{UserID: "alice", Member: true}
+	member := bot.Host{UserID: "alice", Memberships: []bot.Membership{{Cohort: co.ID}}}
 	off := member
 	off.RemindersOff = true
 	custom := member
@@ -102,7 +102,7 @@ func TestUpcomingReminders(t *testing.T) {
 // between occurrences still finds the earliest reminders.
 func TestUpcomingRemindersDailyLongLead(t *testing.T) {
 	co := bot.NewCohort("Spark", bot.Date{Year: 2026, Month: 11, Day: 30})
-	h := bot.Host{UserID: "alice", Member: true, Leads: []time.Duration{72 * time.Hour, 10 * time.Minute}}
+	h := bot.Host{UserID: "alice", Memberships: []bot.Membership{{Cohort: co.ID}}, Leads: []time.Duration{72 * time.Hour, 10 * time.Minute}}
 	daily := []bot.Schedule{weekly(1, 0x7f, 20, "UTC")}
 	now := mustTime(t, "2026-12-01T12:00:00Z")
 	got := bot.UpcomingReminders(co, h, daily, now, 4)

@@ -86,7 +86,7 @@ func (s *Server) calendar(ctx context.Context, g bot.Grant) (*ics.Calendar, erro
 	}
 	var entries []feedHost
 	for _, h := range hosts {
-		if !h.Member {
+		if !h.MemberOf(co) {
 			continue
 		}
 		schedules, err := s.store.SchedulesOf(ctx, g.Workspace, h.UserID)

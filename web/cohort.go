@@ -93,7 +93,10 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	recs, err := bot.AccountMembers(ctx, s.store, sess.Workspace, co, now)
+	// Everyone who was a member at some time in the cohort: the heatmap
+	// shows them all; this week's figures count those of them who were
+	// members in the week, as /cohort report does.
+	recs, err := bot.AccountMembers(ctx, s.store, sess.Workspace, co, co.FirstWeek().Start, co.EndsAt(), now)
 	if err != nil {
 		return err
 	}
@@ -103,8 +106,14 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 		NotStarted: now.Before(co.FirstWeek().Start), Ended: !now.Before(co.EndsAt()),
 		WeekTitle: fmt.Sprintf("Week %d of %d, from %s", co.WeekNumber(week.Start), co.Weeks, c.date(week.Start))}
 	sortByUrgency(recs, week)
-	v.Counts = standingCounts(recs, week)
-	if v.Attention, err = s.attention(ctx, sess.Workspace, recs, week, c); err != nil {
+	var inWeek []bot.HostRecord
+	for _, rec := range recs {
+		if rec.Host.MemberDuring(co, week.Start, week.End) {
+			inWeek = append(inWeek, rec)
+		}
+	}
+	v.Counts = standingCounts(inWeek, week)
+	if v.Attention, err = s.attention(ctx, sess.Workspace, inWeek, week, c); err != nil {
 		return err
 	}
 	v.Weeks, v.Rows = heatmap(co, recs, now, c)
@@ -131,7 +140,8 @@ func sortByUrgency(recs []bot.HostRecord, week bot.Week) {
 }
 
 // shownStandings are the standings the counts list, in this order.
-var shownStandings = []bot.Standing{bot.OnTrack, bot.OnPace, bot.AtRisk, bot.LastCall, bot.Met, bot.Missed, bot.Excused, bot.NotCounted}
+var shownStandings = []bot.Standing{bot.OnTrack, bot.OnPace, bot.AtRisk, bot.LastCall, bot.Met, bot.Missed, bot.Excused,
+	bot.NotCounted, bot.LeftMidWeek, bot.NotMember}
 
 func standingCounts(recs []bot.HostRecord, week bot.Week) []standingCount {
 	n := map[bot.Standing]int{}

@@ -108,12 +108,12 @@ func (s *Server) showHost(w http.ResponseWriter, r *http.Request, flash *bot.Res
 	}
 	c := clock{now: now, loc: h.Location(co, "")}
 	v := hostView{layout: frame(sess, co, displayName(h), "host"), Name: displayName(h), Handle: h.Handle,
-		Zone: c.loc.String(), Member: h.Member, Streak: rec.Streak, RemindersOff: h.RemindersOff}
+		Zone: c.loc.String(), Member: h.MemberOf(co), Streak: rec.Streak, RemindersOff: h.RemindersOff}
 	if h.Handle != "" {
 		v.HandleURL = handleURL(h.Handle)
 	}
-	if !h.JoinedAt.IsZero() {
-		v.Joined = c.date(h.JoinedAt)
+	if joined := h.Joined(co); !joined.IsZero() {
+		v.Joined = c.date(joined)
 	}
 	v.Current = weekRowOf(co, rec.Current(), c)
 	for i := len(rec.Weeks) - 1; i >= 0; i-- {
@@ -129,7 +129,7 @@ func (s *Server) showHost(w http.ResponseWriter, r *http.Request, flash *bot.Res
 		v.Reminders = append(v.Reminders, reminderRow{At: c.stamp(rem.At()), Lead: bot.HumanDuration(rem.Lead),
 			Title: rem.Occurrence.Schedule.Title, Space: c.full(rem.Occurrence.Start)})
 	}
-	if sess.Staff && h.Member {
+	if sess.Staff && v.Member {
 		v.ExcuseAction, v.ExcuseWeeks = bot.HostPagePath(userID)+"/excuse", v.Weeks
 	}
 	status := http.StatusOK
@@ -151,19 +151,14 @@ func weekRowOf(co bot.Cohort, hw bot.HostWeek, c clock) weekRow {
 
 func logRowOf(l bot.SpaceLog, c clock) logRow {
 	row := logRow{Start: c.stamp(l.Start), Title: l.Title, Listeners: l.Listeners, Minutes: l.Minutes, Provenance: provenance(l)}
-	if l.Verified {
+	if l.Provenance.HasSpaceID() {
 		row.Space, row.SpaceURL = l.SpaceID, spaceURL(l.SpaceID)
 	}
 	return row
 }
 
-// provenance says how a log came to be, in the words the chat uses.
-func provenance(l bot.SpaceLog) string {
-	if l.Verified {
-		return "link"
-	}
-	return "one-click"
-}
+// provenance says how a log is known, in the program's words for it.
+func provenance(l bot.SpaceLog) string { return l.Provenance.String() }
 
 func scheduleRowOf(sc bot.Schedule, c clock) scheduleRow {
 	row := scheduleRow{ID: sc.ID, Title: sc.Title, When: fmt.Sprintf("%s at %s %s", sc.Days, sc.At, sc.Zone),

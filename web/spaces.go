@@ -138,7 +138,7 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 	v := spacesView{layout: frame(sess, co, "Spaces", "spaces"), Total: len(logs), Week: c.date(week.Start), SortedBy: sq.sort.label}
 	var members []bot.SpaceLog
 	for _, l := range logs {
-		if week.Contains(l.Start) && n[l.UserID].Member {
+		if week.Contains(l.Start) && n[l.UserID].MemberDuring(co, week.Start, week.End) {
 			members = append(members, l)
 		}
 	}
@@ -185,7 +185,7 @@ func spaceColumns(sq spacesQuery) []column {
 func spaceRowOf(l bot.SpaceLog, n names, c clock) spaceRow {
 	row := spaceRow{Start: c.stamp(l.Start), Host: n.of(l.UserID), HostPath: bot.HostPagePath(l.UserID), Title: l.Title,
 		Listeners: l.Listeners, Minutes: l.Minutes, Provenance: provenance(l)}
-	if l.Verified {
+	if l.Provenance.HasSpaceID() {
 		row.Space, row.SpaceURL = l.SpaceID, spaceURL(l.SpaceID)
 	}
 	return row
