@@ -231,3 +231,18 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossSitePost: a form posted from another site is refused before
+// its fields are read, whatever it carries.
+func TestCrossSitePost(t *testing.T) {
+	s := newSite(t, "2026-12-01T09:00:00-05:00").seed()
+	secret := strings.TrimPrefix(s.link("boss", true), bot.SignInPath)
+	req, _ := http.NewRequest("POST", s.srv.URL+"/dashboard/signin", strings.NewReader(url.Values{"secret": {secret}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	p := s.browser().read(http.DefaultClient.Do(req))
+	wantStatus(t, "cross-site sign-in", p, http.StatusForbidden, "sent from another site")
+	if g, _ := s.db.Token(t.Context(), bot.HashToken(secret)); !g.Used.IsZero() {
+		t.Error("a cross-site post spent the link")
+	}
+}

@@ -65,6 +65,9 @@ type Server struct {
 	pages   *pages
 	limiter *limiter
 	mux     *http.ServeMux
+	// crossOrigin refuses forms posted from other sites, before the CSRF
+	// token is even read (Sec-Fetch-Site, Origin).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns a Server for cfg.
@@ -86,6 +89,10 @@ func New(cfg Config) (*Server, error) {
 		secure: u.Scheme == "https", log: logger, pages: p,
 		limiter: newLimiter(cfg.Clock, signInAttempts, signInWindow),
 	}
+	s.crossOrigin = http.NewCrossOriginProtection()
+	s.crossOrigin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, forbidden("This form was sent from another site; open the dashboard itself and try again."))
+	}))
 	s.routes()
 	return s, nil
 }
@@ -123,7 +130,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer") // sign-in and feed links carry secrets
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	s.mux.ServeHTTP(w, r)
+	s.crossOrigin.Handler(s.mux).ServeHTTP(w, r)
 }
 
 // handlerFunc is a page handler: it writes a page, or returns the error
