@@ -64,6 +64,14 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	l := SpaceLog{
 		SpaceID: unverifiedID(s.ID, start), UserID: req.UserID, Title: s.Title, Start: start,
 		Minutes: int(s.Duration / time.Minute), LoggedAt: now, ScheduleID: s.ID, Occurrence: start,
+		Provenance: OneClick,
+	}
+	clashes, err := r.overlapping(ctx, req.Workspace, co, l, "")
+	if err != nil {
+		return Response{}, err
+	}
+	if len(clashes) > 0 {
+		return overlapRefusal(l, clashes[0], co.OverlapGap(), loc, false), nil
 	}
 	if err := r.store.AddLog(ctx, req.Workspace, l); err != nil && !errors.Is(err, ErrExists) {
 		return Response{}, err
@@ -76,7 +84,7 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 
 // displayID shows a log's Space id, or that it is a one-click log.
 func displayID(l SpaceLog) string {
-	if !l.Verified {
+	if !l.Provenance.HasSpaceID() {
 		return "one-click log"
 	}
 	return "Space " + l.SpaceID

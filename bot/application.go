@@ -62,7 +62,7 @@ func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if h.Member {
+	if h.MemberOf(co) {
 		return Response{}, Conflictf("You're already a host in %s.", co.Name)
 	}
 	followers := optionValue[int](c, "followers")
@@ -143,7 +143,7 @@ func (r *Router) cohortApprove(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if h.Member { // added meanwhile: close the application, keep their record
+	if h.MemberOf(co) { // added meanwhile: close the application, keep their record
 		if err := r.store.PutApplication(ctx, c.Workspace, a); err != nil {
 			return Response{}, err
 		}
@@ -168,7 +168,8 @@ func (r *Router) admit(ctx context.Context, ws WorkspaceRef, userID, name, handl
 	if err != nil {
 		return err
 	}
-	h.Member, h.Handle, h.JoinedAt = true, handle, r.clock.Now()
+	h.Handle = handle
+	h.Join(co, r.clock.Now())
 	if err := r.store.PutHost(ctx, ws, h); err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if h.Member {
+	if h.MemberOf(co) {
 		return Response{}, Conflictf("%s is already a host in %s.", mentionText(userID), co.Name)
 	}
 	if err := r.admit(ctx, c.Workspace, userID, h.Name, handle); err != nil {
@@ -218,23 +219,28 @@ func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
 	return Response{Message: messagef("Added %s (@%s) to %s.", UserRef(userID), UserText(handle), UserText(co.Name))}, nil
 }
 
-// memberOption loads the host named by the user option, who must be a member.
-func (r *Router) memberOption(ctx context.Context, c *Call) (Host, error) {
+// memberOption loads the host named by the user option, who must be a
+// member of co now.
+func (r *Router) memberOption(ctx context.Context, c *Call, co Cohort) (Host, error) {
 	userID := optionValue[string](c, "user")
 	h, err := r.store.Host(ctx, c.Workspace, userID)
-	if errors.Is(err, ErrNotFound) || (err == nil && !h.Member) {
-		return Host{}, NotFoundf("%s is not a host in this cohort.", mentionText(userID))
+	if errors.Is(err, ErrNotFound) || (err == nil && !h.MemberOf(co)) {
+		return Host{}, NotFoundf("%s is not a host of %s.", mentionText(userID), co.Name)
 	}
 	return h, err
 }
 
 func (r *Router) cohortRemove(ctx context.Context, c *Call) (Response, error) {
-	h, err := r.memberOption(ctx, c)
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	h, err := r.memberOption(ctx, c, co)
 	if err != nil {
 		return Response{}, err
 	}
 	userID := h.UserID
-	h.Member = false
+	h.Leave(co, r.clock.Now())
 	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
 		return Response{}, err
 	}

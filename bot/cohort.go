@@ -13,6 +13,7 @@ func NewCohort(name string, start Date) Cohort {
 		Name: name, Start: start, Weeks: DefaultWeeks, Quota: DefaultQuota,
 		Zone: DefaultZone, WeekStart: DefaultWeekStart, MinFollowers: DefaultMinFollowers,
 		Countries: DefaultCountries, LastCallHours: DefaultLastCallHours,
+		OverlapMinutes: DefaultOverlapMinutes,
 	}
 }
 
@@ -94,6 +95,7 @@ func applySettings(co *Cohort, c *Call) {
 	set("minfollowers", func() { co.MinFollowers = optionValue[int](c, "minfollowers") })
 	set("countries", func() { co.Countries = optionValue[[]string](c, "countries") })
 	set("lastcall", func() { co.LastCallHours = optionValue[int](c, "lastcall") })
+	set("overlap", func() { co.OverlapMinutes = optionValue[int](c, "overlap") })
 	set("digest", func() { co.DigestChannel = optionValue[string](c, "digest") })
 	set("staff", func() { co.StaffChannel = optionValue[string](c, "staff") })
 	set("announce", func() { co.AnnounceChannel = optionValue[string](c, "announce") })
@@ -105,6 +107,7 @@ func describeCohort(m *Message, co Cohort) {
 	m.FieldSection(co.Name)
 	m.Addf("Starts %s, runs %d weeks; weeks start %s 00:00 %s.", co.Start, co.Weeks, co.WeekStart, co.Zone)
 	m.Addf("Quota: %d Spaces a week; last call %dh before a week ends.", co.Quota, co.LastCallHours)
+	m.Addf("One Space counts once: a host's logs less than %s apart are one Space.", HumanDuration(co.OverlapGap()))
 	m.Addf("Applications: at least %s followers, from %s.", thousands(co.MinFollowers), strings.Join(co.Countries, ", "))
 	for _, ch := range []struct{ name, id string }{
 		{"Digest channel", co.DigestChannel}, {"Staff channel", co.StaffChannel},

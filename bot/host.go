@@ -39,11 +39,11 @@ func (r *Router) cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) {
 }
 
 // host loads the caller's record, or a new one if they have none.
-// A zone the platform reports for a member is kept, so that DMs the
-// scheduler sends later read in it too.
+// A zone the platform reports for a host (one who ever was a member) is
+// kept, so that DMs the scheduler sends later read in it too.
 func (r *Router) host(ctx context.Context, c *Call) (Host, error) {
 	h, err := r.hostByID(ctx, c.Workspace, c.UserID, c.UserName)
-	if err != nil || !h.Member || c.UserZone == "" || c.UserZone == h.PlatformZone {
+	if err != nil || len(h.Memberships) == 0 || c.UserZone == "" || c.UserZone == h.PlatformZone {
 		return h, err
 	}
 	if _, err := LoadZone(c.UserZone); err != nil {
@@ -77,7 +77,7 @@ func (r *Router) member(ctx context.Context, c *Call) (Cohort, Host, error) {
 	if err != nil {
 		return Cohort{}, Host{}, err
 	}
-	if !h.Member {
+	if !h.MemberOf(co) {
 		return Cohort{}, Host{}, Forbiddenf("You're not a host in %s yet. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
 	}
 	return co, h, nil

@@ -8,12 +8,9 @@ import (
 )
 
 func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
-	if c.Has("user") {
-		if !c.Staff {
-			return Response{}, Forbiddenf("Only staff may log a Space for another host; leave out user: to log your own.")
-		}
-		// Staff log for the host: from here on the call is theirs.
-		c.UserID, c.UserName, c.UserZone = optionValue[string](c, "user"), "", ""
+	l, err := newLog(c)
+	if err != nil {
+		return Response{}, err
 	}
 	co, h, err := r.member(ctx, c)
 	if err != nil {
@@ -22,41 +19,113 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	now := r.clock.Now()
 	loc := h.Location(co, c.UserZone)
 	typed := c.Has("at")
-	start := now
+	l.Start, l.LoggedAt = now, now
 	if typed {
 		dt := optionValue[DateTime](c, "at")
-		start = LocalTime(dt.Date, dt.Time, loc)
+		l.Start = LocalTime(dt.Date, dt.Time, loc)
 	}
-	if err := checkLogTime(start, now, loc, c.Staff); err != nil {
+	if err := checkLogTime(l.Start, now, loc, c.Staff); err != nil {
 		return Response{}, err
-	}
-	l := SpaceLog{
-		SpaceID: optionValue[string](c, "url"), UserID: c.UserID, Title: optionValue[string](c, "title"),
-		Start: start, Listeners: optionValue[int](c, "listeners"), Minutes: optionValue[int](c, "minutes"),
-		LoggedAt: now, Verified: true,
 	}
 	upgrades, err := r.attach(ctx, c, &l, typed)
 	if err != nil {
 		return Response{}, err
 	}
-	if upgrades != "" {
-		err = r.store.ReplaceLog(ctx, c.Workspace, upgrades, l)
+	clashes, err := r.overlapping(ctx, c.Workspace, co, l, upgrades)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(clashes) > 0 {
+		switch {
+		case len(clashes) == 1 && upgrades == "" && l.Provenance.Upgrades(clashes[0].Provenance):
+			upgrades = clashes[0].SpaceID
+		case optionValue[string](c, "force") == "true":
+			l.Forced = true
+		default:
+			return overlapRefusal(l, clashes[0], co.OverlapGap(), loc, l.Provenance == StaffLogged), nil
+		}
+	}
+	if err := r.saveLog(ctx, c, l, upgrades); err != nil {
+		return Response{}, err
+	}
+	return r.withWeek(ctx, c, co, h, logReply(l, upgrades != "", clashes, loc), l.Start)
+}
+
+// logReply tells what /spaces log stored: l, in place of another log of
+// the same Space when upgraded, or forced beside clashes.
+func logReply(l SpaceLog, upgraded bool, clashes []SpaceLog, loc *time.Location) Response {
+	verb := "Logged"
+	switch {
+	case upgraded && l.Provenance.Verified():
+		verb = "Verified by X: logged"
+	case upgraded:
+		verb = "Replaced your one-click log with its link: logged"
+	}
+	resp := Reply("%s Space %s%s, started %s.", verb, l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+	if l.Forced {
+		first := clashes[0]
+		resp.Addf("Forced over the overlap with %s%s, %s: both count.", displayID(first), titleSuffix(first.Title), At(first.Start, loc, TimeFull))
+	}
+	return resp
+}
+
+// newLog starts the log /spaces log makes from its options. With user:,
+// staff log for that host, and from here on the call is theirs.
+func newLog(c *Call) (SpaceLog, error) {
+	l := SpaceLog{
+		SpaceID: optionValue[string](c, "url"), Title: optionValue[string](c, "title"),
+		Listeners: optionValue[int](c, "listeners"), Minutes: optionValue[int](c, "minutes"),
+		Provenance: LinkNotVerified,
+	}
+	if c.Has("user") {
+		if !c.Staff {
+			return SpaceLog{}, Forbiddenf("Only staff may log a Space for another host; leave out user: to log your own.")
+		}
+		if target := optionValue[string](c, "user"); target != c.UserID {
+			l.Provenance, l.LoggedBy = StaffLogged, c.UserID
+			c.UserID, c.UserName, c.UserZone = target, "", ""
+		}
+	}
+	if optionValue[string](c, "force") == "true" && l.Provenance != StaffLogged {
+		return SpaceLog{}, Forbiddenf("Only staff may log with force:true, when they log for a host with user:.")
+	}
+	l.UserID = c.UserID
+	return l, nil
+}
+
+// overlapping returns the host's logs that l overlaps, but for the log it
+// replaces (replacing, if any).
+func (r *Router) overlapping(ctx context.Context, ws WorkspaceRef, co Cohort, l SpaceLog, replacing string) ([]SpaceLog, error) {
+	all, err := OverlappingLogs(ctx, r.store, ws, l, co.OverlapGap())
+	if err != nil {
+		return nil, err
+	}
+	var out []SpaceLog
+	for _, ex := range all {
+		if ex.SpaceID != replacing {
+			out = append(out, ex)
+		}
+	}
+	return out, nil
+}
+
+// saveLog stores l, in place of the log replacing names if any, and tells
+// the planner.
+func (r *Router) saveLog(ctx context.Context, c *Call, l SpaceLog, replacing string) error {
+	var err error
+	if replacing != "" {
+		err = r.store.ReplaceLog(ctx, c.Workspace, replacing, l)
 	} else {
 		err = r.store.AddLog(ctx, c.Workspace, l)
 	}
 	if errors.Is(err, ErrExists) {
-		return Response{}, r.duplicateLog(ctx, c, l.SpaceID)
+		return r.duplicateLog(ctx, c, l.SpaceID)
 	}
 	if err != nil {
-		return Response{}, err
+		return err
 	}
-	r.planner.LogsChanged(ctx, c.Workspace, c.UserID)
-	verb := "Logged"
-	if upgrades != "" {
-		verb = "Verified your one-click log: logged"
-	}
-	resp := Reply("%s Space %s%s, started %s.", verb, l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
-	return r.withWeek(ctx, c, co, h, resp, l.Start)
+	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
+	return nil
 }
 
 // attach ties a new log to the scheduled occurrence it stands for, if any
@@ -79,7 +148,7 @@ func (r *Router) attach(ctx context.Context, c *Call, l *SpaceLog, typed bool) (
 			return "", err
 		}
 		// The first candidate not logged yet, or logged only by one click.
-		if ex, ok := OccurrenceLog(logs, cand); !ok || !ex.Verified {
+		if ex, ok := OccurrenceLog(logs, cand); !ok || !ex.Provenance.HasSpaceID() {
 			o, existing, logged, found = cand, ex, ok, true
 			break
 		}
@@ -169,7 +238,7 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
 	resp := Reply("Removed the %s.", strings.Replace(displayID(l), "Space", "log of Space", 1))
 	h, err := r.host(ctx, c)
-	if err != nil || !h.Member || l.UserID != c.UserID {
+	if err != nil || !h.MemberOf(co) || l.UserID != c.UserID {
 		return resp, err
 	}
 	return r.withWeek(ctx, c, co, h, resp, l.Start)

@@ -1,8 +1,11 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"sparkbot/bot"
 )
 
 func TestLogValidation(t *testing.T) {
@@ -74,4 +77,45 @@ func TestStaffLogForAHost(t *testing.T) {
 	h.must("boss", true, `/spaces log url:1old at:"2026-12-01 20:00" user:@alice`, "Logged Space 1old")
 	h.must("alice", false, "/spaces history", "Week 1 (from 2026-11-30): 1 of 2")
 	h.must("boss", true, `/spaces log url:1x user:@mallory`, "not a host")
+}
+
+// Each way of logging records its provenance, and who logged it for whom.
+func TestLogProvenance(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice", "boss")
+	h.must("alice", false, `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	h.clock.Set(mustTime(t, "2026-12-02T21:30:00-05:00"))
+	h.click("alice", 1, "2026-12-01T20:00:00-05:00")
+	h.must("alice", false, `/spaces log url:OWN at:"2026-12-02 10:00"`, "Logged")
+	h.must("boss", true, `/spaces log url:STAFF at:"2026-12-02 14:00" user:@alice`, "Logged")
+	h.must("boss", true, `/spaces log url:SELF at:"2026-12-02 14:00" user:@boss`, "Logged")
+	tests := []struct {
+		spaceID  string
+		want     bot.Provenance
+		loggedBy string
+	}{
+		{"unverified-1-1796173200", bot.OneClick, ""},
+		{"OWN", bot.LinkNotVerified, ""},
+		{"STAFF", bot.StaffLogged, "boss"},
+		{"SELF", bot.LinkNotVerified, ""}, // staff logging their own Space log it as a host
+	}
+	for _, tt := range tests {
+		l, err := h.store.Log(context.Background(), h.ws, tt.spaceID)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.spaceID, err)
+		}
+		if l.Provenance != tt.want || l.LoggedBy != tt.loggedBy {
+			t.Errorf("%s: got %v by %q, want %v by %q", tt.spaceID, l.Provenance, l.LoggedBy, tt.want, tt.loggedBy)
+		}
+	}
+}
+
+func TestProvenanceWords(t *testing.T) {
+	for p, want := range map[bot.Provenance]string{
+		bot.VerifiedByX: "verified by X", bot.LinkNotVerified: "link, not verified",
+		bot.OneClick: "one-click", bot.StaffLogged: "logged by staff", 0: "unknown", 99: "unknown",
+	} {
+		if got := p.String(); got != want {
+			t.Errorf("Provenance(%d) = %q, want %q", p, got, want)
+		}
+	}
 }

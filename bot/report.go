@@ -94,6 +94,10 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 	}
 	for i := len(closed) - 1; i >= 0 && i >= len(closed)-limit; i-- {
 		w := closed[i]
+		if w.Standing == NotMember {
+			resp.Addf("Week %d (from %s): %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, w.Standing)
+			continue
+		}
 		line := Linef("Week %d (from %s): %d of %d — %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, len(w.Logs), w.Quota, w.Standing)
 		if w.Excuse != "" {
 			line = append(line, Linef(" (%s)", UserText(w.Excuse))...)
@@ -115,10 +119,11 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	now := r.clock.Now()
-	week := co.WeekOf(now)
+	week := co.clampWeek(co.WeekOf(now))
 	if c.Has("week") {
-		d := optionValue[Date](c, "week")
-		week = co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
+		if week, err = co.weekOfDate("week", optionValue[Date](c, "week")); err != nil {
+			return Response{}, err
+		}
 	}
 	// Account as of the week's end (or now, for the open week), so a past
 	// week reads as it closed.
@@ -126,7 +131,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if week.End.Before(now) {
 		asOf = week.End
 	}
-	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, asOf)
+	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, week.Start, week.End, asOf)
 	if err != nil {
 		return Response{}, err
 	}
@@ -156,6 +161,9 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		}
 		resp.Add(line)
 	}
+	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
+		return Response{}, err
+	}
 	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 
@@ -180,29 +188,6 @@ func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Respons
 	return *resp, nil
 }
 
-func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
-	if err != nil {
-		return Response{}, err
-	}
-	h, err := r.memberOption(ctx, c)
-	if err != nil {
-		return Response{}, err
-	}
-	userID := h.UserID
-	d := optionValue[Date](c, "week")
-	week := co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
-	if h.Excused == nil {
-		h.Excused = map[string]string{}
-	}
-	h.Excused[week.StartDate.String()] = optionValue[string](c, "reason")
-	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
-		return Response{}, err
-	}
-	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
-	return Reply("Excused %s for the week from %s: it counts as met.", UserRef(userID), week.StartDate), nil
-}
-
 // leaderRow is one host's tally in a period.
 type leaderRow struct {
 	userID    string
@@ -219,10 +204,12 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	if err != nil {
 		return Response{}, err
 	}
-	members := map[string]bool{}
+	byID := map[string]Host{}
 	for _, h := range hosts {
-		members[h.UserID] = h.Member
+		byID[h.UserID] = h
 	}
+	// A Space counts for whoever was a member when they hosted it.
+	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
 	now := r.clock.Now()
 	loc := co.Location()
 	week := co.WeekOf(now)
@@ -241,7 +228,7 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(logs, members))
+		addLeaderboard(&resp.Message, tally(countedEach(co, logs), member))
 	}
 	return resp, nil
 }
@@ -249,11 +236,11 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 // maxLeaderboardRows bounds a leaderboard's length.
 const maxLeaderboardRows = 10
 
-func tally(logs []SpaceLog, members map[string]bool) []leaderRow {
+func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 	byUser := map[string]*leaderRow{}
 	var rows []*leaderRow
 	for _, l := range logs {
-		if !members[l.UserID] {
+		if !member(l) {
 			continue
 		}
 		row := byUser[l.UserID]

@@ -19,6 +19,8 @@ type Router struct {
 	clock   Clock
 	log     *slog.Logger
 	planner Planner
+	// dashboard, if set, makes sign-in links and feeds (dashboard.go).
+	dashboard *Dashboard
 }
 
 // NewRouter returns a Router over store, reading the time from clock.

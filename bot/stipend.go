@@ -30,7 +30,8 @@ func monthBounds(m Month, loc *time.Location) (time.Time, time.Time) {
 // String renders m as 2026-12.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, m.Month) }
 
-// StipendReport accounts every current host's weeks that closed in month m,
+// StipendReport accounts the weeks that closed in month m of every host who
+// was a member in it,
 // as of now (a month not over yet counts the weeks closed so far).
 func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, error) {
 	from, to := monthBounds(m, co.Location())
@@ -38,7 +39,7 @@ func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m 
 	if now.Before(asOf) {
 		asOf = now
 	}
-	recs, err := AccountMembers(ctx, st, ws, co, asOf)
+	recs, err := AccountMembers(ctx, st, ws, co, from, to, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +54,7 @@ func stipendRow(rec HostRecord, from, to, asOf time.Time) StipendRow {
 	h := rec.Host
 	row := StipendRow{UserID: h.UserID, Name: h.Name, Handle: h.Handle}
 	for _, w := range rec.Weeks {
-		if !w.Week.End.After(from) || w.Week.End.After(to) || w.Week.End.After(asOf) {
+		if !w.Week.End.After(from) || w.Week.End.After(to) || w.Week.End.After(asOf) || !w.Standing.Owed() {
 			continue
 		}
 		row.Weeks++
@@ -66,7 +67,7 @@ func stipendRow(rec HostRecord, from, to, asOf time.Time) StipendRow {
 		for _, l := range w.Logs {
 			row.Spaces++
 			row.Listeners += l.Listeners
-			if !l.Verified {
+			if !l.Provenance.HasSpaceID() {
 				row.Unverified++
 			}
 		}

@@ -18,6 +18,7 @@ func Commands() []*Command { return commands }
 // Common option descriptions, shared by several commands.
 var (
 	optUserTarget = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
+	optFeedReset  = Option{Name: "action", Type: OptString, Choices: []string{"reset"}, Positional: true, Help: "reset: revoke the current address and make a new one"}
 	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Suggest: SuggestOwnSchedules, Help: "the schedule's number, from /spaces schedule list"}
 )
 
@@ -58,8 +59,9 @@ func commandTable() []*Command {
 				{Name: "title", Type: OptString, MaxLen: 200, Help: "what it was called"},
 				{Name: "at", Type: OptDateTime, Help: `when it started, in your time zone, like "2026-11-26 20:00" (default: now)`},
 				{Name: "listeners", Type: OptInt, Min: 0, Max: 10_000_000, Help: "how many listened"},
-				{Name: "minutes", Type: OptInt, Min: 1, Max: 24 * 60, Help: "how long it ran, in minutes"},
+				{Name: "minutes", Type: OptInt, Min: 1, Max: maxLogMinutes, Help: "how long it ran, in minutes"},
 				{Name: "user", Type: OptUser, Help: "staff only: log for this host (staff may log any date)"},
+				{Name: "force", Type: OptString, Choices: []string{"true", "false"}, Help: "staff only, with user: log it although it overlaps another of the host's logs"},
 			}, run: (*Router).spacesLog},
 		{Path: []string{"spaces", "unlog"}, Help: "Remove one of your logs.", Example: "/spaces unlog space:1eaKbrPAqbwKX",
 			Options: []Option{
@@ -77,6 +79,9 @@ func commandTable() []*Command {
 				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on or off"},
 			}, run: (*Router).spacesReminders},
 		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month.", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},
+		{Path: []string{"spaces", "dashboard"}, Help: "A link to sign in to your page of the web dashboard.", Example: "/spaces dashboard", run: (*Router).spacesDashboard},
+		{Path: []string{"spaces", "calendar"}, Help: "A private calendar feed of your recurring Spaces.", Example: "/spaces calendar",
+			Options: []Option{optFeedReset}, run: (*Router).spacesCalendar},
 
 		{Path: []string{"cohort", "help"}, Help: "List the staff commands.", Example: "/cohort help", run: (*Router).cohortHelp},
 		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
@@ -99,8 +104,9 @@ func commandTable() []*Command {
 				{Name: "minfollowers", Type: OptInt, Min: 0, Max: 1_000_000_000, Help: "minimum followers to apply"},
 				{Name: "countries", Type: OptCountries, Help: "countries that may apply, like US,CA"},
 				{Name: "lastcall", Type: OptInt, Min: 1, Max: 167, Help: "hours before the week ends when a host below quota is on last call"},
+				{Name: "overlap", Type: OptInt, Min: 1, Max: 12 * 60, Help: "minutes: a host's logs closer than this are one Space (default 30)"},
 				{Name: "digest", Type: OptChannel, Help: "channel for the weekly digest"},
-				{Name: "staff", Type: OptChannel, Help: "staff channel for the monthly stipend report (default: the digest channel)"},
+				{Name: "staff", Type: OptChannel, Help: "staff channel for the stipend report and alerts (default: the digest channel)"},
 				{Name: "announce", Type: OptChannel, Help: "channel for announcements"},
 				{Name: "fallback", Type: OptChannel, Help: "channel that hears about hosts whose DMs fail"},
 			}, run: (*Router).cohortSettings},
@@ -121,16 +127,23 @@ func commandTable() []*Command {
 		{Path: []string{"cohort", "export"}, Access: StaffOnly, Slow: true, Help: "The month's stipend report as a CSV file.", Example: "/cohort export month:2026-12",
 			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}},
 			run:     (*Router).cohortExport},
-		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met).", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
+		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met); again to change the reason.", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
 			Options: []Option{
 				optUserTarget,
 				{Name: "week", Type: OptDate, Required: true, Help: "any date in the week"},
 				{Name: "reason", Type: OptString, Required: true, MaxLen: 300, Help: "why, in a few words"},
 			}, run: (*Router).cohortExcuse},
+		{Path: []string{"cohort", "unexcuse"}, Access: StaffOnly, Help: "Take back a week's excuse.", Example: "/cohort unexcuse user:@alice week:2026-12-21",
+			Options: []Option{optUserTarget, {Name: "week", Type: OptDate, Required: true, Help: "any date in the week"}},
+			run:     (*Router).cohortUnexcuse},
+		{Path: []string{"cohort", "dashboard"}, Access: StaffOnly, Help: "A link to sign in to the web dashboard.", Example: "/cohort dashboard", run: (*Router).cohortDashboard},
+		{Path: []string{"cohort", "calendar"}, Access: StaffOnly, Help: "A private calendar feed of every host's recurring Spaces.", Example: "/cohort calendar",
+			Options: []Option{optFeedReset, {Name: "user", Type: OptUser, Help: "with reset: revoke this staff member's feed instead of yours"}},
+			run:     (*Router).cohortCalendar},
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",
-			Example: `/announce channel:#news text:"Office hours at 5pm ET" at:"2026-12-01 10:00"`,
+			Example: `/announce send text:"Office hours at 5pm ET" channel:#news`,
 			Options: []Option{
 				{Name: "text", Type: OptString, Required: true, MaxLen: 2000, Help: "what to say; it pings nobody unless ping: says so"},
 				{Name: "channel", Type: OptChannel, Help: "where (default: the cohort's announcement channel)"},

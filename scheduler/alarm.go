@@ -149,10 +149,3 @@ func earlier(at time.Time, set bool, t time.Time) time.Time {
 	}
 	return t
 }
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}

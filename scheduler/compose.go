@@ -9,9 +9,13 @@ import (
 )
 
 // compose decides, at delivery time, what a job sends, from the state as
-// it is now: a reminder for a schedule paused since it was planned is
-// skipped, a nudge for a Space logged meanwhile is skipped.
+// it is now: a job past its expiry (expiry.go) is not sent, a reminder for
+// a schedule paused since it was planned is skipped, a nudge for a Space
+// logged meanwhile is skipped.
 func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
+	if v, ok, err := s.expire(ctx, j, s.clock.Now()); !ok || err != nil {
+		return v, err
+	}
 	switch j.Kind {
 	case bot.JobPlan:
 		return verdict{done: true}, s.PlanAll(ctx)
@@ -31,6 +35,8 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.composeFixed(ctx, j)
 	case bot.JobEvents:
 		return s.syncEvents(ctx, j)
+	case bot.JobAlert:
+		return s.composeAlert(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }
@@ -45,7 +51,7 @@ func (s *Scheduler) hostContext(ctx context.Context, ws bot.WorkspaceRef, userID
 	if errors.Is(err, bot.ErrNotFound) {
 		return co, h, false, nil
 	}
-	return co, h, err == nil && h.Member, err
+	return co, h, err == nil && h.MemberOf(co), err
 }
 
 func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, error) {
@@ -71,9 +77,6 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if j.Kind == bot.JobReminder {
 		if h.RemindersOff {
 			return skipped("reminders are off"), nil
-		}
-		if !now.Before(j.Occurrence) {
-			return skipped("the Space had started when the reminder could go out"), nil
 		}
 		if closerReminderDue(h.LeadTimes(), j.Lead, j.Occurrence, now) {
 			// Late (after downtime, or a schedule added just now): one
@@ -113,11 +116,12 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 	return false
 }
 
-// warningJobs are the quota warnings h's standing calls for now. Each level
-// has one key a week, so it is sent at most once; a warning due in the
-// host's quiet hours is due when they end.
+// warningJobs are the quota warnings h's standing calls for now, and the
+// staff alert of two missed weeks in a row. Each level has one key a week,
+// so it is sent at most once; a warning due in the host's quiet hours is
+// due when they end.
 func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
-	if !h.Member || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
+	if !h.MemberOf(co) || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
 		return nil, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, ws, co, h, now)
@@ -130,7 +134,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
-	settled := !now.Before(h.JoinedAt.Add(joinGrace))
+	settled := !now.Before(h.Joined(co).Add(joinGrace))
 	for _, hw := range rec.Weeks {
 		switch {
 		case hw.Week.End.After(now): // the open week
@@ -141,7 +145,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 			add(hw, bot.Missed) // the week that just closed
 		}
 	}
-	return jobs, nil
+	return append(jobs, alertJobs(ws, rec, now)...), nil
 }
 
 func (s *Scheduler) addWarnings(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) error {
@@ -212,33 +216,71 @@ func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
 	return now
 }
 
+// jobCohort loads the cohort a job is about: j.Cohort, or the latest.
+func (s *Scheduler) jobCohort(ctx context.Context, j bot.Job) (bot.Cohort, error) {
+	if j.Cohort == 0 {
+		return s.store.Cohort(ctx, j.Workspace)
+	}
+	return s.store.CohortByID(ctx, j.Workspace, j.Cohort)
+}
+
 func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
 	if co.DigestChannel == "" {
 		return skipped("no digest channel: set one with /cohort settings digest:#channel"), nil
 	}
+	now := s.clock.Now()
+	if wait, ok, err := s.earlierDigest(ctx, j, now); err != nil || ok {
+		return verdict{deferTo: wait}, err
+	}
 	week := co.WeekOf(bot.LocalTime(j.Week, bot.TimeOfDay{Hour: 12}, co.Location()))
 	msg, err := bot.WeekDigest(ctx, s.store, j.Workspace, co, week)
-	return verdict{channel: co.DigestChannel, msg: msg}, err
+	return verdict{channel: co.DigestChannel, msg: lateNote(msg, j, "digest", now, co.Location())}, err
+}
+
+// digestOrderWait is how long a digest waits for an earlier week's digest
+// that is being sent, or retried, to go first.
+const digestOrderWait = 5 * time.Second
+
+// earlierDigest reports whether an earlier week's digest of j's workspace
+// is still pending (a catch-up after downtime, a retry), and until when j
+// waits for it: digests go out oldest first, also with many workers.
+func (s *Scheduler) earlierDigest(ctx context.Context, j bot.Job, now time.Time) (time.Time, bool, error) {
+	pending, err := s.store.PendingJobs(ctx, j.Workspace.Key()+"/"+string(bot.JobDigest)+"/")
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, p := range pending {
+		if p.Kind == bot.JobDigest && p.Key != j.Key && p.Week.Before(j.Week) {
+			return later(p.Due, now).Add(digestOrderWait), true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
-	channel := co.StaffChannel
-	if channel == "" {
-		channel = co.DigestChannel
-	}
+	channel := staffChannel(co)
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
-	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, s.clock.Now())
-	return verdict{channel: channel, msg: bot.StipendMessage(co, j.Month, rows)}, err
+	now := s.clock.Now()
+	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
+	return verdict{channel: channel, msg: lateNote(bot.StipendMessage(co, j.Month, rows), j, "report", now, co.Location())}, err
 }
 
 // composeAnnouncement posts a channel announcement, or fans one out as a DM
@@ -250,6 +292,10 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	if !j.ToHosts {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
 	hosts, err := s.store.Hosts(ctx, j.Workspace)
 	if err != nil {
 		return verdict{}, err
@@ -257,7 +303,7 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	now := s.clock.Now()
 	var dms []bot.Job
 	for _, h := range hosts {
-		if h.Member {
+		if h.MemberOf(co) {
 			dms = append(dms, bot.Job{Key: bot.AnnouncementDMKey(j.Key, h.UserID), Kind: bot.JobDM, Workspace: j.Workspace,
 				Due: now, UserID: h.UserID, Message: j.Message})
 		}

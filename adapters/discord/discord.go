@@ -87,6 +87,9 @@ type Config struct {
 	// fake Discord in end-to-end tests, or a proxy). The gateway's address
 	// comes from the REST API, so it follows.
 	BaseURL string
+	// Replay remembers the HTTP endpoint's interactions, so one replayed
+	// inside the signature window is refused; nil: no replay check.
+	Replay ReplayGuard
 }
 
 // Limits and timings.

@@ -53,32 +53,97 @@ func (a *Adapter) Routes() map[string]http.Handler {
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	defer a.recoverPanic("HTTP interaction", func() { http.Error(w, "internal error", http.StatusInternalServerError) })
+	defer a.recoverPanic("HTTP interaction", func() { httpStatus(w, http.StatusInternalServerError) })
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		httpStatus(w, http.StatusMethodNotAllowed)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		httpStatus(w, bodyErrorStatus(err))
 		return
 	}
-	if err := a.verify(r.Header, body); err != nil {
+	signedAt, err := a.verify(r.Header, body)
+	if err != nil {
 		a.log.Warn("rejecting an unsigned interaction", "remote", r.RemoteAddr, "reason", err)
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		httpStatus(w, http.StatusUnauthorized)
 		return
 	}
-	var in discordgo.Interaction
-	if err := json.Unmarshal(body, &in); err != nil {
-		http.Error(w, "not an interaction", http.StatusBadRequest)
+	in, err := parseInteraction(body)
+	if err != nil {
+		// Signed by Discord's key, yet not what Discord sends: answered
+		// without detail, and never as the server's fault.
+		a.log.Warn("rejecting a malformed signed interaction", "remote", r.RemoteAddr, "reason", err)
+		httpStatus(w, http.StatusBadRequest)
 		return
 	}
 	if in.Type == discordgo.InteractionPing {
 		writeJSON(w, callbackPayload{Type: discordgo.InteractionResponsePong})
 		return
 	}
-	a.serveViaWorker(w, r, &in)
+	if !a.firstSight(r, w, "discord:interaction:"+in.ID, signedAt) {
+		return
+	}
+	a.serveViaWorker(w, r, in)
+}
+
+// parseInteraction reads a signed body strictly: an interaction of a type
+// Discord documents, with an id and a token the adapter can answer with.
+func parseInteraction(body []byte) (*discordgo.Interaction, error) {
+	var in discordgo.Interaction
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, fmt.Errorf("not an interaction: %w", err)
+	}
+	if in.Type < discordgo.InteractionPing || in.Type > discordgo.InteractionModalSubmit {
+		return nil, fmt.Errorf("unknown interaction type %d", in.Type)
+	}
+	if in.Type != discordgo.InteractionPing && (!isSnowflake(in.ID) || !validToken(in.Token)) {
+		return nil, errors.New("an interaction without a valid id or token")
+	}
+	return &in, nil
+}
+
+// firstSight records a signed request as acted on and reports whether it
+// is the first time; a replay inside the signature window gets 409, and
+// when the replay set cannot take more the request is refused with 503
+// (forgetting older ones would let them be replayed).
+func (a *Adapter) firstSight(r *http.Request, w http.ResponseWriter, key string, signedAt time.Time) bool {
+	if a.cfg.Replay == nil {
+		return true
+	}
+	first, err := a.cfg.Replay.FirstSeen(r.Context(), key, signedAt.Add(maxSkew+time.Second))
+	switch {
+	case err != nil:
+		a.log.Error("refusing an interaction: the replay set cannot take it", "err", err)
+		httpStatus(w, http.StatusServiceUnavailable)
+		return false
+	case !first:
+		a.log.Warn("refusing a replayed interaction", "remote", r.RemoteAddr)
+		httpStatus(w, http.StatusConflict)
+		return false
+	}
+	return true
+}
+
+// ReplayGuard remembers the signed requests the adapter acted on;
+// edge.ReplaySet is one, kept in memory.
+type ReplayGuard interface {
+	// FirstSeen records key until the time until and reports whether it
+	// is new; false means a replay.
+	FirstSeen(ctx context.Context, key string, until time.Time) (bool, error)
+}
+
+// httpStatus answers with a bare status: no detail for whoever sent it.
+func httpStatus(w http.ResponseWriter, code int) { http.Error(w, http.StatusText(code), code) }
+
+// bodyErrorStatus is the answer to a body that could not be read: too
+// large, or cut off (its read timeout passed, the client went away).
+func bodyErrorStatus(err error) int {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
 }
 
 // serveViaWorker answers in on an adapter-owned goroutine, which may go on
@@ -95,7 +160,7 @@ func (a *Adapter) serveViaWorker(w http.ResponseWriter, r *http.Request, in *dis
 		}})
 	})
 	if !started {
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		httpStatus(w, http.StatusServiceUnavailable)
 		return
 	}
 	select {
@@ -106,39 +171,40 @@ func (a *Adapter) serveViaWorker(w http.ResponseWriter, r *http.Request, in *dis
 		case p := <-first:
 			writeJSON(w, p)
 		default:
-			http.Error(w, "no response", http.StatusInternalServerError)
+			httpStatus(w, http.StatusInternalServerError)
 		}
 	case <-r.Context().Done():
 	}
 }
 
 // verify checks Discord's signature over timestamp+body and that the
-// timestamp is within maxSkew of the clock.
-func (a *Adapter) verify(h http.Header, body []byte) error {
+// timestamp is within maxSkew of the clock; it returns the signed time.
+func (a *Adapter) verify(h http.Header, body []byte) (time.Time, error) {
 	sig, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return errors.New("missing or malformed X-Signature-Ed25519")
+		return time.Time{}, errors.New("missing or malformed X-Signature-Ed25519")
 	}
 	ts := h.Get("X-Signature-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || len(ts) > 12 {
-		return errors.New("missing or malformed X-Signature-Timestamp")
+		return time.Time{}, errors.New("missing or malformed X-Signature-Timestamp")
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(a.publicKey, msg, sig) {
-		return errors.New("bad signature")
+		return time.Time{}, errors.New("bad signature")
 	}
-	if age := a.clock.Now().Sub(time.Unix(sec, 0)); age > maxSkew || age < -maxSkew {
-		return fmt.Errorf("timestamp is %s off the clock", age.Round(time.Second))
+	signedAt := time.Unix(sec, 0)
+	if age := a.clock.Now().Sub(signedAt); age > maxSkew || age < -maxSkew {
+		return time.Time{}, fmt.Errorf("timestamp is %s off the clock", age.Round(time.Second))
 	}
-	return nil
+	return signedAt, nil
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		httpStatus(w, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

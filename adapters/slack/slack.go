@@ -45,6 +45,9 @@ type Config struct {
 	// After returns a channel that fires once d has passed: the acknowledgement
 	// budget and the back-off between connection attempts. time.After when nil.
 	After func(d time.Duration) <-chan time.Time
+	// Replay remembers signed requests and Socket Mode envelopes acted
+	// on, so a replay or a redelivery is acted on once; nil: no check.
+	Replay ReplayGuard
 }
 
 // Timing limits.

@@ -54,6 +54,11 @@ func (a *Adapter) dispatch(ctx context.Context, evt socketmode.Event) {
 	if evt.Request != nil {
 		envelope = evt.Request.EnvelopeID
 	}
+	if !a.firstEnvelope(ctx, evt.Type, envelope) {
+		// Acknowledged, so Slack stops redelivering it; not acted on again.
+		a.later(ctx, func(ctx context.Context) { a.ackSocket(ctx, envelope, "", nil) })
+		return
+	}
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slackgo.SlashCommand)
@@ -80,6 +85,29 @@ func (a *Adapter) dispatch(ctx context.Context, evt socketmode.Event) {
 		socketmode.EventTypeErrorWriteFailed, socketmode.EventTypeErrorBadMessage:
 		a.log.Warn("Socket Mode trouble", "event", evt.Type, "data", evt.Data)
 	}
+}
+
+// envelopeLife is how long an envelope id is remembered: Slack redelivers
+// an envelope that was not acknowledged within seconds, a few times.
+const envelopeLife = maxSkew
+
+// firstEnvelope reports whether a request envelope is seen for the first
+// time; one seen before, or one the replay set cannot record, is not acted
+// on. Events that are not requests always pass.
+func (a *Adapter) firstEnvelope(ctx context.Context, typ socketmode.EventType, envelope string) bool {
+	switch typ {
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+	default:
+		return true
+	}
+	if envelope == "" {
+		return true // nothing to tell it apart by; acting on it is all there is
+	}
+	first, err := a.firstSight(ctx, "slack:envelope:"+envelope, a.cfg.Clock.Now().Add(envelopeLife))
+	if err == nil && !first {
+		a.log.Warn("ignored a redelivered Socket Mode envelope", "event", typ)
+	}
+	return first && err == nil
 }
 
 // ackSocket acknowledges an envelope, with msg as the reply when it fits;

@@ -94,7 +94,8 @@ func TestConsoleSchedulerScript(t *testing.T) {
 		"[DM @alice] ⏰ “Night owls” starts in 1h",
 		"[DM @alice] ⏰ “Night owls” starts in 10m",
 		"[DM @alice] Did “Night owls” happen",
-		"[button: I hosted it]",
+		"[button 3: I hosted it]",
+		"  1: I hosted it — ⏰ “Night owls” starts in 1h",
 		"Logged “Night owls”, Tue 1 Dec 20:00 EST — unverified",
 	} {
 		if !strings.Contains(out, want) {

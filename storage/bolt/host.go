@@ -20,8 +20,7 @@ type storedHost struct {
 	Handle       string            `json:",omitzero"`
 	Zone         string            `json:",omitzero"`
 	PlatformZone string            `json:",omitzero"`
-	Member       bool              `json:",omitzero"`
-	JoinedAt     time.Time         `json:",omitzero"`
+	Memberships  []bot.Membership  `json:",omitzero"`
 	RemindersOff bool              `json:",omitzero"`
 	Leads        []time.Duration   `json:",omitzero"`
 	Excused      map[string]string `json:",omitzero"`

@@ -84,6 +84,7 @@ type storedJob struct {
 	Key        string           `json:"-"`
 	Kind       bot.JobKind      `json:",omitzero"`
 	Workspace  bot.WorkspaceRef `json:",omitzero"`
+	Cohort     int              `json:",omitzero"`
 	Due        time.Time        `json:",omitzero"`
 	UserID     string           `json:",omitzero"`
 	Channel    string           `json:",omitzero"`
@@ -98,6 +99,7 @@ type storedJob struct {
 	CreatedBy  string           `json:",omitzero"`
 	Attempts   int              `json:",omitzero"`
 	LastError  string           `json:",omitzero"`
+	Planned    time.Time        `json:",omitzero"`
 }
 
 // storedOutcome is a bot.Outcome kept the same way.
@@ -558,7 +560,7 @@ func (db *DB) Workspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
 		all := tx.Bucket(workspacesBucket)
 		c := all.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if v != nil || all.Bucket(k).Get(cohortKey) == nil {
+			if v != nil || all.Bucket(k).Bucket(cohortsBucket) == nil {
 				continue
 			}
 			platform, id, ok := strings.Cut(string(k), ":")

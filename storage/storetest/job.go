@@ -344,6 +344,7 @@ func fullJob(ws bot.WorkspaceRef, rest string, due time.Time) bot.Job {
 		Key:        ws.Key() + "/" + rest,
 		Kind:       bot.JobAnnounce,
 		Workspace:  ws,
+		Cohort:     3,
 		Due:        due,
 		UserID:     "u1",
 		Channel:    "c-news",
