@@ -69,6 +69,9 @@ type Host struct {
 	RemindersOff bool
 	// Leads are reminder lead times; nil means DefaultLeads.
 	Leads []time.Duration
+	// Quiet are the hours warnings and nudges wait; zero means
+	// DefaultQuietHours (see quiet.go).
+	Quiet QuietHours
 
 	// Excused maps a week's start date (its String) to the reason given.
 	// Cohorts never overlap in time, so a date names one cohort's week.

@@ -38,6 +38,16 @@ func (r *Router) cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) {
 	return c, err
 }
 
+// openCohort loads the workspace's cohort if it has not ended; next says
+// what to do if it has.
+func (r *Router) openCohort(ctx context.Context, ws WorkspaceRef, next string) (Cohort, error) {
+	co, err := r.cohort(ctx, ws)
+	if err == nil && !r.clock.Now().Before(co.EndsAt()) {
+		return Cohort{}, Conflictf("%s has ended. %s", co.Name, next)
+	}
+	return co, err
+}
+
 // host loads the caller's record, or a new one if they have none.
 // A zone the platform reports for a host (one who ever was a member) is
 // kept, so that DMs the scheduler sends later read in it too.
@@ -79,6 +89,23 @@ func (r *Router) member(ctx context.Context, c *Call) (Cohort, Host, error) {
 	}
 	if !h.MemberOf(co) {
 		return Cohort{}, Host{}, Forbiddenf("You're not a host in %s yet. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
+	}
+	return co, h, nil
+}
+
+// pastMember loads the cohort of the cohort: option (default: the latest)
+// and the caller, who must have been one of its hosts at some time.
+func (r *Router) pastMember(ctx context.Context, c *Call) (Cohort, Host, error) {
+	co, err := r.cohortOption(ctx, c)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	h, err := r.host(ctx, c)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	if _, ever := h.firstJoined(co); !ever {
+		return Cohort{}, Host{}, Forbiddenf("You were not a host in %s. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
 	}
 	return co, h, nil
 }
@@ -132,7 +159,14 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 	if err != nil {
 		return Response{}, err
 	}
-	changed := c.Has("lead") || c.Has("state")
+	changed := c.Has("lead") || c.Has("state") || c.Has("quiet")
+	if c.Has("quiet") {
+		q, err := parseQuietHours(optField{key: "quiet", noun: "quiet hours"}, strings.TrimSpace(optionValue[string](c, "quiet")))
+		if err != nil {
+			return Response{}, err
+		}
+		h.Quiet = q
+	}
 	if c.Has("lead") {
 		h.Leads = optionValue[[]time.Duration](c, "lead")
 	}
@@ -145,15 +179,25 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 		}
 		r.planner.HostChanged(ctx, c.Workspace, h.UserID)
 	}
+	co, err := r.store.Cohort(ctx, c.Workspace)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Response{}, err
+	}
 	prefix := "Your reminders"
 	if changed {
 		prefix = "Saved: your reminders"
 	}
+	var resp Response
 	if h.RemindersOff {
-		return Reply("%s are off. Turn them on with /spaces reminders on.", prefix), nil
+		resp = Reply("%s are off: no DMs before your Spaces and no nudges after them. Quota warnings still come: they are the program's rule. "+
+			"Turn reminders on with /spaces reminders on.", prefix)
+	} else {
+		resp = Reply("%s are on: a DM %s before each scheduled Space, and a nudge if one isn't logged %s after it ends. "+
+			"Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off (quota warnings still come).",
+			prefix, joinLeads(h.LeadTimes()), HumanDuration(NudgeAfter))
 	}
-	return Reply("%s are on: a DM %s before each scheduled Space. Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off.",
-		prefix, joinLeads(h.LeadTimes())), nil
+	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), h.Location(co, c.UserZone)))
+	return resp, nil
 }
 
 func joinLeads(leads []time.Duration) string {
