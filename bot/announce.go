@@ -172,7 +172,7 @@ func (r *Router) announceCancel(ctx context.Context, c *Call) (Response, error) 
 // sendWelcome queues the welcome DM of a newly admitted host.
 func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h Host) error {
 	msg := WelcomeMessage(co, h)
-	if len(h.periods(co)) > 1 {
+	if h.rejoined(co) {
 		msg = WelcomeBackMessage(co, h)
 	}
 	joined := h.Joined(co)
