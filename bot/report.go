@@ -207,8 +207,11 @@ func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Respons
 	resp.Section("Deliveries that failed")
 	for _, f := range failures {
 		target := ChannelRef(f.Channel)
-		if f.UserID != "" {
+		switch {
+		case f.UserID != "":
 			target = UserRef(f.UserID)
+		case f.Channel == "": // an announcement to every host, expired
+			target = Text("every host")
 		}
 		resp.Addf("%s to %s, %s: %s", f.Kind, target, At(f.At, nil, TimeFull), UserText(f.Reason))
 	}

@@ -91,9 +91,13 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 		v.msg = bot.ReminderMessage(sc, j.Occurrence, j.Occurrence.Sub(now).Round(time.Minute), loc)
 		return v, nil
 	}
-	// A passed occurrence can change the host's standing: check warnings.
+	// A passed occurrence can change the host's standing: check warnings,
+	// which come whether reminders are on or not.
 	if err := s.addWarnings(ctx, j.Workspace, co, h, now); err != nil {
 		return verdict{}, err
+	}
+	if h.RemindersOff {
+		return skipped("reminders are off, and nudges with them"), nil
 	}
 	logged, err := bot.LoggedOccurrence(ctx, s.store, j.Workspace, sc, j.Occurrence)
 	if err != nil {
@@ -102,8 +106,22 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if logged {
 		return skipped("already logged"), nil
 	}
+	if wait := nudgeAfterQuiet(h.QuietHours(), loc, j.Occurrence.Add(sc.Duration), now); wait.After(now) {
+		return verdict{deferTo: wait}, nil // logged meanwhile, it is skipped then
+	}
 	v.msg = bot.NudgeMessage(sc, j.Occurrence, loc)
 	return v, nil
+}
+
+// nudgeAfterQuiet is when a nudge due at now may go: now, or when the
+// host's quiet hours end; but now if the Space was still on air in those
+// quiet hours: the host was up, hosting it at a time they chose.
+func nudgeAfterQuiet(q bot.QuietHours, loc *time.Location, spaceEnd, now time.Time) time.Time {
+	from, until, in := q.Stretch(now, loc)
+	if !in || spaceEnd.After(from) {
+		return now
+	}
+	return until
 }
 
 // joinGrace is how long a new host has to set up schedules before being
@@ -133,7 +151,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 	if err != nil {
 		return nil, err
 	}
-	due := s.afterQuiet(now, h.Location(co, ""))
+	due := h.QuietHours().Until(now, h.Location(co, ""))
 	var jobs []bot.Job
 	add := func(hw bot.HostWeek, level bot.Standing) {
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
@@ -192,7 +210,7 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 	if !now.Before(co.EndsAt()) {
 		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
 	}
-	if quiet := s.afterQuiet(now, loc); quiet.After(now) {
+	if quiet := h.QuietHours().Until(now, loc); quiet.After(now) {
 		return verdict{deferTo: quiet}, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
@@ -206,24 +224,27 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		if hw.Standing != j.Level {
 			return verdict{drop: true}, nil // it no longer applies; it may again later
 		}
+		if wait := s.nudgeWindowEnd(hw, now); j.Level != bot.Missed && wait.After(now) {
+			return verdict{deferTo: wait}, nil
+		}
 		return verdict{dm: h.UserID, fallback: co.FallbackChannel, msg: bot.WarningMessage(j.Level, hw, loc)}, nil
 	}
 	return verdict{drop: true}, nil
 }
 
-// afterQuiet is now, or the end of the host's quiet hours if now is in them.
-func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
-	local := now.In(loc)
-	minutes := local.Hour()*60 + local.Minute()
-	start, end := s.cfg.QuietStart.Minutes(), s.cfg.QuietEnd.Minutes()
-	today := bot.DateOf(local)
-	switch {
-	case start > end && minutes >= start: // 22:00–24:00
-		return bot.LocalTime(today.AddDays(1), s.cfg.QuietEnd, loc)
-	case start > end && minutes < end, start < end && minutes >= start && minutes < end:
-		return bot.LocalTime(today, s.cfg.QuietEnd, loc)
+// nudgeWindowEnd is when the last of the week's scheduled Spaces that is on
+// air or just over at now reaches its nudge; now if none is. Until then the
+// host may be about to log it, so a warning about the open week waits: it
+// then goes out with the count as it stands, or is dropped if a log made it
+// untrue.
+func (s *Scheduler) nudgeWindowEnd(hw bot.HostWeek, now time.Time) time.Time {
+	end := now
+	for _, o := range hw.Upcoming { // unlogged, and not past their nudge window
+		if !o.Start.After(now) {
+			end = later(end, o.End().Add(s.cfg.NudgeAfter))
+		}
 	}
-	return now
+	return end
 }
 
 // jobCohort loads the cohort a job is about: j.Cohort, or the latest.

@@ -33,15 +33,19 @@ var expiries = map[bot.JobKind]expiry{
 		expired: reminderExpired,
 	},
 	bot.JobNudge: {
-		late: fmt.Sprintf("sent late while the host can still log the Space (%d days after it "+
-			"started, the hosts' backfill window); after that, or once the cohort has ended, "+
-			"not sent.", bot.HostBackfillDays),
+		late: fmt.Sprintf("held through the host's quiet hours (unless the Space was on air in "+
+			"them: the host was up); sent late while the host can still log the Space (%d days "+
+			"after it started, the hosts' backfill window); after that, or once the cohort "+
+			"has ended, not sent.", bot.HostBackfillDays),
 		expired: nudgeExpired,
 	},
 	bot.JobWarning: {
-		late: "held through the host's quiet hours. At risk and last call are not sent once " +
-			"their week has closed; missed (\"last week closed at…\") not once the week after " +
-			"it has closed. None is sent once the cohort has ended.",
+		late: "held through the host's quiet hours; at risk and last call also while one " +
+			"of the host's Spaces is on air or just over, until its nudge, then sent with " +
+			"the count as it stands, or not at all if a log made them untrue. At risk and " +
+			"last call are not sent once their week has closed; missed (\"last week closed " +
+			"at…\") not once the week after it has closed. None is sent once the cohort " +
+			"has ended.",
 		expired: warningExpired,
 	},
 	bot.JobCheck: {

@@ -41,6 +41,9 @@ type Config struct {
 	CheckAt     bot.TimeOfDay // the daily quota check, cohort time (09:00)
 	// Jitter returns a number in [0, 1); it spreads retries. Tests fix it.
 	Jitter func() float64
+	// ShutdownGrace is how long deliveries in flight may go on once Run's
+	// context has ended (10s); then they are cancelled.
+	ShutdownGrace time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -55,6 +58,7 @@ func (c Config) withDefaults() Config {
 	def(&c.BaseBackoff, 30*time.Second)
 	def(&c.MaxBackoff, time.Hour)
 	def(&c.NudgeAfter, bot.NudgeAfter)
+	def(&c.ShutdownGrace, 10*time.Second)
 	if c.Workers == 0 {
 		c.Workers = 32
 	}
@@ -93,6 +97,9 @@ type Scheduler struct {
 	backlog bool
 
 	eventSeq atomic.Uint64 // tells apart event sync requests (events.go)
+
+	lastWake atomic.Int64     // Unix ns of the clock when a tick last read the due index
+	observer DeliveryObserver // observer.go; nil: nobody
 
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
@@ -141,17 +148,46 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
-	defer s.workers.Wait()
-	s.Tick(ctx)
+	// Deliveries in flight outlive ctx by up to ShutdownGrace, so none is
+	// cut off between the platform taking it and FinishJob recording it
+	// (it would go out again after a restart). Once ctx ends no new one
+	// starts: what was not handed out stays pending.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer s.drain(stopWork)
+	s.Tick(work)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-s.kick:
-			s.Tick(ctx)
+			s.Tick(work)
 		}
 	}
 }
+
+// drain waits for the deliveries in flight, cancelling them (with stop)
+// if they take longer than ShutdownGrace.
+func (s *Scheduler) drain(stop context.CancelFunc) {
+	t := time.AfterFunc(s.cfg.ShutdownGrace, stop)
+	defer t.Stop()
+	s.workers.Wait()
+	stop()
+}
+
+// LastWake is when Run last looked at the due index, on the scheduler's
+// clock (zero before its first tick). Run looks at least once every
+// Period, so a LastWake older than two periods means the scheduler is
+// stuck or its store is failing.
+func (s *Scheduler) LastWake() time.Time {
+	ns := s.lastWake.Load()
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+// Period is the longest Run goes without a tick.
+func (s *Scheduler) Period() time.Duration { return s.cfg.Tick }
 
 // cronLogger adapts slog to cron's logger, so a recovered panic is logged.
 type cronLogger struct{ log *slog.Logger }
@@ -174,6 +210,7 @@ func (s *Scheduler) Tick(ctx context.Context) {
 		s.log.Error("reading due jobs", "err", err)
 		return
 	}
+	s.lastWake.Store(now.UnixNano())
 	if len(jobs) == tickBatch {
 		s.setBacklog()
 	}

@@ -48,7 +48,7 @@ func (a *App) parseConfig(args []string) (Config, error) {
 	fs.StringVar(&cfg.User, "user", envOr(a.Getenv, "USER", "host"), "console: the user you act as at first")
 	fs.BoolVar(&cfg.Staff, "staff", false, "console: act as program staff at first")
 	fs.StringVar(&cfg.LogLevel, "log-level", envOr(a.Getenv, "SPARKBOT_LOG_LEVEL", "info"), "debug, info, warn or error (SPARKBOT_LOG_LEVEL)")
-	fs.StringVar(&cfg.HTTPAddr, "http", envOr(a.Getenv, "SPARKBOT_HTTP_ADDR", ":8080"), "address of the HTTP listener, started when a platform serves HTTP (SPARKBOT_HTTP_ADDR)")
+	fs.StringVar(&cfg.HTTPAddr, "http", envOr(a.Getenv, "SPARKBOT_HTTP_ADDR", ":8080"), "address of the HTTP listener: platform endpoints, dashboard, calendar feeds; the console's is on 127.0.0.1 unless a host is given (SPARKBOT_HTTP_ADDR)")
 	fs.Usage = func() {
 		fmt.Fprintf(a.Stderr, "Usage: sparkbot [flags]\n       sparkbot schedule preview --days tue,thu --at 20:00 --tz America/New_York [--from RFC3339] [--count N] [--json]\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -115,8 +115,12 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	dashboard, err := a.newSite(db, router, clock, logger)
+	if err != nil {
+		return err
+	}
 	if len(platforms) == 0 {
-		return a.runConsole(ctx, cfg, router, sched, fake, zone)
+		return dashboard.serveConsoleSite(ctx, cfg.HTTPAddr, func() error { return a.runConsole(ctx, cfg, router, sched, fake, zone) })
 	}
 	if fake != nil {
 		return fmt.Errorf("--now is for the console only; unset the platform tokens to use it")
@@ -124,6 +128,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	for _, p := range platforms {
 		sched.SetNotifier(p.name, p.notifier)
 	}
+	platforms = append(platforms, dashboard.platformSite())
 	platforms = append(platforms, &platform{name: "scheduler", run: sched.Run})
 	return runPlatforms(ctx, platforms, cfg.HTTPAddr, logger)
 }

@@ -482,6 +482,26 @@ func (db *DB) JobOutcome(ctx context.Context, key string) (bot.Outcome, error) {
 	return o, err
 }
 
+// Outcomes returns the outcomes of finished jobs whose keys start with
+// prefix, by key: one seek into the outcomes bucket, then a walk.
+func (db *DB) Outcomes(ctx context.Context, prefix string) ([]bot.Outcome, error) {
+	var list []bot.Outcome
+	p := []byte(prefix)
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		b := openJobBuckets(tx)
+		c := b.outcomes.Cursor()
+		for k, _ := c.Seek(p); hasPrefix(k, p); k, _ = c.Next() {
+			o, err := b.outcome(k)
+			if err != nil {
+				return err
+			}
+			list = append(list, o)
+		}
+		return nil
+	})
+	return list, err
+}
+
 // Failures returns ws's failed outcomes recorded at or after since, oldest
 // first: one seek into ws's range of the failures index, then a walk.
 func (db *DB) Failures(ctx context.Context, ws bot.WorkspaceRef, since time.Time) ([]bot.Outcome, error) {
