@@ -48,6 +48,12 @@ func (h Host) MemberOf(co Cohort) bool {
 	return ok
 }
 
+// WasMember reports whether h was ever a member of co.
+func (h Host) WasMember(co Cohort) bool {
+	_, ok := h.firstJoined(co)
+	return ok
+}
+
 // MemberAt reports whether h was a member of co at t.
 func (h Host) MemberAt(co Cohort, t time.Time) bool {
 	for m := range h.periods(co) {
