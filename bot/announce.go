@@ -87,8 +87,8 @@ func (r *Router) announceSend(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return Response{}, err
 	}
+	r.planner.Dispatch() // sent now, or the scheduler's timer set for due
 	if !c.Has("at") {
-		r.planner.Dispatch()
 		return Reply("Announcement #%d is on its way to %s.", id, announceTarget(job)), nil
 	}
 	return Reply("Announcement #%d will go to %s at %s. Cancel it with /announce cancel id:%d.",
