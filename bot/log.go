@@ -103,7 +103,7 @@ func (r *Router) logger(ctx context.Context, c *Call, l SpaceLog) (Cohort, Host,
 		return Cohort{}, Host{}, err
 	}
 	h, err := r.store.Host(ctx, c.Workspace, l.UserID)
-	if errors.Is(err, ErrNotFound) || err == nil && len(h.periods(co)) == 0 {
+	if errors.Is(err, ErrNotFound) || err == nil && !h.WasMember(co) {
 		return Cohort{}, Host{}, NotFoundf("%s is not a host of %s.", mentionText(l.UserID), co.Name)
 	}
 	return co, h, err

@@ -27,18 +27,46 @@ const (
 	StipendNotMember StipendStatus = "not a member" // no week of the month counted for them
 )
 
-// StipendRow is one host's month: every host who was a member at some time
-// in the month's weeks has one.
-type StipendRow struct {
-	UserID, Name, Handle string
-	// Counted weeks closed in the month while the host was a member for
-	// the whole week; of them Met were met, Excused excused, and Missed
-	// (by week number) missed.
+// Tally counts a host's closed weeks of a period (a month, a cohort).
+type Tally struct {
+	// Counted weeks closed while the host was a member for the whole
+	// week; of them Met were met, Excused excused, and Missed (by week
+	// number) missed.
 	Counted, Met, Excused int
 	Missed                []int
-	// Spaces, Unverified and Listeners count the logs of the month's
-	// closed weeks, counted or not.
+	// Spaces, Unverified and Listeners count the logs of the weeks,
+	// counted or not.
 	Spaces, Unverified, Listeners int
+}
+
+// add counts one closed week of co.
+func (t *Tally) add(co Cohort, w HostWeek) {
+	for _, l := range w.Logs {
+		t.Spaces++
+		t.Listeners += l.Listeners
+		if !l.Provenance.HasSpaceID() {
+			t.Unverified++
+		}
+	}
+	if !w.Standing.Owed() {
+		return
+	}
+	t.Counted++
+	switch w.Standing {
+	case Met:
+		t.Met++
+	case Excused:
+		t.Excused++
+	default:
+		t.Missed = append(t.Missed, co.WeekNumber(w.Week.Start))
+	}
+}
+
+// StipendRow is one host's month: every host who was a member at some time
+// in the month's weeks has one. Its Tally covers the month's closed weeks.
+type StipendRow struct {
+	UserID, Name, Handle string
+	Tally
 	// DueCents is the amount due in US cents: the stipend when eligible,
 	// the suggested prorated amount for review, zero for not a member.
 	DueCents int64
@@ -87,27 +115,8 @@ func stipendRow(co Cohort, m Month, rec HostRecord, asOf time.Time) StipendRow {
 	h := rec.Host
 	row := StipendRow{UserID: h.UserID, Name: h.Name, Handle: h.Handle}
 	for _, w := range rec.Weeks {
-		if MonthOf(w.Week) != m || w.Week.End.After(asOf) {
-			continue // another month's, or still open
-		}
-		for _, l := range w.Logs {
-			row.Spaces++
-			row.Listeners += l.Listeners
-			if !l.Provenance.HasSpaceID() {
-				row.Unverified++
-			}
-		}
-		if !w.Standing.Owed() {
-			continue
-		}
-		row.Counted++
-		switch w.Standing {
-		case Met:
-			row.Met++
-		case Excused:
-			row.Excused++
-		default:
-			row.Missed = append(row.Missed, co.WeekNumber(w.Week.Start))
+		if MonthOf(w.Week) == m && !w.Week.End.After(asOf) { // the month's, and closed
+			row.add(co, w)
 		}
 	}
 	row.DueCents, row.Status = stipendDue(co.Stipend, row)
