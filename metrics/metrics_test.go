@@ -20,7 +20,9 @@ type jobCounts struct {
 	err          error
 }
 
-func (j jobCounts) JobCounts(context.Context, time.Time) (int, int, error) { return j.pending, j.due, j.err }
+func (j jobCounts) JobCounts(context.Context, time.Time) (int, int, error) {
+	return j.pending, j.due, j.err
+}
 
 func TestMetricsCountWhatHappened(t *testing.T) {
 	m := New()
