@@ -87,8 +87,8 @@ func (r *Router) announceSend(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return Response{}, err
 	}
+	r.planner.Dispatch() // sent now, or the scheduler's timer set for due
 	if !c.Has("at") {
-		r.planner.Dispatch()
 		return Reply("Announcement #%d is on its way to %s.", id, announceTarget(job)), nil
 	}
 	return Reply("Announcement #%d will go to %s at %s. Cancel it with /announce cancel id:%d.",
@@ -174,8 +174,8 @@ func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h 
 	msg := WelcomeMessage(co, h)
 	joined := h.Joined(co)
 	job := Job{
-		Key:  fmt.Sprintf("%s/welcome/%s/%d", ws.Key(), h.UserID, joined.Unix()),
-		Kind: JobDM, Workspace: ws, Due: joined, UserID: h.UserID, Message: &msg,
+		Key:  fmt.Sprintf("%s%s/%d", CohortJobPrefix(ws, "welcome", co.ID), h.UserID, joined.Unix()),
+		Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: joined, UserID: h.UserID, Message: &msg,
 	}
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return err

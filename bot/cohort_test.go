@@ -25,7 +25,7 @@ func TestCohortEnd(t *testing.T) {
 	if strings.Contains(history, "missed") {
 		t.Errorf("weeks after the cohort count as missed:\n%s", history)
 	}
-	h.must("boss", true, "/cohort export month:2026-12", "@alice: 2 of 2 weeks met")
+	h.must("boss", true, "/cohort export month:2026-12", "@alice: eligible — $2,500.00 (2 of 2 weeks met or excused; 4 Spaces")
 }
 
 // TestJoiningMidWeek: a host who joins late in a week is held to the

@@ -69,6 +69,9 @@ type Host struct {
 	RemindersOff bool
 	// Leads are reminder lead times; nil means DefaultLeads.
 	Leads []time.Duration
+	// Quiet are the hours warnings and nudges wait; zero means
+	// DefaultQuietHours (see quiet.go).
+	Quiet QuietHours
 
 	// Excused maps a week's start date (its String) to the reason given.
 	// Cohorts never overlap in time, so a date names one cohort's week.
@@ -116,7 +119,13 @@ type Application struct {
 
 // Schedule is a host's recurring Space.
 type Schedule struct {
-	ID       int64
+	// ID is unique in the workspace and never reused: buttons, jobs and
+	// platform events name the schedule by it.
+	ID int64
+	// Number is what the host calls it (#1, #2, …), unique among their
+	// schedules, in display and in the id: option only. The store assigns
+	// it: the lowest number the host has free.
+	Number   int
 	UserID   string
 	Title    string
 	Days     Weekdays

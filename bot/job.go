@@ -22,6 +22,7 @@ const (
 	JobPlan     JobKind = "plan"     // the daily planner: keeps the due index filled ahead
 	JobEvents   JobKind = "events"   // sync a workspace's platform events with its upcoming Spaces
 	JobAlert    JobKind = "alert"    // staff channel post: a host missed two counted weeks in a row
+	JobFinal    JobKind = "final"    // a cohort's final report to staff, and its hosts' closing DMs
 )
 
 // Job is one pending delivery in the due index. Its Key is its idempotency
@@ -49,6 +50,10 @@ type Job struct {
 	ToHosts bool
 	// CreatedBy is the staff member who scheduled an announcement.
 	CreatedBy string
+	// Personal marks a DM about its recipient's own record (an application
+	// decided, a removal, an excuse): it goes to them whether or not they
+	// are a host now, and never falls back to a channel, which is public.
+	Personal bool
 
 	Attempts  int
 	LastError string

@@ -60,8 +60,8 @@ func TestMembershipHistory(t *testing.T) {
 	// counted weeks were met, her weeks 3 and 4 do not count.
 	h.clock.Set(mustTime(t, "2027-01-05T10:00:00-05:00"))
 	export := h.must("boss", true, "/cohort export month:2026-12", "Stipend report")
-	mustContain(t, export, "@alice: 2 of 2 weeks met")
-	mustContain(t, export, "@bob")
+	mustContain(t, export, "@alice: eligible — $2,500.00 (2 of 2 weeks met or excused; 4 Spaces, 40 listeners)")
+	mustContain(t, export, "@bob: review — suggested $625.00 (1 of 4 weeks met or excused; missed weeks 2, 3, 4;")
 }
 
 // TestRemovingKeepsLogs: a removed host's logs stay, and count again in the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -68,7 +69,7 @@ func standingHint(hw HostWeek) string {
 }
 
 func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
-	co, h, err := r.member(ctx, c)
+	co, h, err := r.pastMember(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -114,7 +115,7 @@ type hostRow struct {
 }
 
 func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.cohortOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -161,10 +162,29 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		}
 		resp.Add(line)
 	}
+	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
+		return Response{}, err
+	}
 	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
 		return Response{}, err
 	}
 	return r.addFailures(ctx, c.Workspace, &resp, week)
+}
+
+// addRevisions appends the rows of issued stipend reports that a later
+// backfill, excuse or removal changed, so staff can settle them.
+func (r *Router) addRevisions(ctx context.Context, ws WorkspaceRef, co Cohort, resp *Response) error {
+	revs, err := stipendRevisions(ctx, r.store, ws, co, r.clock.Now())
+	if err != nil || len(revs) == 0 {
+		return err
+	}
+	resp.Section("Stipend reports revised since issued")
+	for _, is := range revs {
+		for _, row := range is.Rows {
+			resp.Addf("%s, %s: revised — %s", is.Month.Name(), UserRef(row.UserID), strings.Join(row.Revised, ", "))
+		}
+	}
+	return nil
 }
 
 // addFailures appends the deliveries that failed for good since week began, so
@@ -180,8 +200,11 @@ func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Respons
 	resp.Section("Deliveries that failed")
 	for _, f := range failures {
 		target := ChannelRef(f.Channel)
-		if f.UserID != "" {
+		switch {
+		case f.UserID != "":
 			target = UserRef(f.UserID)
+		case f.Channel == "": // an announcement to every host, expired
+			target = Text("every host")
 		}
 		resp.Addf("%s to %s, %s: %s", f.Kind, target, At(f.At, nil, TimeFull), UserText(f.Reason))
 	}
@@ -210,18 +233,16 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	}
 	// A Space counts for whoever was a member when they hosted it.
 	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
-	now := r.clock.Now()
-	loc := co.Location()
-	week := co.WeekOf(now)
-	local := now.In(loc)
-	monthStart := LocalTime(Date{local.Year(), local.Month(), 1}, TimeOfDay{}, loc)
+	week := co.WeekOf(r.clock.Now())
+	// The month is the one this week ends in, counted in whole weeks.
+	first, last := monthWeeks(week)
 	resp := Response{}
 	for _, period := range []struct {
 		title    string
 		from, to time.Time
 	}{
 		{"This week", week.Start, week.End},
-		{"This month (" + local.Format("January") + ")", monthStart, LocalTime(Date{local.Year(), local.Month() + 1, 1}, TimeOfDay{}, loc)},
+		{"This month (" + MonthOf(week).Month.String() + ")", first.Start, last.End},
 	} {
 		logs, err := r.store.Logs(ctx, c.Workspace, period.from, period.to)
 		if err != nil {

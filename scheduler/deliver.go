@@ -107,7 +107,9 @@ func (s *Scheduler) retry(ctx context.Context, j bot.Job, err error, retryAfter 
 	if j.Attempts >= s.cfg.MaxAttempts {
 		return s.finish(ctx, j, bot.Failed, fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err))
 	}
-	s.log.Warn("delivery failed; will retry", "key", j.Key, "attempt", j.Attempts, "err", err)
+	s.observe(ctx, j, Retried)
+	s.log.Warn("delivery failed; will retry", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", Retried,
+		"key", j.Key, "attempt", j.Attempts, "err", err)
 	j.LastError = err.Error()
 	j = postpone(j, s.clock.Now().Add(s.backoff(j.Attempts, retryAfter)))
 	return s.check(j, ignoreGone(s.store.UpdateJob(ctx, j)))
@@ -150,8 +152,10 @@ func (s *Scheduler) fallBack(ctx context.Context, j bot.Job, v verdict) {
 func (s *Scheduler) finish(ctx context.Context, j bot.Job, result bot.Result, reason string) bool {
 	o := bot.Outcome{Key: j.Key, Kind: j.Kind, Workspace: j.Workspace, UserID: j.UserID, Channel: j.Channel,
 		Result: result, Reason: reason, At: s.clock.Now()}
+	s.observe(ctx, j, result)
 	if result == bot.Failed {
-		s.log.Warn("delivery failed for good", "key", j.Key, "reason", reason)
+		s.log.Warn("delivery failed for good", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", result,
+			"key", j.Key, "reason", reason)
 	}
 	return s.check(j, s.store.FinishJob(ctx, o))
 }

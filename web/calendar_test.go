@@ -44,9 +44,9 @@ var feedCohorts = []feedCohort{
 			{"alice", false, "/spaces schedule skip id:1 date:2026-03-10"},
 			{"alice", false, "/spaces schedule skip id:2 date:2026-04-19"},
 			{"bob", false, `/spaces schedule add title:"Sydney mornings" days:sun,wed time:02:30 tz:Australia/Sydney`}, // 5 Apr: twice
-			{"bob", false, "/spaces schedule pause id:3 until:2026-03-04"},
+			{"bob", false, "/spaces schedule pause id:1 until:2026-03-04"},
 			{"bob", false, `/spaces schedule add title:"Gone for good" days:fri time:12:00 tz:Australia/Sydney`},
-			{"bob", false, "/spaces schedule pause id:4"},
+			{"bob", false, "/spaces schedule pause id:2"},
 			{"carol", false, `/spaces schedule add title:"London late" days:sat,sun time:01:30 tz:Europe/London`}, // 29 Mar: gap
 			{"carol", false, "/spaces reminders lead:2h,15m,5m"},
 		},

@@ -27,7 +27,7 @@ func TestStipendCSVIsTheExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := string(bot.StipendCSV(m, rows)); p.body != want {
+	if want := string(bot.StipendCSV(co, m, rows)); p.body != want {
 		t.Errorf("the page's CSV differs from bot.StipendCSV:\n got %q\nwant %q", p.body, want)
 	}
 	if cd := p.header.Get("Content-Disposition"); !strings.Contains(cd, `filename="stipend-2026-12.csv"`) {

@@ -105,7 +105,7 @@ func (s *Server) stipendPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, row := range rows {
 		sr := stipendRow{UserID: row.UserID, Name: row.Name, Handle: row.Handle, Path: bot.HostPagePath(row.UserID),
-			WeeksMet: row.WeeksMet, Weeks: row.Weeks, Excused: row.Excused, Spaces: row.Spaces, Unverified: row.Unverified, Listens: row.Listeners}
+			WeeksMet: row.Met + row.Excused, Weeks: row.Counted, Excused: row.Excused, Spaces: row.Spaces, Unverified: row.Unverified, Listens: row.Listeners}
 		if sr.Name == "" {
 			sr.Name = row.UserID
 		}
@@ -127,14 +127,14 @@ func (s *Server) stipendCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, m, _, rows, err := s.stipendRows(r.Context(), r, sess)
+	co, m, _, rows, err := s.stipendRows(r.Context(), r, sess)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="stipend-`+m.String()+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(bot.StipendCSV(m, rows))
+	w.Write(bot.StipendCSV(co, m, rows))
 	return nil
 }
 

@@ -97,6 +97,7 @@ type storedJob struct {
 	Message    *bot.Message     `json:",omitzero"`
 	ToHosts    bool             `json:",omitzero"`
 	CreatedBy  string           `json:",omitzero"`
+	Personal   bool             `json:",omitzero"`
 	Attempts   int              `json:",omitzero"`
 	LastError  string           `json:",omitzero"`
 	Planned    time.Time        `json:",omitzero"`

@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -30,6 +30,8 @@ var migrations = []func(*bbolt.Tx) error{
 	// older binary, which would read every new link log as one-click,
 	// refuses the file.
 	func(*bbolt.Tx) error { return nil },
+	// 4 → 5: schedules get their host's Number (schedule.go).
+	numberSchedules,
 }
 
 var (
