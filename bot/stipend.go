@@ -385,15 +385,27 @@ func (r *Router) cohortExport(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	m := optionValue[Month](c, "month")
-	rows, err := StipendReport(ctx, r.store, c.Workspace, co, m, r.clock.Now())
+	rows, issued, err := MonthStipend(ctx, r.store, c.Workspace, co, m, r.clock.Now())
 	if err != nil {
 		return Response{}, err
 	}
-	var issued *StipendIssue
-	if is, err := r.store.IssuedStipend(ctx, c.Workspace, co.ID, m); err == nil {
-		rows, issued = Revise(rows, is), &is
-	} else if !errors.Is(err, ErrNotFound) {
-		return Response{}, err
-	}
 	return Response{Ephemeral: true, Message: StipendMessage(co, m, rows, issued)}, nil
+}
+
+// MonthStipend is month m's report as staff read it at now: StipendReport,
+// revised against the report issued on the 1st if there is one (which it
+// returns too). /cohort export and the dashboard's stipend page show it.
+func MonthStipend(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, *StipendIssue, error) {
+	rows, err := StipendReport(ctx, st, ws, co, m, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := st.IssuedStipend(ctx, ws, co.ID, m)
+	if errors.Is(err, ErrNotFound) {
+		return rows, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return Revise(rows, is), &is, nil
 }
