@@ -1,8 +1,10 @@
 package bolt
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -126,4 +128,34 @@ func TestProvenanceIsStoredCompactly(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+// BenchmarkRawBatch is the disk's pace, the reference of bot's
+// BenchmarkLogConcurrent: 64 writers each committing one record the size
+// of a stored log through bbolt's Batch, with the batch window sparkbot
+// opens its file with, and nothing else.
+func BenchmarkRawBatch(b *testing.B) {
+	raw, err := bbolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bbolt.Options{InitialMmapSize: initialMmap})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	raw.MaxBatchDelay = batchDelay
+	name := []byte("records")
+	if err := raw.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucket(name); return err }); err != nil {
+		b.Fatal(err)
+	}
+	value := make([]byte, 160)
+	var n atomic.Uint64
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			key := binary.BigEndian.AppendUint64(nil, n.Add(1))
+			if err := raw.Batch(func(tx *bbolt.Tx) error { return tx.Bucket(name).Put(key, value) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 }
