@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Application", applicationTests},
 		{"Schedule", scheduleTests},
 		{"Log", logTests},
+		{"HostScanner", memberTests},
 	}
 	for _, suite := range suites {
 		t.Run(suite.name, func(t *testing.T) {
