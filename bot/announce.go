@@ -54,6 +54,8 @@ func (r *Router) announceSend(ctx context.Context, c *Call) (Response, error) {
 	switch {
 	case toHosts && ping.Kind != PingNone:
 		return Response{}, Invalidf("ping: does not go with to:hosts; a DM reaches each host anyway.")
+	case toHosts && c.Has("channel"):
+		return Response{}, Invalidf("channel: does not go with to:hosts, which DMs every host instead of posting. Leave out channel: to DM the hosts, or to: to post in the channel.")
 	case !toHosts && channel == "":
 		return Response{}, Invalidf("Say where: channel:#news, or to:hosts to DM every host. Set a default with /cohort settings announce:#news.")
 	}
@@ -85,8 +87,8 @@ func (r *Router) announceSend(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return Response{}, err
 	}
+	r.planner.Dispatch() // sent now, or the scheduler's timer set for due
 	if !c.Has("at") {
-		r.planner.Dispatch()
 		return Reply("Announcement #%d is on its way to %s.", id, announceTarget(job)), nil
 	}
 	return Reply("Announcement #%d will go to %s at %s. Cancel it with /announce cancel id:%d.",
@@ -99,6 +101,29 @@ func announceTarget(j Job) Span {
 		return Text("every host, by DM")
 	}
 	return ChannelRef(j.Channel)
+}
+
+// announceOptions says where a scheduled announcement goes and whom it
+// pings, as the options that asked for it: "channel:#news ping:here", or
+// "to:hosts (a DM to every host)".
+func announceOptions(j Job) Line {
+	if j.ToHosts {
+		return Line{Text("to:hosts (a DM to every host)")}
+	}
+	var p Ping
+	if j.Message != nil {
+		p = j.Message.Ping
+	}
+	line := Linef("channel:%s ping:", ChannelRef(j.Channel))
+	switch p.Kind {
+	case PingHere:
+		return append(line, Text("here"))
+	case PingEveryone:
+		return append(line, Text("everyone"))
+	case PingRole:
+		return append(line, Text("role:"), UserText(p.Role))
+	}
+	return append(line, Text("none"))
 }
 
 func (r *Router) announceList(ctx context.Context, c *Call) (Response, error) {
@@ -122,7 +147,9 @@ func (r *Router) announceList(ctx context.Context, c *Call) (Response, error) {
 		if j.Message != nil {
 			text = j.Message.PlainText(func(s Span) string { return s.Text })
 		}
-		resp.Addf("#%d to %s at %s: %s", id, announceTarget(j), At(j.Due, co.Location(), TimeFull), UserText(echoInput(text)))
+		line := Linef("#%d at %s — ", id, At(j.Due, co.Location(), TimeFull))
+		line = append(line, announceOptions(j)...)
+		resp.Add(append(line, Linef(": %s", UserText(echoInput(text)))...))
 	}
 	if len(resp.Blocks[0].Lines) == 0 {
 		resp.Addf("None. Schedule one with %s", Lookup([]string{"announce", "send"}).Example)
@@ -145,9 +172,10 @@ func (r *Router) announceCancel(ctx context.Context, c *Call) (Response, error) 
 // sendWelcome queues the welcome DM of a newly admitted host.
 func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h Host) error {
 	msg := WelcomeMessage(co, h)
+	joined := h.Joined(co)
 	job := Job{
-		Key:  fmt.Sprintf("%s/welcome/%s/%d", ws.Key(), h.UserID, h.JoinedAt.Unix()),
-		Kind: JobDM, Workspace: ws, Due: h.JoinedAt, UserID: h.UserID, Message: &msg,
+		Key:  fmt.Sprintf("%s%s/%d", CohortJobPrefix(ws, "welcome", co.ID), h.UserID, joined.Unix()),
+		Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: joined, UserID: h.UserID, Message: &msg,
 	}
 	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
 		return err

@@ -17,7 +17,7 @@ func TestCohortEnd(t *testing.T) {
 	for _, week := range []string{"2026-12-01", "2026-12-08"} {
 		h.clock.Set(mustTime(t, week+"T21:00:00-05:00"))
 		h.must("alice", false, "/spaces log url:1a"+strings.ReplaceAll(week, "-", ""), "Logged")
-		h.must("alice", false, "/spaces log url:1b"+strings.ReplaceAll(week, "-", ""), "Logged")
+		h.must("alice", false, "/spaces log url:1b"+strings.ReplaceAll(week, "-", "")+` at:"`+week+` 19:00"`, "Logged")
 	}
 	h.clock.Set(mustTime(t, "2026-12-30T09:00:00-05:00"))
 	h.must("alice", false, "/spaces status", "Spark ended Mon 14 Dec. You met 2 of 2 weeks")
@@ -25,7 +25,7 @@ func TestCohortEnd(t *testing.T) {
 	if strings.Contains(history, "missed") {
 		t.Errorf("weeks after the cohort count as missed:\n%s", history)
 	}
-	h.must("boss", true, "/cohort export month:2026-12", "@alice: 2 of 2 weeks met")
+	h.must("boss", true, "/cohort export month:2026-12", "@alice: eligible — $2,500.00 (2 of 2 weeks met or excused; 4 Spaces")
 }
 
 // TestJoiningMidWeek: a host who joins late in a week is held to the
@@ -36,7 +36,7 @@ func TestJoiningMidWeek(t *testing.T) {
 	h.must("alice", false, "/spaces status", "your first counted week starts Mon 7 Dec 00:00 EST")
 	h.must("boss", true, "/cohort report", "@alice: 0 of 2 (0 verified) — not counted (joined mid-week)")
 	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00")) // Tuesday of week 2
-	h.must("alice", false, "/spaces history", "No closed weeks yet")
+	h.must("alice", false, "/spaces history", "Week 1 (from 2026-11-30): 0 of 2 — not counted (joined mid-week)")
 	h.must("alice", false, "/spaces status", "This week: 0 of 2")
 }
 

@@ -18,7 +18,7 @@ func DigestTime(co Cohort, weekEnd time.Time) time.Time {
 
 // WeekDigest accounts every host for the closed week w.
 func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Week) (Message, error) {
-	recs, err := AccountMembers(ctx, st, ws, co, w.End)
+	recs, err := AccountMembers(ctx, st, ws, co, w.Start, w.End, w.End)
 	if err != nil {
 		return Message{}, err
 	}

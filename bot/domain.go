@@ -11,6 +11,7 @@ const (
 	DefaultMinFollowers  = 5000
 	DefaultLastCallHours = 48
 	HostBackfillDays     = 7
+	DefaultStipend       = 2500 // USD a month
 )
 
 // DefaultCountries are the countries a new cohort accepts applications from.
@@ -20,8 +21,11 @@ var DefaultCountries = []string{"US"}
 var DefaultLeads = []time.Duration{60 * time.Minute, 10 * time.Minute}
 
 // Cohort is a workspace's program: its dates, quota, rules and channels.
-// A workspace runs one cohort at a time.
+// A workspace runs one cohort at a time and keeps every one it ran.
 type Cohort struct {
+	// ID numbers a workspace's cohorts 1, 2, … in the order they were
+	// created; it names the cohort in job keys and memberships.
+	ID            int
 	Name          string
 	Start         Date
 	Weeks         int
@@ -31,6 +35,11 @@ type Cohort struct {
 	MinFollowers  int
 	Countries     []string // ISO 3166 alpha-2, upper case
 	LastCallHours int
+	// Stipend is what a host earns a month, in whole US dollars.
+	Stipend int
+	// OverlapMinutes is how close two logs of one host may start and still
+	// be one Space (see overlap.go); 0 means DefaultOverlapMinutes.
+	OverlapMinutes int
 
 	DigestChannel string
 	// StaffChannel receives the monthly stipend report (the digest channel if unset).
@@ -43,8 +52,8 @@ type Cohort struct {
 	CreatedBy string
 }
 
-// Host is one user's record in a workspace: a cohort member, or someone who
-// applied or set a preference before joining.
+// Host is one user's record in a workspace: a member of its cohorts, past
+// or present, or someone who applied or set a preference before joining.
 type Host struct {
 	UserID string
 	Name   string // display name when last seen
@@ -53,16 +62,30 @@ type Host struct {
 	// PlatformZone is the zone their platform reports (a Slack profile's),
 	// kept from their last command so DMs can use it too.
 	PlatformZone string
-	Member       bool // in the cohort now
-	// JoinedAt is when the host was approved or added.
-	JoinedAt time.Time
+	// Memberships are the periods the host belonged to each cohort, oldest
+	// first; ask MemberOf, MemberAt or Presence rather than reading them.
+	Memberships []Membership
 
 	RemindersOff bool
 	// Leads are reminder lead times; nil means DefaultLeads.
 	Leads []time.Duration
+	// Quiet are the hours warnings and nudges wait; zero means
+	// DefaultQuietHours (see quiet.go).
+	Quiet QuietHours
 
 	// Excused maps a week's start date (its String) to the reason given.
+	// Cohorts never overlap in time, so a date names one cohort's week.
 	Excused map[string]string
+}
+
+// Membership is one period a host belonged to a cohort: from Joined (when
+// they were approved or added) until Left (when removed; zero while they
+// are a member). Rejoining starts a new period. The tags keep a host's
+// stored record short (Left is zero for most).
+type Membership struct {
+	Cohort int       `json:",omitzero"` // the cohort's ID
+	Joined time.Time `json:",omitzero"`
+	Left   time.Time `json:",omitzero"`
 }
 
 // ApplicationState is where an application stands.
@@ -74,13 +97,17 @@ const (
 	Rejected ApplicationState = "rejected"
 )
 
-// Application is a user's request to join the cohort.
+// Application is a user's request to join a cohort.
 type Application struct {
+	Cohort    int // the cohort's ID
 	UserID    string
 	Name      string
 	Handle    string
 	Followers int
 	Country   string
+	// Show is a link to the applicant's show elsewhere (a podcast, another
+	// audio platform), if they gave one.
+	Show string
 	// Failed lists the cohort rules the application did not meet, in words.
 	Failed    []string
 	State     ApplicationState
@@ -92,7 +119,13 @@ type Application struct {
 
 // Schedule is a host's recurring Space.
 type Schedule struct {
-	ID       int64
+	// ID is unique in the workspace and never reused: buttons, jobs and
+	// platform events name the schedule by it.
+	ID int64
+	// Number is what the host calls it (#1, #2, …), unique among their
+	// schedules, in display and in the id: option only. The store assigns
+	// it: the lowest number the host has free.
+	Number   int
 	UserID   string
 	Title    string
 	Days     Weekdays
@@ -111,8 +144,8 @@ type Schedule struct {
 
 // SpaceLog records one Space a host hosted.
 type SpaceLog struct {
-	// SpaceID is the X Space id; a one-click log, unverified, has a
-	// synthetic id ("unverified-<schedule>-<unix>") that no real id matches.
+	// SpaceID is the X Space id; a one-click log has a synthetic id
+	// ("unverified-<schedule>-<unix>") that no real id matches.
 	SpaceID   string
 	UserID    string
 	Title     string
@@ -124,6 +157,12 @@ type SpaceLog struct {
 	// stands for, if any (see occurrence.go).
 	ScheduleID int64
 	Occurrence time.Time
-	// Verified is true when the log carries a Space URL or id.
-	Verified bool
+	// Provenance is how the log is known (one-click, link, staff, X).
+	Provenance Provenance
+	// LoggedBy is the staff member who logged it for the host; empty when
+	// the host logged it (or X did).
+	LoggedBy string
+	// Forced is set when staff logged it with force:true although it
+	// overlaps another of the host's logs; it then counts on its own.
+	Forced bool
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -20,6 +21,8 @@ const (
 	JobPost     JobKind = "post"     // a channel post whose text is fixed (a DM's fallback)
 	JobPlan     JobKind = "plan"     // the daily planner: keeps the due index filled ahead
 	JobEvents   JobKind = "events"   // sync a workspace's platform events with its upcoming Spaces
+	JobAlert    JobKind = "alert"    // staff channel post: a host missed two counted weeks in a row
+	JobFinal    JobKind = "final"    // a cohort's final report to staff, and its hosts' closing DMs
 )
 
 // Job is one pending delivery in the due index. Its Key is its idempotency
@@ -28,7 +31,10 @@ type Job struct {
 	Key       string // starts with the workspace's Key() and "/", so a workspace's jobs share a prefix
 	Kind      JobKind
 	Workspace WorkspaceRef
-	Due       time.Time
+	// Cohort is the ID of the cohort the job is about; 0 means the
+	// workspace's latest (jobs about a host's Spaces, announcements).
+	Cohort int
+	Due    time.Time
 
 	UserID     string // whom a DM goes to, or whom the job is about
 	Channel    string // where a post goes
@@ -44,9 +50,36 @@ type Job struct {
 	ToHosts bool
 	// CreatedBy is the staff member who scheduled an announcement.
 	CreatedBy string
+	// Personal marks a DM about its recipient's own record (an application
+	// decided, a removal, an excuse): it goes to them whether or not they
+	// are a host now, and never falls back to a channel, which is public.
+	Personal bool
 
 	Attempts  int
 	LastError string
+	// Planned is when the job was first due: retries, quiet hours and
+	// waiting for an earlier digest move Due, never Planned. Zero until Due
+	// first moves; FirstDue reads either.
+	Planned time.Time
+}
+
+// FirstDue is when j was first due, however often it was put off since.
+func (j Job) FirstDue() time.Time {
+	if j.Planned.IsZero() {
+		return j.Due
+	}
+	return j.Planned
+}
+
+// CohortJobPrefix starts the key of every job of kind about one cohort of
+// ws as a whole (its checks, digests, stipend reports, final report, and
+// the DMs staff actions send): <ws>/<kind>/<id>/. The kind comes first, so
+// <ws>/<kind>/ still covers that kind across every cohort (digests go out
+// oldest first across cohorts); the ID after it means two cohorts' jobs
+// never share a key, so the last stipend report of one and the first of
+// the next both go.
+func CohortJobPrefix(ws WorkspaceRef, kind string, id int) string {
+	return fmt.Sprintf("%s/%s/%d/", ws.Key(), kind, id)
 }
 
 // Outcome is what became of a finished job.

@@ -1,8 +1,11 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"sparkbot/bot"
 )
 
 func TestLogValidation(t *testing.T) {
@@ -74,4 +77,96 @@ func TestStaffLogForAHost(t *testing.T) {
 	h.must("boss", true, `/spaces log url:1old at:"2026-12-01 20:00" user:@alice`, "Logged Space 1old")
 	h.must("alice", false, "/spaces history", "Week 1 (from 2026-11-30): 1 of 2")
 	h.must("boss", true, `/spaces log url:1x user:@mallory`, "not a host")
+}
+
+// Each way of logging records its provenance, and who logged it for whom.
+func TestLogProvenance(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice", "boss")
+	h.must("alice", false, `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved")
+	h.clock.Set(mustTime(t, "2026-12-02T21:30:00-05:00"))
+	h.click("alice", 1, "2026-12-01T20:00:00-05:00")
+	h.must("alice", false, `/spaces log url:OWN at:"2026-12-02 10:00"`, "Logged")
+	h.must("boss", true, `/spaces log url:STAFF at:"2026-12-02 14:00" user:@alice`, "Logged")
+	h.must("boss", true, `/spaces log url:SELF at:"2026-12-02 14:00" user:@boss`, "Logged")
+	tests := []struct {
+		spaceID  string
+		want     bot.Provenance
+		loggedBy string
+	}{
+		{"unverified-1-1796173200", bot.OneClick, ""},
+		{"OWN", bot.LinkNotVerified, ""},
+		{"STAFF", bot.StaffLogged, "boss"},
+		{"SELF", bot.LinkNotVerified, ""}, // staff logging their own Space log it as a host
+	}
+	for _, tt := range tests {
+		l, err := h.store.Log(context.Background(), h.ws, tt.spaceID)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.spaceID, err)
+		}
+		if l.Provenance != tt.want || l.LoggedBy != tt.loggedBy {
+			t.Errorf("%s: got %v by %q, want %v by %q", tt.spaceID, l.Provenance, l.LoggedBy, tt.want, tt.loggedBy)
+		}
+	}
+}
+
+func TestProvenanceWords(t *testing.T) {
+	for p, want := range map[bot.Provenance]string{
+		bot.VerifiedByX: "verified by X", bot.LinkNotVerified: "link, not verified",
+		bot.OneClick: "one-click", bot.StaffLogged: "logged by staff", 0: "unknown", 99: "unknown",
+	} {
+		if got := p.String(); got != want {
+			t.Errorf("Provenance(%d) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// TestBackfillSaysWhatItChanged: a log or unlog in a closed week says
+// where that week stands now.
+func TestBackfillSaysWhatItChanged(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00")) // week 2
+	h.must("alice", false, `/spaces log url:AAA at:"2026-12-03 20:00"`, "Week 1 (from 2026-11-30) is still missed: 1 of 2.")
+	h.must("alice", false, `/spaces log url:BBB at:"2026-12-05 20:00"`, "Week 1 (from 2026-11-30) is now met: 2 of 2.")
+	h.must("alice", false, `/spaces log url:CCC at:"2026-12-05 22:00"`, "Week 1 (from 2026-11-30) stays met: 3 of 2.")
+	h.must("alice", false, "/spaces unlog space:CCC", "Week 1 (from 2026-11-30) stays met: 2 of 2.")
+	h.must("alice", false, "/spaces unlog space:BBB", "Week 1 (from 2026-11-30) is now missed: 1 of 2.")
+	h.must("alice", false, `/spaces log url:DDD at:"2026-12-08 20:00"`, "This week: 1 of 2")
+	h.must("boss", true, `/cohort excuse user:@alice week:2026-12-01 reason:"flu"`, "Excused")
+	h.must("alice", false, `/spaces log url:BBB at:"2026-12-05 20:00"`, "Week 1 (from 2026-11-30) is excused, so it counts as met either way: 2 of 2 logged.")
+	h.must("boss", true, `/spaces unlog space:AAA`, "Week 1 (from 2026-11-30) is excused")
+}
+
+// TestStaffLogForSomeoneNotAHost: staff are told who is not a host.
+func TestStaffLogForSomeoneNotAHost(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-02T12:00:00-05:00"))
+	h.must("boss", true, "/spaces log url:1x user:@zed", "@zed is not a host of Spark Phase 1.")
+	h.must("boss", true, "/cohort remove user:@alice", "Removed")
+	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00"))
+	h.must("boss", true, "/spaces log url:1y user:@alice", "@alice was not a host of Spark Phase 1 in week 2 (from 2026-12-07)")
+	h.must("boss", true, `/spaces log url:1z at:"2026-12-01 20:00" user:@alice`, "Logged Space 1z") // a member then
+}
+
+// TestStaffLogAndUnlogDMTheHost: a host hears when staff log or unlog for
+// them, once per action; their own logs send nothing.
+func TestStaffLogAndUnlogDMTheHost(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00"))
+	h.must("alice", false, `/spaces log url:OWN at:"2026-12-03 20:00"`, "Logged")
+	if got := h.dms("alice"); len(got) != 0 {
+		t.Fatalf("alice's own log sent DMs: %q", got)
+	}
+	h.must("boss", true, `/spaces log url:STAFF1 at:"2026-12-05 20:00" user:@alice title:"Late show"`, "Logged")
+	h.must("boss", true, `/spaces log url:FORCED at:"2026-12-05 20:10" user:@alice force:true`, "Forced")
+	h.must("boss", true, "/spaces unlog space:STAFF1", "Removed")
+	h.must("alice", false, "/spaces unlog space:FORCED", "Removed") // her own unlog: no DM
+	got := h.dms("alice")
+	want := []string{
+		"@boss logged Space STAFF1 (Late show) for you, started Sat 5 Dec 20:00 EST.\nWeek 1 (from 2026-11-30) is now met: 2 of 2.",
+		"@boss logged Space FORCED for you, started Sat 5 Dec 20:10 EST.\nIt overlaps your log of Space STAFF1 (Late show), Sat 5 Dec 20:00 EST; staff marked it forced, so both count.\nWeek 1 (from 2026-11-30) stays met: 3 of 2.",
+		"@boss removed your log of Space STAFF1 (Late show), started Sat 5 Dec 20:00 EST.\nWeek 1 (from 2026-11-30) stays met: 2 of 2.",
+	}
+	if strings.Join(got, "\n---\n") != strings.Join(want, "\n---\n") {
+		t.Errorf("alice's DMs:\n%s\nwant:\n%s", strings.Join(got, "\n---\n"), strings.Join(want, "\n---\n"))
+	}
 }

@@ -258,21 +258,26 @@ func (s Span) Plain(now time.Time) string {
 }
 
 // FormatTime renders t in zone in the given style, the way a reader without
-// platform-native time rendering sees it.
+// platform-native time rendering sees it. A date outside now's year (in
+// zone) carries its year: "Fri 1 Jan 2027".
 func FormatTime(t time.Time, zone *time.Location, style TimeStyle, now time.Time) string {
 	if zone == nil {
 		zone = time.UTC
 	}
 	t = t.In(zone)
+	date := "Mon 2 Jan"
+	if t.Year() != now.In(zone).Year() {
+		date = "Mon 2 Jan 2006"
+	}
 	switch style {
 	case TimeShort:
 		return t.Format("15:04")
 	case TimeDate:
-		return t.Format("Mon 2 Jan")
+		return t.Format(date)
 	case TimeRelative:
 		return Relative(t.Sub(now))
 	}
-	return t.Format("Mon 2 Jan 15:04 MST")
+	return t.Format(date + " 15:04 MST")
 }
 
 // Relative renders a duration as "in 2h 5m" or "3d 4h ago".

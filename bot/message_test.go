@@ -55,3 +55,32 @@ func TestHumanDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatTimeYear: a date outside the reader's current year carries its
+// year; one inside it does not.
+func TestFormatTimeYear(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 30, 12, 0, 0, 0, ny)
+	for _, tc := range []struct {
+		name  string
+		at    time.Time
+		style bot.TimeStyle
+		want  string
+	}{
+		{"this year, full", time.Date(2026, 12, 1, 20, 0, 0, 0, ny), bot.TimeFull, "Tue 1 Dec 20:00 EST"},
+		{"this year, date", time.Date(2026, 12, 1, 20, 0, 0, 0, ny), bot.TimeDate, "Tue 1 Dec"},
+		{"next year, full", time.Date(2027, 1, 5, 20, 0, 0, 0, ny), bot.TimeFull, "Tue 5 Jan 2027 20:00 EST"},
+		{"next year, date", time.Date(2027, 1, 5, 20, 0, 0, 0, ny), bot.TimeDate, "Tue 5 Jan 2027"},
+		{"last year, date", time.Date(2025, 12, 30, 9, 0, 0, 0, ny), bot.TimeDate, "Tue 30 Dec 2025"},
+		{"short time never has a date", time.Date(2027, 1, 5, 20, 0, 0, 0, ny), bot.TimeShort, "20:00"},
+		// 01:00 UTC on 1 January is still 2026 in New York: the year is the reader's.
+		{"the year is read in the zone", time.Date(2027, 1, 1, 1, 0, 0, 0, time.UTC), bot.TimeDate, "Thu 31 Dec"},
+	} {
+		if got := bot.FormatTime(tc.at, ny, tc.style, now); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

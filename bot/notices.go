@@ -81,6 +81,48 @@ func WelcomeMessage(co Cohort, h Host) Message {
 	return m
 }
 
+// LateNote returns m with a first line saying it is late: what it is (a
+// "digest", a "report") and when it was due.
+func LateNote(m Message, what string, due time.Time, loc *time.Location) Message {
+	note := Block{Lines: []Line{Linef("Late: this %s was due %s.", what, At(due, loc, TimeFull))}}
+	m.Blocks = append([]Block{note}, m.Blocks...)
+	return m
+}
+
+// MissedRunAlert tells staff that a host missed the counted weeks of run in
+// a row (two, or more when it goes out late). It names the host without
+// pinging them.
+func MissedRunAlert(userID string, run []HostWeek) Message {
+	first, last := run[0].Week.StartDate, run[len(run)-1].Week.StartDate
+	weeks, tallies := fmt.Sprintf("the weeks from %s and %s", first, last), make([]string, len(run))
+	if len(run) > 2 {
+		weeks = fmt.Sprintf("the weeks from %s to %s", first, last)
+	}
+	for i, hw := range run {
+		tallies[i] = fmt.Sprintf("%d of %d", len(hw.Logs), hw.Quota)
+	}
+	m := messagef("⚠ %s missed %s counted weeks in a row: %s.", UserRef(userID), numberWord(len(run)), weeks)
+	m.Addf("They logged %s Spaces. If something kept them away, excuse a week with /cohort excuse; "+
+		"a missed week leaves its month's stipend for review.", andList(tallies))
+	return m
+}
+
+// numberWord spells small counts out.
+func numberWord(n int) string {
+	if words := []string{"no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}; n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
+}
+
+// andList renders items as "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
 // FallbackMessage mentions a host in a channel when a DM to them failed for
 // good. The reason stays out of it (the channel is public); staff read it
 // in /cohort report.

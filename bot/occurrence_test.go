@@ -34,12 +34,12 @@ func TestLogsMeetOccurrences(t *testing.T) {
 	}{
 		{"a link after a one-click log, with the at: the reply suggests, upgrades it", []act{
 			{at: "2026-12-01T21:30:00-05:00", click: true, want: `/spaces log url:<link> at:"2026-12-01 20:00"`},
-			{at: "2026-12-02T09:30:00-05:00", line: `/spaces log url:1eaKbrPAqbwKX at:"2026-12-01 20:00"`, want: "Verified your one-click log"},
+			{at: "2026-12-02T09:30:00-05:00", line: `/spaces log url:1eaKbrPAqbwKX at:"2026-12-01 20:00"`, want: "Replaced your one-click log with its link"},
 			{line: "/spaces status", want: "This week: 1 of 2"},
 		}},
 		{"a link soon after the Space, without at:, upgrades the one-click log", []act{
 			{at: "2026-12-01T21:30:00-05:00", click: true, want: "unverified"},
-			{at: "2026-12-01T23:00:00-05:00", line: "/spaces log url:1eaKbrPAqbwKX", want: "Verified your one-click log"},
+			{at: "2026-12-01T23:00:00-05:00", line: "/spaces log url:1eaKbrPAqbwKX", want: "Replaced your one-click log with its link"},
 			{line: "/spaces status", want: "This week: 1 of 2"},
 		}},
 		{"a link much later without at: is another Space, not an upgrade", []act{

@@ -15,7 +15,11 @@ type Planner interface {
 	// its cohort was created or its settings changed; with datesChanged
 	// (start, length, weeks) its hosts' reminders too.
 	CohortChanged(ctx context.Context, ws WorkspaceRef, datesChanged bool)
-	// Dispatch asks for the jobs due now to go out at once, not at the next tick.
+	// Dispatch tells the scheduler the due index changed: jobs due now go
+	// out at once, and its timer is set again for the earliest pending job.
+	// Whoever adds jobs to the store outside the scheduler calls it after
+	// the commit, whenever they are due (an announcement at 10:00 too);
+	// HostChanged, LogsChanged and CohortChanged do it themselves.
 	Dispatch()
 }
 

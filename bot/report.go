@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -68,7 +69,7 @@ func standingHint(hw HostWeek) string {
 }
 
 func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
-	co, h, err := r.member(ctx, c)
+	co, h, err := r.pastMember(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -94,6 +95,10 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 	}
 	for i := len(closed) - 1; i >= 0 && i >= len(closed)-limit; i-- {
 		w := closed[i]
+		if w.Standing == NotMember {
+			resp.Addf("Week %d (from %s): %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, w.Standing)
+			continue
+		}
 		line := Linef("Week %d (from %s): %d of %d — %s", co.WeekNumber(w.Week.Start), w.Week.StartDate, len(w.Logs), w.Quota, w.Standing)
 		if w.Excuse != "" {
 			line = append(line, Linef(" (%s)", UserText(w.Excuse))...)
@@ -110,15 +115,16 @@ type hostRow struct {
 }
 
 func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.cohortOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
 	now := r.clock.Now()
-	week := co.WeekOf(now)
+	week := co.clampWeek(co.WeekOf(now))
 	if c.Has("week") {
-		d := optionValue[Date](c, "week")
-		week = co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
+		if week, err = co.weekOfDate("week", optionValue[Date](c, "week")); err != nil {
+			return Response{}, err
+		}
 	}
 	// Account as of the week's end (or now, for the open week), so a past
 	// week reads as it closed.
@@ -126,7 +132,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if week.End.Before(now) {
 		asOf = week.End
 	}
-	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, asOf)
+	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, week.Start, week.End, asOf)
 	if err != nil {
 		return Response{}, err
 	}
@@ -156,7 +162,29 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		}
 		resp.Add(line)
 	}
+	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
+		return Response{}, err
+	}
+	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
+		return Response{}, err
+	}
 	return r.addFailures(ctx, c.Workspace, &resp, week)
+}
+
+// addRevisions appends the rows of issued stipend reports that a later
+// backfill, excuse or removal changed, so staff can settle them.
+func (r *Router) addRevisions(ctx context.Context, ws WorkspaceRef, co Cohort, resp *Response) error {
+	revs, err := stipendRevisions(ctx, r.store, ws, co, r.clock.Now())
+	if err != nil || len(revs) == 0 {
+		return err
+	}
+	resp.Section("Stipend reports revised since issued")
+	for _, is := range revs {
+		for _, row := range is.Rows {
+			resp.Addf("%s, %s: revised — %s", is.Month.Name(), UserRef(row.UserID), strings.Join(row.Revised, ", "))
+		}
+	}
+	return nil
 }
 
 // addFailures appends the deliveries that failed for good since week began, so
@@ -172,35 +200,15 @@ func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Respons
 	resp.Section("Deliveries that failed")
 	for _, f := range failures {
 		target := ChannelRef(f.Channel)
-		if f.UserID != "" {
+		switch {
+		case f.UserID != "":
 			target = UserRef(f.UserID)
+		case f.Channel == "": // an announcement to every host, expired
+			target = Text("every host")
 		}
 		resp.Addf("%s to %s, %s: %s", f.Kind, target, At(f.At, nil, TimeFull), UserText(f.Reason))
 	}
 	return *resp, nil
-}
-
-func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
-	if err != nil {
-		return Response{}, err
-	}
-	h, err := r.memberOption(ctx, c)
-	if err != nil {
-		return Response{}, err
-	}
-	userID := h.UserID
-	d := optionValue[Date](c, "week")
-	week := co.WeekOf(LocalTime(d, TimeOfDay{12, 0}, co.Location()))
-	if h.Excused == nil {
-		h.Excused = map[string]string{}
-	}
-	h.Excused[week.StartDate.String()] = optionValue[string](c, "reason")
-	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
-		return Response{}, err
-	}
-	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
-	return Reply("Excused %s for the week from %s: it counts as met.", UserRef(userID), week.StartDate), nil
 }
 
 // leaderRow is one host's tally in a period.
@@ -219,29 +227,29 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	if err != nil {
 		return Response{}, err
 	}
-	members := map[string]bool{}
+	byID := map[string]Host{}
 	for _, h := range hosts {
-		members[h.UserID] = h.Member
+		byID[h.UserID] = h
 	}
-	now := r.clock.Now()
-	loc := co.Location()
-	week := co.WeekOf(now)
-	local := now.In(loc)
-	monthStart := LocalTime(Date{local.Year(), local.Month(), 1}, TimeOfDay{}, loc)
+	// A Space counts for whoever was a member when they hosted it.
+	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
+	week := co.WeekOf(r.clock.Now())
+	// The month is the one this week ends in, counted in whole weeks.
+	first, last := monthWeeks(week)
 	resp := Response{}
 	for _, period := range []struct {
 		title    string
 		from, to time.Time
 	}{
 		{"This week", week.Start, week.End},
-		{"This month (" + local.Format("January") + ")", monthStart, LocalTime(Date{local.Year(), local.Month() + 1, 1}, TimeOfDay{}, loc)},
+		{"This month (" + MonthOf(week).Month.String() + ")", first.Start, last.End},
 	} {
 		logs, err := r.store.Logs(ctx, c.Workspace, period.from, period.to)
 		if err != nil {
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(logs, members))
+		addLeaderboard(&resp.Message, tally(countedEach(co, logs), member))
 	}
 	return resp, nil
 }
@@ -249,11 +257,11 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 // maxLeaderboardRows bounds a leaderboard's length.
 const maxLeaderboardRows = 10
 
-func tally(logs []SpaceLog, members map[string]bool) []leaderRow {
+func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 	byUser := map[string]*leaderRow{}
 	var rows []*leaderRow
 	for _, l := range logs {
-		if !members[l.UserID] {
+		if !member(l) {
 			continue
 		}
 		row := byUser[l.UserID]

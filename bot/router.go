@@ -19,6 +19,8 @@ type Router struct {
 	clock   Clock
 	log     *slog.Logger
 	planner Planner
+	// dashboard, if set, makes sign-in links and feeds (dashboard.go).
+	dashboard *Dashboard
 	// observer hears how each request ended (observer.go); nil: nobody.
 	observer CommandObserver
 }

@@ -16,7 +16,7 @@ func CountStandings(ctx context.Context, st Store, now time.Time) (map[Standing]
 	}
 	counts := map[Standing]int{}
 	for _, ws := range workspaces {
-		co, err := st.Cohort(ctx, ws)
+		co, err := st.Cohort(ctx, ws) // the latest: only it can be running
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -26,7 +26,7 @@ func CountStandings(ctx context.Context, st Store, now time.Time) (map[Standing]
 		if co.WeekNumber(now) == 0 || !now.Before(co.EndsAt()) {
 			continue // not running now
 		}
-		records, err := AccountMembers(ctx, st, ws, co, now)
+		records, err := AccountMembers(ctx, st, ws, co, now, now.Add(time.Nanosecond), now) // members at now
 		if err != nil {
 			return nil, err
 		}

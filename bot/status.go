@@ -19,19 +19,26 @@ const (
 	Missed
 	// Either.
 	Excused
-	// NotCounted is the week a host joined too late in to owe it.
-	NotCounted
+	// Weeks a host does not owe (see Host.Presence).
+	NotCounted  // joined too late into the week to owe it
+	LeftMidWeek // left the cohort before the week ended
+	NotMember   // not a member at any time in the week
 )
 
 var standingNames = [...]string{
 	OnTrack: "on track", OnPace: "on pace", AtRisk: "at risk", LastCall: "last call",
 	Met: "met", Missed: "missed", Excused: "excused", NotCounted: "not counted (joined mid-week)",
+	LeftMidWeek: "not counted (left mid-week)", NotMember: "not a member",
 }
 
 func (s Standing) String() string { return standingNames[s] }
 
 // Counts reports whether the week counts as met for streaks and stipends.
 func (s Standing) Counts() bool { return s == Met || s == Excused }
+
+// Owed reports whether the host was held to the week's quota: a member
+// for the whole week.
+func (s Standing) Owed() bool { return s < NotCounted }
 
 // Urgency orders standings for staff reports: who needs attention first.
 func (s Standing) Urgency() int {
@@ -85,11 +92,12 @@ type HostWeek struct {
 	Standing Standing
 }
 
-// Verified counts the week's logs that carry a Space id.
+// Verified counts the week's logs that carry a real Space id: every
+// provenance but one-click (see Provenance; only VerifiedByX is checked).
 func (hw HostWeek) Verified() int {
 	n := 0
 	for _, l := range hw.Logs {
-		if l.Verified {
+		if l.Provenance.HasSpaceID() {
 			n++
 		}
 	}
@@ -117,16 +125,17 @@ func (hr HostRecord) WeekStarting(start time.Time) (HostWeek, bool) {
 	return HostWeek{}, false
 }
 
-// AccountMembers accounts for every current member of the cohort at now,
-// by user id.
-func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, now time.Time) ([]HostRecord, error) {
+// AccountMembers accounts, as of now, for every host who was a member of
+// the cohort at some time in [from, to), by user id: a report of a past
+// week or month covers whoever was a member then.
+func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now time.Time) ([]HostRecord, error) {
 	hosts, err := st.Hosts(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
 	var out []HostRecord
 	for _, h := range hosts {
-		if !h.Member {
+		if !h.MemberDuring(c, from, to) {
 			continue
 		}
 		rec, err := AccountHost(ctx, st, ws, c, h, now)
@@ -138,31 +147,17 @@ func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, no
 	return out, nil
 }
 
-// firstWeek is where a host's record starts: the later of the cohort's first
-// week and the week the host joined.
-//
-// A host who joins more than joinedEarly into a week starts with the next
-// one: they could not be held to a whole week's quota.
-func firstWeek(c Cohort, h Host) Week {
+// firstWeek is where a host's record starts: the week they first joined
+// the cohort in, or its first week if they joined before it began; ok is
+// false if they never were a member.
+func firstWeek(c Cohort, h Host) (w Week, ok bool) {
+	joined, ok := h.firstJoined(c)
 	first := c.FirstWeek()
-	if h.JoinedAt.IsZero() {
-		return first
+	if !ok || joined.Before(first.Start) {
+		return first, ok
 	}
-	joined := c.WeekOf(h.JoinedAt)
-	if joined.Start.Before(first.Start) {
-		return first // joined before the cohort started
-	}
-	if h.JoinedAt.Sub(joined.Start) > joinedEarly {
-		return joined.Next()
-	}
-	return joined
+	return c.WeekOf(joined), true
 }
-
-// joinedEarly is how far into a week a host may join and still owe it.
-const joinedEarly = 24 * time.Hour
-
-// lastWeek is the cohort's last week.
-func lastWeek(c Cohort) Week { return c.WeekOf(c.EndsAt().Add(-time.Nanosecond)) }
 
 // HostData is what AccountHost reads.
 type HostData interface {
@@ -175,16 +170,18 @@ func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Ho
 }
 
 // AccountHost loads h's logs and schedules once and accounts for every week
-// from the host's first week through the week containing now (or just the
-// week containing now, before the host's first week; or through the
-// cohort's last week, once it has ended).
+// from the first one they were a member in through the week containing now
+// (through the cohort's last week, once it has ended). Weeks they were not
+// a member for whole read as not owed (Standing.Owed). Before the cohort
+// starts, or for a host who never joined it, the record is the week
+// containing now alone, not counted.
 func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
 	current := c.WeekOf(now)
-	if last := lastWeek(c); current.Start.After(last.Start) {
+	if last := c.LastWeek(); current.Start.After(last.Start) {
 		current = last
 	}
-	first := firstWeek(c, h)
-	notOwed := first.Start.After(current.Start)
+	first, member := firstWeek(c, h)
+	notOwed := !member || first.Start.After(current.Start)
 	if notOwed {
 		first = current
 	}
@@ -203,22 +200,30 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 	if notOwed {
 		rec.Weeks[0].Standing = NotCounted
 	}
-	for i := len(rec.Weeks) - 1; i >= 0; i-- {
-		if rec.Weeks[i].Week.End.After(now) {
-			continue // the open week neither makes nor breaks a streak
+	rec.Streak = streak(rec.Weeks, now)
+	return rec, nil
+}
+
+// streak counts the closed weeks met or excused, back from the latest;
+// the open week and weeks not owed neither make nor break it.
+func streak(weeks []HostWeek, now time.Time) int {
+	n := 0
+	for i := len(weeks) - 1; i >= 0; i-- {
+		if weeks[i].Week.End.After(now) || !weeks[i].Standing.Owed() {
+			continue
 		}
-		if !rec.Weeks[i].Standing.Counts() {
+		if !weeks[i].Standing.Counts() {
 			break
 		}
-		rec.Streak++
+		n++
 	}
-	return rec, nil
+	return n
 }
 
 // accountWeek builds one HostWeek from the host's logs and schedules.
 func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, now time.Time) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Excuse: h.Excused[w.StartDate.String()]}
-	for _, l := range logs {
+	for _, l := range countedLogs(c, logs) {
 		if w.Contains(l.Start) {
 			hw.Logs = append(hw.Logs, l)
 		}
@@ -226,8 +231,18 @@ func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule
 	if now.Before(w.End) {
 		hw.Upcoming = pending(schedules, logs, now, w)
 	}
-	lastCall := time.Duration(c.LastCallHours) * time.Hour
-	hw.Standing = Assess(c.Quota, len(hw.Logs), len(hw.Upcoming), hw.Excuse != "", w.End.Sub(now), lastCall)
+	switch h.Presence(c, w) {
+	case NoWeek:
+		hw.Standing, hw.Excuse = NotMember, ""
+	case PartWeek:
+		hw.Standing, hw.Excuse = LeftMidWeek, ""
+		if h.MemberAt(c, w.End.Add(-time.Nanosecond)) {
+			hw.Standing = NotCounted // still a member at the end: joined late
+		}
+	default:
+		lastCall := time.Duration(c.LastCallHours) * time.Hour
+		hw.Standing = Assess(c.Quota, len(hw.Logs), len(hw.Upcoming), hw.Excuse != "", w.End.Sub(now), lastCall)
+	}
 	return hw
 }
 

@@ -12,9 +12,20 @@ var (
 	ErrExists   = errors.New("already exists")
 )
 
-// CohortStore keeps each workspace's cohort.
+// CohortStore keeps every cohort of each workspace, numbered by ID.
 type CohortStore interface {
-	Cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error) // ErrNotFound
+	// Cohort returns ws's latest cohort (the open one, or the last that
+	// ended); ErrNotFound if ws has none.
+	Cohort(ctx context.Context, ws WorkspaceRef) (Cohort, error)
+	CohortByID(ctx context.Context, ws WorkspaceRef, id int) (Cohort, error) // ErrNotFound
+	Cohorts(ctx context.Context, ws WorkspaceRef) ([]Cohort, error)          // by ID
+	// AddCohort stores c as ws's next cohort, numbered after+1, and returns
+	// it with its ID set. after is the ID of the latest cohort the caller
+	// saw (0: none); if ws's latest is another, AddCohort returns ErrExists
+	// and stores nothing, so two cohorts are never created at once.
+	AddCohort(ctx context.Context, ws WorkspaceRef, c Cohort, after int) (Cohort, error)
+	// PutCohort stores c as cohort c.ID of ws, replacing it; an ID of 0
+	// stands for the latest cohort (1 in a workspace that has none).
 	PutCohort(ctx context.Context, ws WorkspaceRef, c Cohort) error
 }
 
@@ -58,9 +69,20 @@ type LogStore interface {
 	Logs(ctx context.Context, ws WorkspaceRef, from, to time.Time) ([]SpaceLog, error)
 }
 
+// StipendStore keeps the monthly stipend reports as issued.
+type StipendStore interface {
+	// IssueStipend stores is as the report issued for its cohort and
+	// month, unless one is stored already; it returns the one stored, so
+	// the first issue stands.
+	IssueStipend(ctx context.Context, ws WorkspaceRef, is StipendIssue) (StipendIssue, error)
+	IssuedStipend(ctx context.Context, ws WorkspaceRef, cohort int, m Month) (StipendIssue, error) // ErrNotFound
+	IssuedStipends(ctx context.Context, ws WorkspaceRef, cohort int) ([]StipendIssue, error)       // by month
+}
+
 // Store is everything bot keeps.
 type Store interface {
 	CohortStore
+	StipendStore
 	HostStore
 	ScheduleStore
 	LogStore

@@ -1,6 +1,9 @@
 package bot
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Week is one week of a cohort: from its start day's 00:00 to the next
 // week's, in the cohort's zone. A week is not always 168 hours: one holding
@@ -102,3 +105,80 @@ func (c Cohort) WeekNumber(t time.Time) int {
 	}
 	return first.StartDate.DaysUntil(c.WeekOf(t).StartDate)/7 + 1
 }
+
+// LastWeek returns the cohort's last week, number Weeks.
+func (c Cohort) LastWeek() Week { return c.WeekOf(c.EndsAt().Add(-time.Nanosecond)) }
+
+// clampWeek returns w, or the cohort's first or last week if w is before
+// or after them.
+func (c Cohort) clampWeek(w Week) Week {
+	if first := c.FirstWeek(); w.Start.Before(first.Start) {
+		return first
+	}
+	if last := c.LastWeek(); w.Start.After(last.Start) {
+		return last
+	}
+	return w
+}
+
+// weekOfDate returns the cohort week holding d, given as option; a date
+// outside the cohort's weeks is refused with the weeks it has.
+func (c Cohort) weekOfDate(option string, d Date) (Week, error) {
+	w := c.WeekOf(LocalTime(d, TimeOfDay{12, 0}, c.Location()))
+	if w.Start.Before(c.FirstWeek().Start) || !w.Start.Before(c.EndsAt()) {
+		return Week{}, Invalidf("%s:%s is not in a week of %s: %s", option, d, c.Name, c.span())
+	}
+	return w, nil
+}
+
+// span says which weeks the cohort has: "Spark runs from week 1 (from
+// 2026-11-30) to week 12 (from 2027-02-15)."
+func (c Cohort) span() string {
+	return fmt.Sprintf("%s runs from week 1 (from %s) to week %d (from %s).", c.Name, c.FirstWeek().StartDate, c.Weeks, c.LastWeek().StartDate)
+}
+
+// weekName names a cohort week in replies: "week 2 (from 2026-12-07)".
+func (c Cohort) weekName(w Week) string {
+	return fmt.Sprintf("week %d (from %s)", c.WeekNumber(w.Start), w.StartDate)
+}
+
+// MonthOf is the month a week belongs to: the month of its last day (a
+// Monday–Sunday week belongs to its Sunday's month). The stipend, the
+// leaderboard's monthly table and every "month" sparkbot shows use it.
+func MonthOf(w Week) Month {
+	last := w.StartDate.AddDays(6)
+	return Month{Year: last.Year, Month: last.Month}
+}
+
+// WeeksOfMonth returns the cohort's weeks that belong to m, in order.
+func (c Cohort) WeeksOfMonth(m Month) []Week {
+	var out []Week
+	for w := c.FirstWeek(); w.Start.Before(c.EndsAt()); w = w.Next() {
+		switch wm := MonthOf(w); {
+		case wm == m:
+			out = append(out, w)
+		case m.Before(wm):
+			return out
+		}
+	}
+	return out
+}
+
+// monthWeeks returns the weeks on w's grid (the cohort's or not) that
+// belong to MonthOf(w): the leaderboard's month.
+func monthWeeks(w Week) (first, last Week) {
+	m := MonthOf(w)
+	for first = w; MonthOf(first.Prev()) == m; first = first.Prev() {
+	}
+	for last = w; MonthOf(last.Next()) == m; last = last.Next() {
+	}
+	return first, last
+}
+
+// Before reports whether m is an earlier month than n.
+func (m Month) Before(n Month) bool {
+	return m.Year < n.Year || m.Year == n.Year && m.Month < n.Month
+}
+
+// Name renders m as "December 2026".
+func (m Month) Name() string { return fmt.Sprintf("%s %d", m.Month, m.Year) }

@@ -78,7 +78,7 @@ func writeTemplate(path string) error {
 	joined := benchStart.Add(-time.Minute)
 	for i := 0; i < benchHosts; i++ {
 		user := fmt.Sprintf("U%06d", i)
-		if err := db.PutHost(ctx, benchWS, bot.Host{UserID: user, Member: true, JoinedAt: joined}); err != nil {
+		if err := db.PutHost(ctx, benchWS, bot.Host{UserID: user, Memberships: []bot.Membership{{Cohort: 1, Joined: joined}}}); err != nil {
 			return err
 		}
 		for k := 0; k < 2; k++ {

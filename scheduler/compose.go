@@ -9,9 +9,13 @@ import (
 )
 
 // compose decides, at delivery time, what a job sends, from the state as
-// it is now: a reminder for a schedule paused since it was planned is
-// skipped, a nudge for a Space logged meanwhile is skipped.
+// it is now: a job past its expiry (expiry.go) is not sent, a reminder for
+// a schedule paused since it was planned is skipped, a nudge for a Space
+// logged meanwhile is skipped.
 func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
+	if v, ok, err := s.expire(ctx, j, s.clock.Now()); !ok || err != nil {
+		return v, err
+	}
 	switch j.Kind {
 	case bot.JobPlan:
 		return verdict{done: true}, s.PlanAll(ctx)
@@ -31,6 +35,10 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.composeFixed(ctx, j)
 	case bot.JobEvents:
 		return s.syncEvents(ctx, j)
+	case bot.JobAlert:
+		return s.composeAlert(ctx, j)
+	case bot.JobFinal:
+		return s.composeFinal(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }
@@ -45,7 +53,7 @@ func (s *Scheduler) hostContext(ctx context.Context, ws bot.WorkspaceRef, userID
 	if errors.Is(err, bot.ErrNotFound) {
 		return co, h, false, nil
 	}
-	return co, h, err == nil && h.Member, err
+	return co, h, err == nil && h.MemberOf(co), err
 }
 
 func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, error) {
@@ -63,17 +71,17 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if occ := sc.Occurrences(j.Occurrence, j.Occurrence.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(j.Occurrence) {
 		return skipped("the occurrence was paused or skipped"), nil
 	}
-	if !j.Occurrence.Before(co.EndsAt()) {
-		return skipped("the cohort has ended"), nil
-	}
 	now, loc := s.clock.Now(), h.Location(co, "")
+	if !j.Occurrence.Before(co.EndsAt()) || j.Kind == bot.JobNudge && !now.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
+	}
+	if !h.MemberAt(co, j.Occurrence) {
+		return skipped("not a host of the cohort when the Space was"), nil
+	}
 	v := verdict{dm: h.UserID, fallback: co.FallbackChannel}
 	if j.Kind == bot.JobReminder {
 		if h.RemindersOff {
 			return skipped("reminders are off"), nil
-		}
-		if !now.Before(j.Occurrence) {
-			return skipped("the Space had started when the reminder could go out"), nil
 		}
 		if closerReminderDue(h.LeadTimes(), j.Lead, j.Occurrence, now) {
 			// Late (after downtime, or a schedule added just now): one
@@ -83,9 +91,13 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 		v.msg = bot.ReminderMessage(sc, j.Occurrence, j.Occurrence.Sub(now).Round(time.Minute), loc)
 		return v, nil
 	}
-	// A passed occurrence can change the host's standing: check warnings.
+	// A passed occurrence can change the host's standing: check warnings,
+	// which come whether reminders are on or not.
 	if err := s.addWarnings(ctx, j.Workspace, co, h, now); err != nil {
 		return verdict{}, err
+	}
+	if h.RemindersOff {
+		return skipped("reminders are off, and nudges with them"), nil
 	}
 	logged, err := bot.LoggedOccurrence(ctx, s.store, j.Workspace, sc, j.Occurrence)
 	if err != nil {
@@ -94,8 +106,22 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if logged {
 		return skipped("already logged"), nil
 	}
+	if wait := nudgeAfterQuiet(h.QuietHours(), loc, j.Occurrence.Add(sc.Duration), now); wait.After(now) {
+		return verdict{deferTo: wait}, nil // logged meanwhile, it is skipped then
+	}
 	v.msg = bot.NudgeMessage(sc, j.Occurrence, loc)
 	return v, nil
+}
+
+// nudgeAfterQuiet is when a nudge due at now may go: now, or when the
+// host's quiet hours end; but now if the Space was still on air in those
+// quiet hours: the host was up, hosting it at a time they chose.
+func nudgeAfterQuiet(q bot.QuietHours, loc *time.Location, spaceEnd, now time.Time) time.Time {
+	from, until, in := q.Stretch(now, loc)
+	if !in || spaceEnd.After(from) {
+		return now
+	}
+	return until
 }
 
 // joinGrace is how long a new host has to set up schedules before being
@@ -113,26 +139,29 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 	return false
 }
 
-// warningJobs are the quota warnings h's standing calls for now. Each level
-// has one key a week, so it is sent at most once; a warning due in the
-// host's quiet hours is due when they end.
+// warningJobs are the quota warnings h's standing calls for now, and the
+// staff alert of two missed weeks in a row. Each level has one key a week,
+// so it is sent at most once; a warning due in the host's quiet hours is
+// due when they end.
 func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
-	if !h.Member || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
+	if !h.MemberOf(co) || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
 		return nil, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, ws, co, h, now)
 	if err != nil {
 		return nil, err
 	}
-	due := s.afterQuiet(now, h.Location(co, ""))
+	due := h.QuietHours().Until(now, h.Location(co, ""))
 	var jobs []bot.Job
 	add := func(hw bot.HostWeek, level bot.Standing) {
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
-	settled := !now.Before(h.JoinedAt.Add(joinGrace))
+	settled := !now.Before(h.Joined(co).Add(joinGrace))
+	ended := !now.Before(co.EndsAt()) // no warnings after the end; staff alerts still
 	for _, hw := range rec.Weeks {
 		switch {
+		case ended:
 		case hw.Week.End.After(now): // the open week
 			if settled && (hw.Standing == bot.AtRisk || hw.Standing == bot.LastCall) {
 				add(hw, hw.Standing)
@@ -141,7 +170,7 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 			add(hw, bot.Missed) // the week that just closed
 		}
 	}
-	return jobs, nil
+	return append(jobs, alertJobs(ws, rec, now)...), nil
 }
 
 func (s *Scheduler) addWarnings(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) error {
@@ -178,7 +207,10 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		return skipped("not a host any more"), err
 	}
 	now, loc := s.clock.Now(), h.Location(co, "")
-	if quiet := s.afterQuiet(now, loc); quiet.After(now) {
+	if !now.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
+	}
+	if quiet := h.QuietHours().Until(now, loc); quiet.After(now) {
 		return verdict{deferTo: quiet}, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
@@ -192,53 +224,94 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		if hw.Standing != j.Level {
 			return verdict{drop: true}, nil // it no longer applies; it may again later
 		}
+		if wait := s.nudgeWindowEnd(hw, now); j.Level != bot.Missed && wait.After(now) {
+			return verdict{deferTo: wait}, nil
+		}
 		return verdict{dm: h.UserID, fallback: co.FallbackChannel, msg: bot.WarningMessage(j.Level, hw, loc)}, nil
 	}
 	return verdict{drop: true}, nil
 }
 
-// afterQuiet is now, or the end of the host's quiet hours if now is in them.
-func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
-	local := now.In(loc)
-	minutes := local.Hour()*60 + local.Minute()
-	start, end := s.cfg.QuietStart.Minutes(), s.cfg.QuietEnd.Minutes()
-	today := bot.DateOf(local)
-	switch {
-	case start > end && minutes >= start: // 22:00–24:00
-		return bot.LocalTime(today.AddDays(1), s.cfg.QuietEnd, loc)
-	case start > end && minutes < end, start < end && minutes >= start && minutes < end:
-		return bot.LocalTime(today, s.cfg.QuietEnd, loc)
+// nudgeWindowEnd is when the last of the week's scheduled Spaces that is on
+// air or just over at now reaches its nudge; now if none is. Until then the
+// host may be about to log it, so a warning about the open week waits: it
+// then goes out with the count as it stands, or is dropped if a log made it
+// untrue.
+func (s *Scheduler) nudgeWindowEnd(hw bot.HostWeek, now time.Time) time.Time {
+	end := now
+	for _, o := range hw.Upcoming { // unlogged, and not past their nudge window
+		if !o.Start.After(now) {
+			end = later(end, o.End().Add(s.cfg.NudgeAfter))
+		}
 	}
-	return now
+	return end
+}
+
+// jobCohort loads the cohort a job is about: j.Cohort, or the latest.
+func (s *Scheduler) jobCohort(ctx context.Context, j bot.Job) (bot.Cohort, error) {
+	if j.Cohort == 0 {
+		return s.store.Cohort(ctx, j.Workspace)
+	}
+	return s.store.CohortByID(ctx, j.Workspace, j.Cohort)
 }
 
 func (s *Scheduler) composeDigest(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
 	if co.DigestChannel == "" {
 		return skipped("no digest channel: set one with /cohort settings digest:#channel"), nil
 	}
+	now := s.clock.Now()
+	if wait, ok, err := s.earlierDigest(ctx, j, now); err != nil || ok {
+		return verdict{deferTo: wait}, err
+	}
 	week := co.WeekOf(bot.LocalTime(j.Week, bot.TimeOfDay{Hour: 12}, co.Location()))
 	msg, err := bot.WeekDigest(ctx, s.store, j.Workspace, co, week)
-	return verdict{channel: co.DigestChannel, msg: msg}, err
+	return verdict{channel: co.DigestChannel, msg: lateNote(msg, j, "digest", now, co.Location())}, err
+}
+
+// digestOrderWait is how long a digest waits for an earlier week's digest
+// that is being sent, or retried, to go first.
+const digestOrderWait = 5 * time.Second
+
+// earlierDigest reports whether an earlier week's digest of j's workspace
+// is still pending (a catch-up after downtime, a retry), and until when j
+// waits for it: digests go out oldest first, also with many workers.
+func (s *Scheduler) earlierDigest(ctx context.Context, j bot.Job, now time.Time) (time.Time, bool, error) {
+	pending, err := s.store.PendingJobs(ctx, j.Workspace.Key()+"/"+string(bot.JobDigest)+"/")
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, p := range pending {
+		if p.Kind == bot.JobDigest && p.Key != j.Key && p.Week.Before(j.Week) {
+			return later(p.Due, now).Add(digestOrderWait), true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, error) {
-	co, err := s.store.Cohort(ctx, j.Workspace)
+	co, err := s.jobCohort(ctx, j)
 	if err != nil {
 		return verdict{}, err
 	}
-	channel := co.StaffChannel
-	if channel == "" {
-		channel = co.DigestChannel
-	}
+	channel := staffChannel(co)
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
-	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, s.clock.Now())
-	return verdict{channel: channel, msg: bot.StipendMessage(co, j.Month, rows)}, err
+	now := s.clock.Now()
+	msg, err := bot.IssueStipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
+	return verdict{channel: channel, msg: lateNote(msg, j, "report", now, co.Location())}, err
 }
 
 // composeAnnouncement posts a channel announcement, or fans one out as a DM
@@ -250,6 +323,10 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	if !j.ToHosts {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	co, err := s.store.Cohort(ctx, j.Workspace)
+	if err != nil {
+		return verdict{}, err
+	}
 	hosts, err := s.store.Hosts(ctx, j.Workspace)
 	if err != nil {
 		return verdict{}, err
@@ -257,7 +334,7 @@ func (s *Scheduler) composeAnnouncement(ctx context.Context, j bot.Job) (verdict
 	now := s.clock.Now()
 	var dms []bot.Job
 	for _, h := range hosts {
-		if h.Member {
+		if h.MemberOf(co) {
 			dms = append(dms, bot.Job{Key: bot.AnnouncementDMKey(j.Key, h.UserID), Kind: bot.JobDM, Workspace: j.Workspace,
 				Due: now, UserID: h.UserID, Message: j.Message})
 		}
@@ -276,9 +353,35 @@ func (s *Scheduler) composeFixed(ctx context.Context, j bot.Job) (verdict, error
 	if j.Kind == bot.JobPost {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	if j.Personal { // about their own record: host or not, and never in public
+		return verdict{dm: j.UserID, msg: *j.Message}, nil
+	}
 	co, _, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
 	if err != nil || !ok {
 		return skipped("not a host any more"), err
 	}
 	return verdict{dm: j.UserID, msg: *j.Message, fallback: co.FallbackChannel}, nil
+}
+
+// composeFinal posts a cohort's final report to staff and queues each
+// host's closing DM (idempotently: a retry adds none twice).
+func (s *Scheduler) composeFinal(ctx context.Context, j bot.Job) (verdict, error) {
+	co, err := s.jobCohort(ctx, j)
+	if err != nil {
+		return verdict{}, err
+	}
+	rows, err := bot.FinalRows(ctx, s.store, j.Workspace, co)
+	if err != nil {
+		return verdict{}, err
+	}
+	now := s.clock.Now()
+	if err := s.store.AddJobs(ctx, bot.ClosingJobs(j.Workspace, co, rows, now)); err != nil {
+		return verdict{}, err
+	}
+	s.Dispatch()
+	channel := staffChannel(co)
+	if channel == "" {
+		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
+	}
+	return verdict{channel: channel, msg: lateNote(bot.FinalMessage(co, rows), j, "final report", now, co.Location())}, nil
 }

@@ -18,6 +18,7 @@ type verdict struct {
 
 	done     bool      // the job did its work itself (planning, fan-out)
 	skip     string    // finish without sending, recording why
+	fail     string    // finish as failed without sending (staff should act), recording why
 	drop     bool      // forget without an outcome: it may be planned again
 	deferTo  time.Time // not now (quiet hours): due again then
 	fallback string    // channel for a mention if the DM fails for good
@@ -44,11 +45,12 @@ func (s *Scheduler) process(ctx context.Context, j bot.Job) (progress bool) {
 		return s.check(j, s.store.DropJob(ctx, j.Key))
 	case v.skip != "":
 		return s.finish(ctx, j, bot.Skipped, v.skip)
+	case v.fail != "":
+		return s.finish(ctx, j, bot.Failed, v.fail)
 	case v.done:
 		return s.finish(ctx, j, bot.Sent, "")
 	case !v.deferTo.IsZero():
-		j.Due = v.deferTo
-		return s.check(j, s.store.UpdateJob(ctx, j))
+		return s.check(j, s.store.UpdateJob(ctx, postpone(j, v.deferTo)))
 	}
 	return s.deliver(ctx, j, v)
 }
@@ -64,8 +66,7 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 		// Not the delivery's fault, and not to give up on: the platform may
 		// be configured again. Look again in a while.
 		s.log.Warn("no adapter for a delivery's platform; will look again", "key", j.Key, "platform", j.Workspace.Platform)
-		j.Due = s.clock.Now().Add(noAdapterRetry)
-		return s.check(j, ignoreGone(s.store.UpdateJob(ctx, j)))
+		return s.check(j, ignoreGone(s.store.UpdateJob(ctx, postpone(j, s.clock.Now().Add(noAdapterRetry)))))
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	defer cancel()
@@ -110,8 +111,15 @@ func (s *Scheduler) retry(ctx context.Context, j bot.Job, err error, retryAfter 
 	s.log.Warn("delivery failed; will retry", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", Retried,
 		"key", j.Key, "attempt", j.Attempts, "err", err)
 	j.LastError = err.Error()
-	j.Due = s.clock.Now().Add(s.backoff(j.Attempts, retryAfter))
+	j = postpone(j, s.clock.Now().Add(s.backoff(j.Attempts, retryAfter)))
 	return s.check(j, ignoreGone(s.store.UpdateJob(ctx, j)))
+}
+
+// postpone moves j to be due at at, keeping when it was first due.
+func postpone(j bot.Job, at time.Time) bot.Job {
+	j.Planned = j.FirstDue()
+	j.Due = at
+	return j
 }
 
 // backoff is the delay before attempt+1.

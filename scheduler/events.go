@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -56,14 +57,25 @@ func (s *Scheduler) syncEvents(ctx context.Context, j bot.Job) (verdict, error) 
 }
 
 func (s *Scheduler) upcomingEvents(ctx context.Context, ws bot.WorkspaceRef) ([]bot.SpaceEvent, error) {
+	co, err := s.store.Cohort(ctx, ws)
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
 	hosts, err := s.store.Hosts(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
+	until := now.Add(eventsAhead)
+	if end := co.EndsAt(); end.Before(until) {
+		until = end // nothing after the cohort's end
+	}
 	var events []bot.SpaceEvent
 	for _, h := range hosts {
-		if !h.Member {
+		if !h.MemberOf(co) {
 			continue
 		}
 		schedules, err := s.store.SchedulesOf(ctx, ws, h.UserID)
@@ -75,7 +87,7 @@ func (s *Scheduler) upcomingEvents(ctx context.Context, ws bot.WorkspaceRef) ([]
 			location += h.Handle
 		}
 		for _, sc := range schedules {
-			for _, start := range sc.Occurrences(now, now.Add(eventsAhead)) {
+			for _, start := range sc.Occurrences(now, until) {
 				events = append(events, bot.SpaceEvent{Key: fmt.Sprintf("%d:%d", sc.ID, start.Unix()), Title: sc.Title,
 					HostID: h.UserID, Location: location, Start: start, End: start.Add(sc.Duration)})
 			}

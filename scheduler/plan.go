@@ -58,13 +58,13 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
 		return err
 	}
-	since, err := s.lookBackTo(ctx, now)
+	last, err := s.store.PlannedThrough(ctx)
 	if err != nil {
 		return err
 	}
 	var failed []error
 	for _, ws := range wss {
-		if err := s.planWorkspace(ctx, ws, now, since); err != nil {
+		if err := s.planWorkspace(ctx, ws, now, last); err != nil {
 			failed = append(failed, fmt.Errorf("planning %s: %w", ws.Key(), err))
 		}
 	}
@@ -80,39 +80,37 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	return err
 }
 
-// maxLookBack bounds how far back planning catches up after downtime: the
-// backfill window, past which a host could not log the Space anyway.
-const maxLookBack = bot.HostBackfillDays * 24 * time.Hour
-
-// lookBackTo is how far back this planning run covers: to the previous
-// run, so an outage longer than the planning horizon loses nothing, and at
-// most maxLookBack.
-func (s *Scheduler) lookBackTo(ctx context.Context, now time.Time) (time.Time, error) {
-	last, err := s.store.PlannedThrough(ctx)
-	if err != nil || last.IsZero() {
-		return now, err
-	}
-	if floor := now.Add(-maxLookBack); last.Before(floor) {
-		return floor, nil
-	}
-	return last, nil
-}
+// maxLookBack bounds how far back host planning catches up after downtime:
+// the backfill window, past which a host could not log the Space anyway.
+const maxLookBack = backfill
 
 // planChunk bounds the jobs held in memory while planning a big workspace.
 const planChunk = 10_000
 
-func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, since time.Time) error {
-	co, err := s.store.Cohort(ctx, ws)
+// planWorkspace plans ws up to the horizon. last is when planning last
+// completed (zero if never): what fell due since then and was never
+// planned (the process was down) is planned now, to go out late or be
+// recorded as expired.
+func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, last time.Time) error {
+	cohorts, err := s.store.Cohorts(ctx, ws)
 	if err != nil {
 		return err
 	}
+	if len(cohorts) == 0 {
+		return fmt.Errorf("cohort of %s: %w", ws.Key(), bot.ErrNotFound)
+	}
+	co := cohorts[len(cohorts)-1] // hosts are planned for the latest cohort only
 	hosts, err := s.store.Hosts(ctx, ws)
 	if err != nil {
 		return err
 	}
-	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
+	jobs := s.eventsJob(ws, now)
+	for _, c := range cohorts {
+		jobs = append(jobs, s.cohortJobs(ws, c, now)...)
+		jobs = append(jobs, s.missedCohortJobs(ws, c, now, last)...)
+	}
 	for _, h := range hosts {
-		if !h.Member {
+		if !h.MemberOf(co) {
 			continue
 		}
 		// One host's schedules at a time: holding a 100,000-host
@@ -121,7 +119,7 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now, since)...)
+		jobs = append(jobs, s.hostJobs(ws, co, h, schedules, now, last)...)
 		if len(jobs) >= planChunk {
 			if err := s.store.AddJobs(ctx, jobs); err != nil {
 				return err
@@ -134,22 +132,26 @@ func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now,
 
 // hostJobs are a host's reminders and nudges up to the horizon.
 //
-// since is how far back to look: occurrences since then whose jobs were
-// never planned (the process was down longer than the horizon) get them
-// now, so their nudges go out late and their reminders are recorded as
-// skipped rather than silently lost. Reminders are planned only for
-// occurrences after since.
-func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, since time.Time) []bot.Job {
-	if !h.Member {
+// last is when planning last ran (zero if never): occurrences since then
+// whose jobs were never planned (the process was down longer than the
+// host horizon) get them now, back to the backfill window, so their nudges
+// go out late and their reminders are recorded as expired rather than
+// silently lost.
+func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, schedules []bot.Schedule, now, last time.Time) []bot.Job {
+	if !h.MemberOf(co) {
 		return nil
 	}
 	end := now.Add(s.hostHorizon(h))
 	if cohortEnd := co.EndsAt(); cohortEnd.Before(end) {
 		end = cohortEnd
 	}
-	// The run at since planned every occurrence up to since+minHostHorizon;
-	// only what lies before now and after that was never planned.
-	unplanned := since.Add(minHostHorizon)
+	// The run at last planned every occurrence up to last+minHostHorizon;
+	// only what lies before now and after that was never planned, and of
+	// that only what the host could still log.
+	unplanned := now.Add(minHostHorizon) // no run before: nothing missed
+	if !last.IsZero() {
+		unplanned = later(last.Add(minHostHorizon), now.Add(-maxLookBack))
+	}
 	from := now.Add(-maxSpace - s.cfg.NudgeAfter) // nudges of Spaces just ended
 	if unplanned.Before(from) {
 		from = unplanned
@@ -161,7 +163,7 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 	var jobs []bot.Job
 	for _, sc := range schedules {
 		for _, start := range sc.Occurrences(from, end) {
-			if start.Before(sc.CreatedAt) || start.Before(h.JoinedAt) {
+			if start.Before(sc.CreatedAt) || !h.MemberAt(co, start) {
 				continue // it happened before the schedule or the host existed
 			}
 			if start.After(remindAfter) && !h.RemindersOff {
@@ -193,6 +195,27 @@ func (s *Scheduler) hostHorizon(h bot.Host) time.Duration {
 // for a late planner run.
 const minHostHorizon = 26 * time.Hour
 
+// missedCohortJobs are the cohort's jobs (digests, stipend reports) that
+// fell due after planning last ran and before the window cohortJobs plans
+// now covers: the process was down longer than the horizon. They are what
+// the daily runs missed meanwhile would have planned, a horizon at a time,
+// so each goes out late, once. Checks are left out: the ones planned now
+// find every standing as it is.
+func (s *Scheduler) missedCohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now, last time.Time) []bot.Job {
+	if last.IsZero() || now.Sub(last) < s.cfg.Horizon {
+		return nil // the last run planned everything due since
+	}
+	var jobs []bot.Job
+	for t := last; t.Before(now); t = t.Add(s.cfg.Horizon) {
+		for _, j := range s.cohortJobs(ws, co, t) {
+			if j.Kind != bot.JobCheck && !j.Due.After(now) {
+				jobs = append(jobs, j)
+			}
+		}
+	}
+	return jobs
+}
+
 // cohortJobs are the cohort's checks, digests and stipend reports from the
 // previous week up to the horizon.
 func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time) []bot.Job {
@@ -204,7 +227,8 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		if at.Before(first.Start) || !at.Before(end.Add(24*time.Hour)) || at.After(horizon) || at.Before(now.Add(-24*time.Hour)) {
 			return
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/check/%d", ws.Key(), at.Unix()), Kind: bot.JobCheck, Workspace: ws, Due: at})
+		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%d", bot.CohortJobPrefix(ws, "check", co.ID), at.Unix()), Kind: bot.JobCheck,
+			Workspace: ws, Cohort: co.ID, Due: at})
 	}
 	loc := co.Location()
 	for w := co.WeekOf(now).Prev(); w.Start.Before(horizon); w = w.Next() {
@@ -219,35 +243,35 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 		digest := bot.DigestTime(co, w.End)
 		if digest.Before(horizon) && !digest.Before(now.Add(-s.cfg.Horizon)) {
-			jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/digest/%s", ws.Key(), w.StartDate), Kind: bot.JobDigest,
-				Workspace: ws, Due: digest, Week: w.StartDate})
+			jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "digest", co.ID) + w.StartDate.String(), Kind: bot.JobDigest,
+				Workspace: ws, Cohort: co.ID, Due: digest, Week: w.StartDate})
 		}
 	}
 	jobs = append(jobs, s.stipendJobs(ws, co, now, horizon)...)
+	if final := bot.FinalTime(co); !final.After(horizon) && !final.Before(now.Add(-s.cfg.Horizon)) {
+		jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, string(bot.JobFinal), co.ID) + "report", Kind: bot.JobFinal,
+			Workspace: ws, Cohort: co.ID, Due: final})
+	}
 	return jobs
 }
 
 // stipendJobs are the monthly reports due in the planning window: on the 1st
-// at 09:00 cohort time, for the month before, while the cohort has weeks in it.
+// at 09:00 cohort time, for the month before, if some week of the cohort
+// belongs to it (ends in it, bot.MonthOf). Every such week has closed by then.
 func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon time.Time) []bot.Job {
 	loc := co.Location()
 	var jobs []bot.Job
 	local := now.In(loc)
 	for i := 0; i < 2; i++ {
-		first := bot.Date{Year: local.Year(), Month: local.Month() + time.Month(i), Day: 1}
-		first = first.AddDays(0) // normalise a month past December
+		first := bot.DateOf(time.Date(local.Year(), local.Month()+time.Month(i), 1, 12, 0, 0, 0, time.UTC))
 		due := bot.LocalTime(first, bot.TimeOfDay{Hour: 9}, loc)
-		month := bot.DateOf(time.Date(first.Year, first.Month-1, 1, 12, 0, 0, 0, time.UTC))
-		// Only months in which some cohort week closed: the month ends
-		// (at due's midnight) after the first week closes, and it starts
-		// before the last week closes.
-		monthStart := bot.LocalTime(bot.Date{Year: month.Year, Month: month.Month, Day: 1}, bot.TimeOfDay{}, loc)
-		covers := !due.Before(co.FirstWeek().End) && monthStart.Before(co.EndsAt())
-		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
+		before := first.AddDays(-1)
+		month := bot.Month{Year: before.Year, Month: before.Month}
+		if len(co.WeeksOfMonth(month)) == 0 || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s/stipend/%04d-%02d", ws.Key(), month.Year, month.Month), Kind: bot.JobStipend,
-			Workspace: ws, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
+		jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "stipend", co.ID) + month.String(), Kind: bot.JobStipend,
+			Workspace: ws, Cohort: co.ID, Due: due, Month: month})
 	}
 	return jobs
 }
@@ -267,18 +291,18 @@ func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID
 // every host's reminders follow the cohort's dates.
 func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, datesChanged bool) {
 	err := func() error {
-		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
-			if _, err := s.store.CancelJobs(ctx, ws.Key()+"/"+string(kind)+"/"); err != nil {
+		co, err := s.store.Cohort(ctx, ws)
+		if err != nil {
+			return err
+		}
+		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend, bot.JobFinal} {
+			if _, err := s.store.CancelJobs(ctx, bot.CohortJobPrefix(ws, string(kind), co.ID)); err != nil {
 				return err
 			}
 		}
 		now := s.clock.Now()
 		if datesChanged { // hosts' reminders follow the cohort's dates
 			return s.planWorkspace(ctx, ws, now, now)
-		}
-		co, err := s.store.Cohort(ctx, ws)
-		if err != nil {
-			return err
 		}
 		return s.store.AddJobs(ctx, s.cohortJobs(ws, co, now))
 	}()

@@ -8,13 +8,20 @@
 // is leased (recorded) before it is sent and finished after the notifier
 // succeeds, retried with back-off on failure, and recorded as failed when
 // the platform says it never will succeed. A crash can at most repeat the
-// one delivery in flight. robfig/cron only triggers the tick: what is due
-// (the daily planner, checks and digests included) lives in the due index,
-// so runs missed while the process was down are caught up from it.
+// one delivery in flight. What is due (the daily planner, checks and
+// digests included) lives in the due index, so runs missed while the
+// process was down are caught up from it.
+//
+// Run wakes when work is due: one timer (the alarm, alarm.go) is armed for
+// the earliest pending job no worker holds, and re-armed after each tick,
+// when a worker finishes (a retry's back-off, jobs it added) and when
+// Dispatch says the router added jobs. robfig/cron ticks slowly besides,
+// only as a safety net.
 package scheduler
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -28,7 +35,7 @@ import (
 
 // Config tunes the scheduler; zero fields take the defaults.
 type Config struct {
-	Tick        time.Duration // how often due jobs are looked for (15s)
+	Tick        time.Duration // the safety net: how often due jobs are looked for without the timer (1m)
 	SendTimeout time.Duration // how long one delivery may take (10s)
 	Workers     int           // deliveries in flight at once (32: they wait on platform APIs)
 	Horizon     time.Duration // how far ahead cohort jobs are planned (8 days); hosts' less (hostHorizon)
@@ -52,7 +59,7 @@ func (c Config) withDefaults() Config {
 			*d = v
 		}
 	}
-	def(&c.Tick, 15*time.Second)
+	def(&c.Tick, time.Minute)
 	def(&c.SendTimeout, 10*time.Second)
 	def(&c.Horizon, 8*24*time.Hour)
 	def(&c.BaseBackoff, 30*time.Second)
@@ -87,6 +94,7 @@ type Scheduler struct {
 	notifiers map[bot.Platform]bot.Notifier
 
 	kick    chan struct{} // Dispatch → Run: tick now
+	rearm   chan struct{} // a worker finished → Run: set the alarm again
 	slots   chan struct{} // one per delivery in flight
 	workers sync.WaitGroup
 
@@ -95,10 +103,16 @@ type Scheduler struct {
 	// backlog is set when a tick left due jobs behind (all workers busy,
 	// or more than a batch due); the next worker to finish asks for a tick.
 	backlog bool
+	// tried are the keys workers finished since the last tick began, and
+	// keys that tick could not read: if one is still due, it did not move
+	// on (the store failed), and the alarm does not ring for it at once.
+	tried map[string]bool
+
+	lastWake atomic.Int64 // Unix ns of the clock when a tick last read the due index
+	wakes    atomic.Int64 // ticks Run made, for tests
 
 	eventSeq atomic.Uint64 // tells apart event sync requests (events.go)
 
-	lastWake atomic.Int64     // Unix ns of the clock when a tick last read the due index
 	observer DeliveryObserver // observer.go; nil: nobody
 
 	// afterSend, when set by tests, runs after a notifier succeeded and
@@ -118,8 +132,10 @@ func New(store bot.Store, clock bot.Clock, logger *slog.Logger, cfg Config) *Sch
 		store: store, clock: clock, log: logger, cfg: cfg,
 		notifiers: map[bot.Platform]bot.Notifier{},
 		kick:      make(chan struct{}, 1),
+		rearm:     make(chan struct{}, 1),
 		slots:     make(chan struct{}, cfg.Workers),
 		inflight:  map[string]bool{},
+		tried:     map[string]bool{},
 	}
 }
 
@@ -127,7 +143,9 @@ func New(store bot.Store, clock bot.Clock, logger *slog.Logger, cfg Config) *Sch
 // before Run.
 func (s *Scheduler) SetNotifier(platform bot.Platform, n bot.Notifier) { s.notifiers[platform] = n }
 
-// Dispatch asks Run to tick now: jobs due now go out at once.
+// Dispatch asks Run to tick now: jobs due now go out at once, and the
+// alarm is set again for the earliest pending job, so a job added for
+// later (an announcement at 10:00) is on time too.
 func (s *Scheduler) Dispatch() {
 	select {
 	case s.kick <- struct{}{}:
@@ -135,8 +153,9 @@ func (s *Scheduler) Dispatch() {
 	}
 }
 
-// Run plans ahead, then ticks on the cron schedule and whenever Dispatch
-// asks, until ctx ends; then it waits for deliveries in flight.
+// Run plans ahead, then ticks whenever the alarm rings, Dispatch asks, or
+// the safety net's period passes, until ctx ends; then it waits for
+// deliveries in flight.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if err := s.PlanAll(ctx); err != nil {
 		s.log.Error("planning at start failed; the next tick retries through the due index", "err", err)
@@ -154,13 +173,19 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	// starts: what was not handed out stays pending.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer s.drain(stopWork)
-	s.Tick(work)
+	al := newAlarm(s.clock)
+	defer al.stop()
+	s.wake(work, al)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-s.kick:
-			s.Tick(work)
+			s.wake(work, al)
+		case <-al.ring:
+			s.wake(work, al)
+		case <-s.rearm:
+			s.arm(work, al, nil)
 		}
 	}
 }
@@ -172,6 +197,12 @@ func (s *Scheduler) drain(stop context.CancelFunc) {
 	defer t.Stop()
 	s.workers.Wait()
 	stop()
+}
+
+// wake is one tick of Run, and the alarm set for what comes next.
+func (s *Scheduler) wake(ctx context.Context, al *alarm) {
+	s.wakes.Add(1)
+	s.arm(ctx, al, s.tick(ctx))
 }
 
 // LastWake is when Run last looked at the due index, on the scheduler's
@@ -186,7 +217,7 @@ func (s *Scheduler) LastWake() time.Time {
 	return time.Unix(0, ns)
 }
 
-// Period is the longest Run goes without a tick.
+// Period is the safety net's period: the longest Run goes without a tick.
 func (s *Scheduler) Period() time.Duration { return s.cfg.Tick }
 
 // cronLogger adapts slog to cron's logger, so a recovered panic is logged.
@@ -203,12 +234,18 @@ const tickBatch = 1000
 // Tick hands every due job to a worker and returns without waiting for
 // them: a slow platform holds its worker, never the tick. When every worker
 // is busy the remaining jobs wait for the next tick.
-func (s *Scheduler) Tick(ctx context.Context) {
+func (s *Scheduler) Tick(ctx context.Context) { s.tick(ctx) }
+
+// tick is Tick; it returns the error of reading the due index, if any.
+func (s *Scheduler) tick(ctx context.Context) error {
 	now := s.clock.Now()
+	s.mu.Lock()
+	clear(s.tried)
+	s.mu.Unlock()
 	jobs, err := s.store.DueJobs(ctx, now, tickBatch)
 	if err != nil {
 		s.log.Error("reading due jobs", "err", err)
-		return
+		return err
 	}
 	s.lastWake.Store(now.UnixNano())
 	if len(jobs) == tickBatch {
@@ -223,16 +260,16 @@ func (s *Scheduler) Tick(ctx context.Context) {
 		// goes out only as it stands now, and only if it is still due.
 		cur, err := s.store.PendingJob(ctx, j.Key)
 		if err != nil || cur.Due.After(now) {
-			s.release(j.Key)
+			s.release(j.Key, err != nil && !errors.Is(err, bot.ErrNotFound))
 			continue
 		}
 		j := cur
 		select {
 		case s.slots <- struct{}{}:
 		default:
-			s.release(j.Key)
+			s.release(j.Key, false)
 			s.setBacklog()
-			return
+			return nil
 		}
 		s.workers.Add(1)
 		go func() { // owned by s.workers; Run waits for it
@@ -241,6 +278,7 @@ func (s *Scheduler) Tick(ctx context.Context) {
 			s.process(ctx, j)
 		}()
 	}
+	return nil
 }
 
 func (s *Scheduler) setBacklog() {
@@ -249,17 +287,25 @@ func (s *Scheduler) setBacklog() {
 	s.mu.Unlock()
 }
 
-// done frees a worker's slot; if the last tick left jobs behind, it asks
-// for another tick now rather than leaving them to the next period.
+// done frees a worker's slot. If the last tick left jobs behind, it asks
+// for another tick now rather than leaving them to the next period;
+// otherwise for the alarm to be set again, since the job may have been put
+// off (a retry's back-off) or have added jobs.
 func (s *Scheduler) done(key string) {
 	<-s.slots
 	s.mu.Lock()
 	delete(s.inflight, key)
+	s.tried[key] = true
 	again := s.backlog
 	s.backlog = false
 	s.mu.Unlock()
 	if again {
 		s.Dispatch()
+		return
+	}
+	select {
+	case s.rearm <- struct{}{}:
+	default: // asked for already
 	}
 }
 
@@ -273,10 +319,15 @@ func (s *Scheduler) claim(key string) bool {
 	return true
 }
 
-func (s *Scheduler) release(key string) {
+// release gives back a key a tick claimed but did not hand out; unread
+// means its pending state could not be read.
+func (s *Scheduler) release(key string, unread bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.inflight, key)
+	if unread {
+		s.tried[key] = true
+	}
 }
 
 // Wait blocks until every delivery handed out by Tick has finished.
@@ -299,7 +350,8 @@ func (s *Scheduler) RunDue(ctx context.Context) {
 }
 
 // AdvanceTo moves a fake clock to target, stopping at each due time on the
-// way to deliver what is due then, so a week passes in order.
+// way to deliver what is due then, so a week passes in order. It is for a
+// scheduler whose Run is not running (the console on --now, tests).
 func (s *Scheduler) AdvanceTo(ctx context.Context, clock *bot.FakeClock, target time.Time) {
 	for ctx.Err() == nil {
 		s.RunDue(ctx)

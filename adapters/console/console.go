@@ -58,8 +58,8 @@ type Adapter struct {
 	mu    sync.Mutex // serialises writes to out: the scheduler prints too
 	user  string
 	staff bool
-	// buttons are the buttons of the last DM to each user, for :click.
-	buttons map[string][]bot.Button
+	// buttons are the numbered buttons of each user's DMs, for :click.
+	buttons *buttons
 }
 
 var _ bot.Notifier = (*Adapter)(nil)
@@ -77,7 +77,7 @@ func New(cfg Config, out io.Writer) *Adapter {
 		clock = cfg.Clock
 	}
 	return &Adapter{cfg: cfg, clock: clock, out: out, user: strings.TrimPrefix(cfg.User, "@"), staff: cfg.Staff,
-		buttons: map[string][]bot.Button{}}
+		buttons: newButtons()}
 }
 
 // Run reads lines from in until it ends or ctx is done, sending each
@@ -144,30 +144,32 @@ func (a *Adapter) runLine(ctx context.Context, line string, h Handler) bool {
 func (a *Adapter) handle(ctx context.Context, h Handler, req bot.Request) {
 	req.Workspace, req.UserID, req.UserName, req.Staff, req.Channel = Workspace, a.user, a.user, a.staff, "console"
 	resp := h.Handle(ctx, req)
-	a.printf("%s\n", a.render(resp.Message))
+	a.printf("%s\n", a.render(resp.Message, nil))
 	if a.cfg.Settle != nil {
 		a.cfg.Settle(ctx)
 	}
 }
 
-// DM prints a direct message to a user.
+// DM prints a direct message to a user. Its buttons are numbered, in the
+// order the user's DMs brought them, for :click N.
 func (a *Adapter) DM(_ context.Context, _ bot.WorkspaceRef, userID string, msg bot.Message) error {
-	a.printf("[DM @%s] %s\n", userID, a.render(msg))
-	a.mu.Lock()
-	a.buttons[userID] = msg.Buttons
-	a.mu.Unlock()
+	plain := msg
+	plain.Buttons = nil
+	nums := a.buttons.add(userID, msg.Buttons, firstLine(a.render(plain, nil)))
+	a.printf("[DM @%s] %s\n", userID, a.render(msg, nums))
 	return nil
 }
 
 // Post prints a message posted in a channel.
 func (a *Adapter) Post(_ context.Context, _ bot.WorkspaceRef, channelID string, msg bot.Message) error {
-	a.printf("[#%s] %s\n", channelID, a.render(msg))
+	a.printf("[#%s] %s\n", channelID, a.render(msg, nil))
 	return nil
 }
 
 // render turns a message into console text: times in the span's zone,
-// users as @name, buttons as [button: label], a file as its name and text.
-func (a *Adapter) render(m bot.Message) string {
+// users as @name, buttons as [button N: label] (N from nums, when given)
+// or [button: label], a file as its name and text.
+func (a *Adapter) render(m bot.Message, nums []int) string {
 	now := a.clock.Now()
 	var b strings.Builder
 	switch m.Ping.Kind {
@@ -179,7 +181,11 @@ func (a *Adapter) render(m bot.Message) string {
 		b.WriteString("@" + m.Ping.Role + " ")
 	}
 	b.WriteString(m.PlainText(func(s bot.Span) string { return s.Plain(now) }))
-	for _, btn := range m.Buttons {
+	for i, btn := range m.Buttons {
+		if i < len(nums) {
+			fmt.Fprintf(&b, " [button %d: %s]", nums[i], btn.Label)
+			continue
+		}
 		fmt.Fprintf(&b, " [button: %s]", btn.Label)
 	}
 	if m.File != nil {

@@ -51,7 +51,12 @@ func TestMetaLines(t *testing.T) {
 		{"advance moves the fake clock", Config{Clock: bot.NewFakeClock(start), Zone: time.UTC}, ":advance 1d2h\n:now", "It is now Tue 2026-12-01 11:00 UTC."},
 		{"advance refuses nonsense", Config{Clock: bot.NewFakeClock(start)}, ":advance soon", ":advance needs a positive span"},
 		{"advance refuses years", Config{Clock: bot.NewFakeClock(start)}, ":advance 400d", ":advance needs a positive span"},
-		{"nothing to click", Config{User: "alice"}, ":click", "No button"},
+		{"nothing to click", Config{User: "alice"}, ":click", "@alice has no buttons to click; they come with reminder and nudge DMs."},
+		{"nothing to click by number", Config{User: "alice"}, ":click 3", "@alice has no buttons to click;"},
+		{"no buttons to list", Config{User: "alice"}, ":buttons", "@alice has no buttons to click;"},
+		{"click needs a number", Config{User: "alice"}, ":click two", ":click takes a button's number, like :click 2;"},
+		{"a bare colon", Config{}, ":", "Type a console command after the colon, like :help."},
+		{"help says how to click earlier DMs", Config{}, ":help", ":click N          click the button your DMs show as [button N: …]"},
 		{"unknown meta", Config{}, ":dance", "Unknown console command :dance"},
 		{"parse errors are shown", Config{}, `/spaces log title:"open`, "quote"},
 		{"comments and blank lines are skipped", Config{}, "# hi\n\n/spaces help", "ran /spaces help"},
@@ -67,26 +72,69 @@ func TestMetaLines(t *testing.T) {
 	}
 }
 
-// TestClickPressesTheLastDMButton: a DM's buttons can be clicked, as the
-// user it went to, with the button's action.
-func TestClickPressesTheLastDMButton(t *testing.T) {
+// TestClickReachesEveryDM: each DM's buttons are numbered as they are
+// printed; :click N presses any of them, as the user they went to, and
+// :click alone the first button of the latest DM that has buttons.
+func TestClickReachesEveryDM(t *testing.T) {
 	var out bytes.Buffer
 	a := New(Config{User: "alice"}, &out)
-	msg := bot.Message{Buttons: []bot.Button{{Label: "I hosted it", ActionID: bot.ActionHosted, Value: "1:100"}}}
-	msg.Addf("Did it happen?")
-	if err := a.DM(context.Background(), Workspace, "alice", msg); err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	dm := func(user, text string, values ...string) {
+		t.Helper()
+		var msg bot.Message
+		msg.Addf("%s", text)
+		for _, v := range values {
+			msg.Buttons = append(msg.Buttons, bot.Button{Label: "I hosted it", ActionID: bot.ActionHosted, Value: v})
+		}
+		if err := a.DM(ctx, Workspace, user, msg); err != nil {
+			t.Fatal(err)
+		}
 	}
+	dm("alice", "Did Monday's happen?", "1:100")
+	dm("alice", "Did Tuesday's happen?", "1:200", "1:201")
+	dm("bob", "Did yours happen?", "2:300")
+	dm("alice", "At risk: 0 of 2.") // no buttons: :click still reaches the last ones
 	h := &echoHandler{}
-	if err := a.Run(context.Background(), strings.NewReader(":click 2\n:click\n"), h); err != nil {
+	if err := a.Run(ctx, strings.NewReader(":buttons\n:click 1\n:click 3\n:click\n:click 4\n:as bob\n:click 1\n"), h); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); !strings.Contains(got, "[DM @alice] Did it happen? [button: I hosted it]") ||
-		!strings.Contains(got, "No button 2") || !strings.Contains(got, "clicked 1:100") {
-		t.Errorf("output:\n%s", got)
+	got := out.String()
+	for _, want := range []string{
+		"[DM @alice] Did Monday's happen? [button 1: I hosted it]",
+		"[DM @alice] Did Tuesday's happen? [button 2: I hosted it] [button 3: I hosted it]",
+		"[DM @bob] Did yours happen? [button 1: I hosted it]",
+		"[DM @alice] At risk: 0 of 2.\n",
+		"Buttons in @alice's DMs (:click N presses one):\n  1: I hosted it — Did Monday's happen?\n  2: I hosted it — Did Tuesday's happen?\n  3: I hosted it — Did Tuesday's happen?\n",
+		"@alice has no button 4; :buttons lists the ones you can click.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output:\n%s\nwant it to contain %q", got, want)
+		}
 	}
-	if len(h.got) != 1 || h.got[0].UserID != "alice" || h.got[0].Action.ID != bot.ActionHosted {
-		t.Errorf("requests %+v, want one hosted click as alice", h.got)
+	var clicks []string
+	for _, r := range h.got {
+		clicks = append(clicks, r.UserID+" "+r.Action.Value)
+	}
+	if want := []string{"alice 1:100", "alice 1:201", "alice 1:200", "bob 2:300"}; strings.Join(clicks, ",") != strings.Join(want, ",") {
+		t.Errorf("clicks %v, want %v", clicks, want)
+	}
+}
+
+// TestButtonsKeptAreBounded: only the latest maxKept buttons of a user are
+// kept; older numbers are gone, not reused.
+func TestButtonsKeptAreBounded(t *testing.T) {
+	k := newButtons()
+	for range maxKept + 5 {
+		k.add("alice", []bot.Button{{Label: "x", ActionID: "a"}}, "dm")
+	}
+	if _, ok := k.find("alice", 5); ok {
+		t.Error("button 5 is still kept")
+	}
+	if b, ok := k.find("alice", 0); !ok || b.n != maxKept+5 {
+		t.Errorf("latest: got %+v %v, want button %d", b, ok, maxKept+5)
+	}
+	if n := len(k.list("alice")); n != maxKept {
+		t.Errorf("kept %d buttons, want %d", n, maxKept)
 	}
 }
 

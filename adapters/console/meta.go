@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,9 @@ const metaHelp = `Console commands:
   :staff on|off     act as program staff, or not
   :now              print the clock
   :advance 90m      move the fake clock on (needs --now); units m, h, d
-  :click [N]         click button N (default 1) of the last DM you got
+  :click N          click the button your DMs show as [button N: …]
+  :click            click the first button of your latest DM that has one
+  :buttons          list the buttons you can click, with their numbers
   :help             this text
   :quit             leave (Ctrl-D works too)`
 
@@ -44,33 +47,56 @@ func (a *Adapter) meta(ctx context.Context, line string, h Handler) bool {
 		a.advance(ctx, arg)
 	case "click":
 		a.click(ctx, arg, h)
+	case "buttons":
+		a.listButtons()
 	case "help":
 		a.printf("%s\n", metaHelp)
 	case "quit", "exit", "q":
 		return true
+	case "":
+		a.printf("Type a console command after the colon, like :help.\n")
 	default:
 		a.printf("Unknown console command :%s. Type :help.\n", word)
 	}
 	return false
 }
 
-// click presses a button of the current user's last DM.
+// click presses a button of one of the current user's DMs: the one
+// numbered arg, or with no arg the first of their latest DM with buttons.
 func (a *Adapter) click(ctx context.Context, arg string, h Handler) {
-	a.mu.Lock()
-	buttons := a.buttons[a.user]
-	a.mu.Unlock()
-	n := 1
+	n := 0
 	if arg != "" {
-		if _, err := fmt.Sscanf(arg, "%d", &n); err != nil {
-			n = 0
+		v, err := strconv.Atoi(arg)
+		if err != nil || v < 1 {
+			a.printf(":click takes a button's number, like :click 2; :buttons lists them.\n")
+			return
 		}
+		n = v
 	}
-	if n < 1 || n > len(buttons) {
-		a.printf("No button %s to click: :click N presses button N of the last DM to @%s.\n", arg, a.user)
+	b, ok := a.buttons.find(a.user, n)
+	switch {
+	case ok:
+		a.handle(ctx, h, bot.Request{Action: &bot.Action{ID: b.btn.ActionID, Value: b.btn.Value}})
+	case len(a.buttons.list(a.user)) == 0:
+		a.printf("@%s has no buttons to click; they come with reminder and nudge DMs.\n", a.user)
+	default:
+		a.printf("@%s has no button %d; :buttons lists the ones you can click.\n", a.user, n)
+	}
+}
+
+// listButtons prints the current user's buttons with their numbers.
+func (a *Adapter) listButtons() {
+	bs := a.buttons.list(a.user)
+	if len(bs) == 0 {
+		a.printf("@%s has no buttons to click; they come with reminder and nudge DMs.\n", a.user)
 		return
 	}
-	b := buttons[n-1]
-	a.handle(ctx, h, bot.Request{Action: &bot.Action{ID: b.ActionID, Value: b.Value}})
+	var b strings.Builder
+	fmt.Fprintf(&b, "Buttons in @%s's DMs (:click N presses one):", a.user)
+	for _, btn := range bs {
+		fmt.Fprintf(&b, "\n  %d: %s — %s", btn.n, btn.btn.Label, btn.from)
+	}
+	a.printf("%s\n", b.String())
 }
 
 // maxAdvance bounds one :advance, so a typo cannot spin the scheduler for years.

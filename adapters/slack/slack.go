@@ -19,6 +19,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
@@ -100,6 +101,9 @@ type Adapter struct {
 	users  *userCache
 	dms    sync.Map // team+user → DM channel id
 	groups *groupCache
+	// progress remembers how far a DM or post of several messages got
+	// before it failed, so its retry does not send the first ones twice.
+	progress *split.Progress
 
 	mu      sync.Mutex
 	botName string // from auth.test, for fixes like "invite @sparkbot"
@@ -150,6 +154,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	}
 	a.users = newUserCache(a.api, cfg.Clock)
 	a.groups = &groupCache{api: a.api, clock: cfg.Clock}
+	a.progress = split.NewProgress(cfg.Clock)
 	return a, nil
 }
 

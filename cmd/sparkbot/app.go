@@ -102,11 +102,15 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	dashboard, err := a.newSite(db, router, clock, logger)
+	if err != nil {
+		return err
+	}
 	if len(platforms) == 0 {
 		obs := observer{log: logger, level: slog.LevelDebug} // a person at a console: their own lines
 		router.SetObserver(obs)
 		sched.SetObserver(obs)
-		return a.runConsole(ctx, cfg, router, sched, fake, zone)
+		return dashboard.serveConsoleSite(ctx, cfg.HTTPAddr, func() error { return a.runConsole(ctx, cfg, router, sched, fake, zone) })
 	}
 	if fake != nil {
 		return fmt.Errorf("--now is for the console only; unset the platform tokens to use it")
@@ -120,6 +124,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	for _, p := range platforms {
 		sched.SetNotifier(p.name, p.notifier)
 	}
+	platforms = append(platforms, dashboard.platformSite())
 	srv, err := a.listen(cfg, platforms, logger, adminDeps{metrics: m, db: db, sched: sched, clock: wall})
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func runApp(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 	notTTY := false
 	app := &App{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Interactive: &notTTY}
 	db := filepath.Join(t.TempDir(), "data", "sparkbot.db")
-	code = app.Main(context.Background(), append([]string{"--db", db}, args...))
+	code = app.Main(context.Background(), append([]string{"--db", db, "--http", "127.0.0.1:0"}, args...))
 	return out.String(), errOut.String(), code
 }
 
@@ -94,7 +94,8 @@ func TestConsoleSchedulerScript(t *testing.T) {
 		"[DM @alice] ⏰ “Night owls” starts in 1h",
 		"[DM @alice] ⏰ “Night owls” starts in 10m",
 		"[DM @alice] Did “Night owls” happen",
-		"[button: I hosted it]",
+		"[button 3: I hosted it]",
+		"  1: I hosted it — ⏰ “Night owls” starts in 1h",
 		"Logged “Night owls”, Tue 1 Dec 20:00 EST — unverified",
 	} {
 		if !strings.Contains(out, want) {

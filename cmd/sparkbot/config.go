@@ -64,7 +64,7 @@ func (a *App) parseConfig(args []string) (Config, error) {
 	fs.BoolVar(&cfg.Staff, "staff", false, "console: act as program staff at first")
 	fs.StringVar(&cfg.LogLevel, "log-level", env.str("SPARKBOT_LOG_LEVEL", "info"), "debug, info, warn or error (SPARKBOT_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env.str("SPARKBOT_LOG_FORMAT", ""), "json or text; default text on a terminal, json otherwise (SPARKBOT_LOG_FORMAT)")
-	fs.StringVar(&cfg.HTTPAddr, "http", env.str("SPARKBOT_HTTP_ADDR", ":8080"), "address of the public HTTP listener, started when a platform serves HTTP (SPARKBOT_HTTP_ADDR)")
+	fs.StringVar(&cfg.HTTPAddr, "http", env.str("SPARKBOT_HTTP_ADDR", ":8080"), "address of the public HTTP listener: platform endpoints, dashboard, calendar feeds; the console's is on 127.0.0.1 unless a host is given (SPARKBOT_HTTP_ADDR)")
 	fs.StringVar(&cfg.AdminAddr, "admin", env.set("SPARKBOT_ADMIN_ADDR", defaultAdminAddr), "address of the admin listener (metrics, health, backup); empty turns it off (SPARKBOT_ADMIN_ADDR)")
 	fs.IntVar(&cfg.UserRate, "user-rate", env.integer("SPARKBOT_USER_RATE", defaultUserRate), "commands one user may run a minute on Discord and Slack; 0 turns the limit off (SPARKBOT_USER_RATE)")
 	fs.DurationVar(&cfg.HeaderTimeout, "http-header-timeout", env.duration("SPARKBOT_HTTP_HEADER_TIMEOUT", defaultHeaderTimeout), "public listener: time to read a request's headers (SPARKBOT_HTTP_HEADER_TIMEOUT)")
@@ -101,14 +101,15 @@ func (cfg Config) check() error {
 	if cfg.UserRate < 0 {
 		return errors.New("--user-rate (SPARKBOT_USER_RATE) must be 0 (no limit) or more commands a minute")
 	}
-	if cfg.AdminAddr != "" && cfg.AdminToken == "" && !loopback(cfg.AdminAddr) {
+	if cfg.AdminAddr != "" && cfg.AdminToken == "" && !loopbackAddr(cfg.AdminAddr) {
 		return fmt.Errorf("the admin listener --admin %s is not on loopback: set SPARKBOT_ADMIN_TOKEN (sent as a bearer token), or bind it to 127.0.0.1", cfg.AdminAddr)
 	}
 	return nil
 }
 
-// loopback reports whether addr can only be reached from this machine.
-func loopback(addr string) bool {
+// loopbackAddr reports whether a listen address can only be reached from
+// this machine.
+func loopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false

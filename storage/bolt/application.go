@@ -17,11 +17,13 @@ var applicationsBucket = []byte("applications")
 // storedApplication is a bot.Application as the applications bucket keeps
 // it (see encodeRecord): without UserID, which is the key.
 type storedApplication struct {
+	Cohort    int                  `json:",omitzero"`
 	UserID    string               `json:"-"`
 	Name      string               `json:",omitzero"`
 	Handle    string               `json:",omitzero"`
 	Followers int                  `json:",omitzero"`
 	Country   string               `json:",omitzero"`
+	Show      string               `json:",omitzero"`
 	Failed    []string             `json:",omitzero"`
 	State     bot.ApplicationState `json:",omitzero"`
 	Reason    string               `json:",omitzero"`

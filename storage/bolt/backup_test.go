@@ -42,7 +42,7 @@ func TestBackupWhileWritersLog(t *testing.T) {
 				}
 				id := fmt.Sprintf("w%02di%05d", w, i)
 				l := bot.SpaceLog{SpaceID: id, UserID: fmt.Sprintf("U%02d", w), Start: start.Add(time.Duration(i) * time.Minute),
-					LoggedAt: start, Verified: true}
+					LoggedAt: start, Provenance: bot.LinkNotVerified}
 				if err := db.AddLog(ctx, ws, l); err != nil {
 					t.Errorf("AddLog %s: %v", id, err)
 					return
@@ -165,7 +165,7 @@ func corruptCopy(t *testing.T, dir string) string {
 	for i := range 300 { // concurrent, so they share commits
 		wg.Go(func() {
 			must(t, db.AddLog(context.Background(), ws, bot.SpaceLog{SpaceID: fmt.Sprintf("s%05d", i), UserID: "U1",
-				Start: time.Unix(int64(i)*60, 0), Verified: true, Title: strings.Repeat("t", 100)}))
+				Start: time.Unix(int64(i)*60, 0), Provenance: bot.LinkNotVerified, Title: strings.Repeat("t", 100)}))
 		})
 	}
 	wg.Wait()

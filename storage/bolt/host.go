@@ -20,10 +20,10 @@ type storedHost struct {
 	Handle       string            `json:",omitzero"`
 	Zone         string            `json:",omitzero"`
 	PlatformZone string            `json:",omitzero"`
-	Member       bool              `json:",omitzero"`
-	JoinedAt     time.Time         `json:",omitzero"`
+	Memberships  []bot.Membership  `json:",omitzero"`
 	RemindersOff bool              `json:",omitzero"`
 	Leads        []time.Duration   `json:",omitzero"`
+	Quiet        bot.QuietHours    `json:",omitzero"`
 	Excused      map[string]string `json:",omitzero"`
 }
 

@@ -84,6 +84,7 @@ type storedJob struct {
 	Key        string           `json:"-"`
 	Kind       bot.JobKind      `json:",omitzero"`
 	Workspace  bot.WorkspaceRef `json:",omitzero"`
+	Cohort     int              `json:",omitzero"`
 	Due        time.Time        `json:",omitzero"`
 	UserID     string           `json:",omitzero"`
 	Channel    string           `json:",omitzero"`
@@ -96,8 +97,10 @@ type storedJob struct {
 	Message    *bot.Message     `json:",omitzero"`
 	ToHosts    bool             `json:",omitzero"`
 	CreatedBy  string           `json:",omitzero"`
+	Personal   bool             `json:",omitzero"`
 	Attempts   int              `json:",omitzero"`
 	LastError  string           `json:",omitzero"`
+	Planned    time.Time        `json:",omitzero"`
 }
 
 // storedOutcome is a bot.Outcome kept the same way.
@@ -479,6 +482,26 @@ func (db *DB) JobOutcome(ctx context.Context, key string) (bot.Outcome, error) {
 	return o, err
 }
 
+// Outcomes returns the outcomes of finished jobs whose keys start with
+// prefix, by key: one seek into the outcomes bucket, then a walk.
+func (db *DB) Outcomes(ctx context.Context, prefix string) ([]bot.Outcome, error) {
+	var list []bot.Outcome
+	p := []byte(prefix)
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		b := openJobBuckets(tx)
+		c := b.outcomes.Cursor()
+		for k, _ := c.Seek(p); hasPrefix(k, p); k, _ = c.Next() {
+			o, err := b.outcome(k)
+			if err != nil {
+				return err
+			}
+			list = append(list, o)
+		}
+		return nil
+	})
+	return list, err
+}
+
 // Failures returns ws's failed outcomes recorded at or after since, oldest
 // first: one seek into ws's range of the failures index, then a walk.
 func (db *DB) Failures(ctx context.Context, ws bot.WorkspaceRef, since time.Time) ([]bot.Outcome, error) {
@@ -558,7 +581,7 @@ func (db *DB) Workspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
 		all := tx.Bucket(workspacesBucket)
 		c := all.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if v != nil || all.Bucket(k).Get(cohortKey) == nil {
+			if v != nil || all.Bucket(k).Bucket(cohortsBucket) == nil {
 				continue
 			}
 			platform, id, ok := strings.Cut(string(k), ":")

@@ -44,29 +44,49 @@ func writableLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {
 }
 
 // storedLog is a bot.SpaceLog as the logs bucket keeps it (see
-// encodeRecord): without SpaceID, which is the key.
+// encodeRecord): without SpaceID, which is the key. Provenance is kept as
+// its number ("Provenance":2), which bot promises never to renumber.
 type storedLog struct {
-	SpaceID    string    `json:"-"`
-	UserID     string    `json:",omitzero"`
-	Title      string    `json:",omitzero"`
-	Start      time.Time `json:",omitzero"`
-	Listeners  int       `json:",omitzero"`
-	Minutes    int       `json:",omitzero"`
-	LoggedAt   time.Time `json:",omitzero"`
-	ScheduleID int64     `json:",omitzero"`
-	Occurrence time.Time `json:",omitzero"`
-	Verified   bool      `json:",omitzero"`
+	SpaceID    string         `json:"-"`
+	UserID     string         `json:",omitzero"`
+	Title      string         `json:",omitzero"`
+	Start      time.Time      `json:",omitzero"`
+	Listeners  int            `json:",omitzero"`
+	Minutes    int            `json:",omitzero"`
+	LoggedAt   time.Time      `json:",omitzero"`
+	ScheduleID int64          `json:",omitzero"`
+	Occurrence time.Time      `json:",omitzero"`
+	Provenance bot.Provenance `json:",omitzero"`
+	LoggedBy   string         `json:",omitzero"`
+	Forced     bool           `json:",omitzero"`
+}
+
+// readLog is what a stored log may hold: today's fields, and the
+// Verified flag that logs written before provenance (schema 2 and older)
+// carry instead. Those read as LinkNotVerified when Verified, else as
+// OneClick. A log staff made for a host then was stored as a plain link
+// log, with nothing to tell it apart: it reads as LinkNotVerified, and
+// its LoggedBy is empty.
+type readLog struct {
+	storedLog
+	Verified bool
 }
 
 func encodeLog(l bot.SpaceLog) ([]byte, error) { return encodeRecord("log", storedLog(l)) }
 
 func decodeLog(key, data []byte) (bot.SpaceLog, error) {
-	var s storedLog
+	var s readLog
 	if err := decodeRecord("log", key, data, &s); err != nil {
 		return bot.SpaceLog{}, err
 	}
 	s.SpaceID = string(key)
-	return bot.SpaceLog(s), nil
+	if s.Provenance == 0 {
+		s.Provenance = bot.OneClick
+		if s.Verified {
+			s.Provenance = bot.LinkNotVerified
+		}
+	}
+	return bot.SpaceLog(s.storedLog), nil
 }
 
 func timeIndexKey(l bot.SpaceLog) []byte {

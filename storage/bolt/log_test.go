@@ -79,3 +79,51 @@ func countAddResults(errs []error) (ok, dup int) {
 	}
 	return ok, dup
 }
+
+// Logs written before provenance carry a Verified flag instead: in full
+// (schema 1, "Verified":false spelled out) or compact (schema 2, false left
+// out). They read as a link when Verified, else as one-click; a staff log of
+// then is a link log, and says nothing of who made it.
+func TestLogsBeforeProvenance(t *testing.T) {
+	tests := []struct {
+		name, stored string
+		want         bot.Provenance
+	}{
+		{"schema 2, verified", `{"UserID":"u1","Verified":true}`, bot.LinkNotVerified},
+		{"schema 2, one-click", `{"UserID":"u1","ScheduleID":3}`, bot.OneClick},
+		{"schema 1, verified", `{"SpaceID":"s1","UserID":"u1","Verified":true,"ScheduleID":0}`, bot.LinkNotVerified},
+		{"schema 1, one-click", `{"SpaceID":"s1","UserID":"u1","Verified":false,"ScheduleID":3}`, bot.OneClick},
+		{"provenance wins over a stray flag", `{"UserID":"u1","Provenance":4,"Verified":false}`, bot.VerifiedByX},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTemp(t)
+			must(t, db.bolt.Update(func(tx *bbolt.Tx) error {
+				b, err := writableLogBuckets(tx, ws)
+				if err != nil {
+					return err
+				}
+				return b.put(bot.SpaceLog{SpaceID: "s1", UserID: "u1"}, []byte(tt.stored))
+			}))
+			got, err := db.Log(t.Context(), ws, "s1")
+			must(t, err)
+			if got.Provenance != tt.want || got.LoggedBy != "" || got.Forced {
+				t.Errorf("got provenance %v, logged by %q, forced %v; want %v, nobody, not forced", got.Provenance, got.LoggedBy, got.Forced, tt.want)
+			}
+		})
+	}
+}
+
+// Provenance is kept as one small number, never as its words.
+func TestProvenanceIsStoredCompactly(t *testing.T) {
+	db := openTemp(t)
+	l := bot.SpaceLog{SpaceID: "s1", UserID: "u1", Provenance: bot.StaffLogged, LoggedBy: "boss", Forced: true}
+	must(t, db.AddLog(t.Context(), ws, l))
+	must(t, db.bolt.View(func(tx *bbolt.Tx) error {
+		got := string(readLogBuckets(tx, ws).bySpace.Get([]byte("s1")))
+		if want := `{"UserID":"u1","Provenance":3,"LoggedBy":"boss","Forced":true}`; got != want {
+			t.Errorf("stored %s, want %s", got, want)
+		}
+		return nil
+	}))
+}

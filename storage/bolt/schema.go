@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 2
+const SchemaVersion = 5
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -21,6 +21,17 @@ var migrations = []func(*bbolt.Tx) error{
 	// is raised so that an older binary, which would read a host without
 	// its UserID, refuses the file.
 	func(*bbolt.Tx) error { return nil },
+	// 2 → 3: every cohort of a workspace kept, membership histories
+	// (migration.go).
+	migrateToCohorts,
+	// 3 → 4: logs keep a Provenance instead of the Verified flag
+	// (storage/bolt/log.go). This binary reads schema 3's logs as they are
+	// (Verified → a link, else one-click); the version is raised so that an
+	// older binary, which would read every new link log as one-click,
+	// refuses the file.
+	func(*bbolt.Tx) error { return nil },
+	// 4 → 5: schedules get their host's Number (schedule.go).
+	numberSchedules,
 }
 
 var (

@@ -4,8 +4,8 @@
 // sessions). Its layout:
 //
 //	meta/schema                      schema version, big-endian uint64
-//	workspaces/<ws.Key()>/cohort     the workspace's cohort (a value, not a bucket)
-//	workspaces/<ws.Key()>/hosts/     userID → Host
+//	workspaces/<ws.Key()>/cohorts/   big-endian ID → Cohort (every cohort it ran)
+//	workspaces/<ws.Key()>/hosts/     userID → Host (with its memberships)
 //	              .../applications/  userID → Application
 //	              .../schedules/     big-endian ID → Schedule
 //	              .../schedules_by_user/  user · ID → ∅

@@ -100,15 +100,16 @@ func TestScheduleIDsAreNotReusedAfterDelete(t *testing.T) {
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	writeSchema(t, path, 3)
+	writeSchema(t, path, SchemaVersion+1)
 	_, err := Open(path)
-	want := path + " was written by a newer sparkbot (schema 3); this binary understands up to schema 2: upgrade sparkbot"
+	want := fmt.Sprintf("%s was written by a newer sparkbot (schema %d); this binary understands up to schema %d: upgrade sparkbot",
+		path, SchemaVersion+1, SchemaVersion)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("got error %v, want one containing %q", err, want)
 	}
 	var newer *NewerSchemaError
-	if !errors.As(err, &newer) || newer.Found != 3 {
-		t.Errorf("got %#v, want a *NewerSchemaError with Found 3", err)
+	if !errors.As(err, &newer) || newer.Found != SchemaVersion+1 {
+		t.Errorf("got %#v, want a *NewerSchemaError with Found %d", err, SchemaVersion+1)
 	}
 }
 
@@ -192,16 +193,16 @@ func TestOpenFileInUseFailsFast(t *testing.T) {
 // type, key field and zero fields included: they read back the same.
 func TestFullJSONValuesStillDecode(t *testing.T) {
 	at := time.Date(2025, time.March, 3, 20, 0, 0, 0, time.UTC)
-	host := bot.Host{UserID: "u1", Name: "Ada", Handle: "ada", Member: true, JoinedAt: at,
+	host := bot.Host{UserID: "u1", Name: "Ada", Handle: "ada", Memberships: []bot.Membership{{Cohort: 1, Joined: at}},
 		Leads: []time.Duration{time.Hour}, Excused: map[string]string{"2025-03-03": "ill"}}
 	sched := bot.Schedule{ID: 7, UserID: "u1", Title: "Mic", Days: bot.Weekdays(0).With(time.Monday),
 		At: bot.TimeOfDay{Hour: 20, Minute: 30}, Duration: time.Hour, Zone: "America/New_York",
 		Paused: true, PausedUntil: bot.DateOf(at), Skips: []bot.Date{bot.DateOf(at)}, CreatedAt: at}
 	log := bot.SpaceLog{SpaceID: "s1", UserID: "u1", Title: "Mic", Start: at, Listeners: 12,
-		Minutes: 60, LoggedAt: at, ScheduleID: 7, Verified: true}
+		Minutes: 60, LoggedAt: at, ScheduleID: 7, Provenance: bot.LinkNotVerified}
 	app := bot.Application{UserID: "u2", Name: "Grace", Followers: 4200, Country: "CA",
 		Failed: []string{"too few followers"}, State: bot.Rejected, At: at, DecidedBy: "staff", DecidedAt: at}
-	cohort := bot.Cohort{Name: "Spark 3", Start: bot.DateOf(at), Weeks: 12, Zone: "America/New_York",
+	cohort := bot.Cohort{ID: 1, Name: "Spark 3", Start: bot.DateOf(at), Weeks: 12, Zone: "America/New_York",
 		Countries: []string{"US"}, CreatedAt: at, CreatedBy: "staff"}
 	tests := []struct {
 		name   string
@@ -220,7 +221,7 @@ func TestFullJSONValuesStillDecode(t *testing.T) {
 			func(db *DB) (any, error) { return db.Log(t.Context(), ws, "s1") }},
 		{"application", applicationsBucket, []byte("u2"), app,
 			func(db *DB) (any, error) { return db.Application(t.Context(), ws, "u2") }},
-		{"cohort", nil, cohortKey, cohort,
+		{"cohort", cohortsBucket, idKey(1), cohort,
 			func(db *DB) (any, error) { return db.Cohort(t.Context(), ws) }},
 	}
 	for _, tt := range tests {
@@ -252,7 +253,7 @@ func TestStoredValuesAreCompact(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
 	must(t, db.PutCohort(ctx, ws, bot.Cohort{Name: "Spark 3"}))
-	must(t, db.PutHost(ctx, ws, bot.Host{UserID: "u1", Member: true}))
+	must(t, db.PutHost(ctx, ws, bot.Host{UserID: "u1", Memberships: []bot.Membership{{Cohort: 1}}}))
 	sched, err := db.AddSchedule(ctx, ws, bot.Schedule{UserID: "u1", Title: "Mic"})
 	must(t, err)
 	must(t, db.AddLog(ctx, ws, bot.SpaceLog{SpaceID: "s1", UserID: "u1", Minutes: 60}))
@@ -262,9 +263,9 @@ func TestStoredValuesAreCompact(t *testing.T) {
 		key    []byte
 		want   string
 	}{
-		{nil, cohortKey, `{"Name":"Spark 3"}`},
-		{hostsBucket, []byte("u1"), `{"Member":true}`},
-		{schedulesBucket, idKey(sched.ID), `{"UserID":"u1","Title":"Mic"}`},
+		{cohortsBucket, idKey(1), `{"Name":"Spark 3"}`},
+		{hostsBucket, []byte("u1"), `{"Memberships":[{"Cohort":1}]}`},
+		{schedulesBucket, idKey(sched.ID), `{"Number":1,"UserID":"u1","Title":"Mic"}`},
 		{logsBucket, []byte("s1"), `{"UserID":"u1","Minutes":60}`},
 		{applicationsBucket, []byte("u2"), `{"State":"pending"}`},
 	}
@@ -301,7 +302,7 @@ func TestHostPagesFillOnlyWhenAppending(t *testing.T) {
 			must(t, err)
 			defer db.Close()
 			for i := range n {
-				must(t, db.PutHost(t.Context(), ws, bot.Host{UserID: tt.id(i), Name: "Ada Lovelace", Member: true}))
+				must(t, db.PutHost(t.Context(), ws, bot.Host{UserID: tt.id(i), Name: "Ada Lovelace", Memberships: []bot.Membership{{Cohort: 1}}}))
 			}
 			must(t, db.bolt.View(func(tx *bbolt.Tx) error {
 				s := bucket(tx, ws, hostsBucket).Stats()
@@ -347,7 +348,7 @@ func writeWorkspace(b *testing.B, db *DB, hosts int) {
 	joined := time.Date(2026, 11, 30, 0, 0, 29, 0, time.FixedZone("EST", -5*60*60))
 	for i := range hosts {
 		user := fmt.Sprintf("U%06d", i)
-		if err := db.PutHost(ctx, ws, bot.Host{UserID: user, Member: true, JoinedAt: joined}); err != nil {
+		if err := db.PutHost(ctx, ws, bot.Host{UserID: user, Memberships: []bot.Membership{{Cohort: 1, Joined: joined}}}); err != nil {
 			b.Fatal(err)
 		}
 		for k := range 2 {

@@ -64,14 +64,18 @@ var hostTests = []contractTest{
 
 func fullHost(userID string) bot.Host {
 	return bot.Host{
-		UserID:       userID,
-		Name:         "Ada L.",
-		Handle:       "ada",
-		Zone:         "Europe/London",
-		Member:       true,
-		JoinedAt:     day0.Add(90 * time.Minute),
+		UserID: userID,
+		Name:   "Ada L.",
+		Handle: "ada",
+		Zone:   "Europe/London",
+		Memberships: []bot.Membership{
+			{Cohort: 1, Joined: day0.Add(90 * time.Minute), Left: day0.Add(240 * time.Hour)},
+			{Cohort: 1, Joined: day0.Add(500 * time.Hour)},
+			{Cohort: 2, Joined: day0.Add(3000 * time.Hour)},
+		},
 		RemindersOff: true,
 		Leads:        []time.Duration{2 * time.Hour, 15 * time.Minute, 30 * time.Second},
+		Quiet:        bot.QuietHours{Start: bot.TimeOfDay{Hour: 23, Minute: 30}, End: bot.TimeOfDay{Hour: 6}},
 		Excused:      map[string]string{"2025-03-03": "travel", "2025-03-10": "ill"},
 	}
 }

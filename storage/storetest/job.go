@@ -344,6 +344,7 @@ func fullJob(ws bot.WorkspaceRef, rest string, due time.Time) bot.Job {
 		Key:        ws.Key() + "/" + rest,
 		Kind:       bot.JobAnnounce,
 		Workspace:  ws,
+		Cohort:     3,
 		Due:        due,
 		UserID:     "u1",
 		Channel:    "c-news",
@@ -356,6 +357,7 @@ func fullJob(ws bot.WorkspaceRef, rest string, due time.Time) bot.Job {
 		Message:    msg,
 		ToHosts:    true,
 		CreatedBy:  "staff-1",
+		Personal:   true,
 		Attempts:   2,
 		LastError:  "DMs closed",
 	}

@@ -18,6 +18,16 @@ var logTests = []contractTest{
 		must(t, err)
 		wantEqual(t, got, want)
 	}},
+	{"every provenance round trips", func(t *testing.T, s bot.Store) {
+		for i, p := range []bot.Provenance{bot.OneClick, bot.LinkNotVerified, bot.StaffLogged, bot.VerifiedByX} {
+			want := fullLog(fmt.Sprintf("p%d", i), "u1", day0.Add(time.Duration(i)*time.Hour))
+			want.Provenance = p
+			must(t, s.AddLog(t.Context(), wsA, want))
+			got, err := s.Log(t.Context(), wsA, want.SpaceID)
+			must(t, err)
+			wantEqual(t, got, want)
+		}
+	}},
 	{"same SpaceID twice is ErrExists and keeps the first", func(t *testing.T, s bot.Store) {
 		first := fullLog("s1", "u1", day0)
 		must(t, s.AddLog(t.Context(), wsA, first))
@@ -128,10 +138,10 @@ var logTests = []contractTest{
 }
 
 // unverifiedLog is a one-click log: its SpaceID is synthetic (it has a "-",
-// which no real Space id has) and it is not Verified.
+// which no real Space id has) and its provenance is OneClick.
 func unverifiedLog(userID string, start time.Time) bot.SpaceLog {
 	l := fullLog(fmt.Sprintf("unverified-12-%d", start.Unix()), userID, start)
-	l.Verified = false
+	l.Provenance, l.LoggedBy, l.Forced = bot.OneClick, "", false
 	return l
 }
 
@@ -212,7 +222,9 @@ func fullLog(spaceID, userID string, start time.Time) bot.SpaceLog {
 		Minutes:    47,
 		LoggedAt:   start.Add(2*time.Hour + 5),
 		ScheduleID: 7,
-		Verified:   true,
+		Provenance: bot.StaffLogged,
+		LoggedBy:   "staff-" + userID,
+		Forced:     true,
 	}
 }
 

@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		tests []contractTest
 	}{
 		{"Cohort", cohortTests},
+		{"Stipend", stipendTests},
 		{"Host", hostTests},
 		{"Application", applicationTests},
 		{"Schedule", scheduleTests},

@@ -1,0 +1,77 @@
+package bolt_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sparkbot/bot"
+	"sparkbot/scheduler"
+	"sparkbot/storage/bolt"
+)
+
+// posts records what the scheduler posts and DMs.
+type posts struct {
+	mu   sync.Mutex
+	sent []string
+}
+
+func (p *posts) DM(_ context.Context, _ bot.WorkspaceRef, userID string, m bot.Message) error {
+	return p.record("@"+userID, m)
+}
+
+func (p *posts) Post(_ context.Context, _ bot.WorkspaceRef, channel string, m bot.Message) error {
+	return p.record("#"+channel, m)
+}
+
+func (p *posts) record(target string, m bot.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sent = append(p.sent, target+" "+m.PlainText(func(s bot.Span) string { return s.Text }))
+	return nil
+}
+
+func (p *posts) count(prefix string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.sent {
+		if strings.HasPrefix(s, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestUpgradedFileSendsNothingTwice runs the scheduler on a schema-2 file:
+// the digest it had already delivered (or given up on) is not planned
+// again under its new key, and the one it had pending goes out once.
+func TestUpgradedFileSendsNothingTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sparkbot.db")
+	bolt.WriteSchema2(t, path)
+	db, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clock := bot.NewFakeClock(time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)) // after week 1's digest
+	sched := scheduler.New(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), scheduler.Config{})
+	p := &posts{}
+	sched.SetNotifier(bot.Console, p)
+	ctx := t.Context()
+	if err := sched.PlanAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sched.AdvanceTo(ctx, clock, time.Date(2026, 12, 14, 15, 0, 0, 0, time.UTC))
+	if n := p.count("#c-digest Week 1 digest"); n != 0 {
+		t.Errorf("week 1's digest, finished before the upgrade, went out %d times; want 0", n)
+	}
+	if n := p.count("#c-digest Week 2 digest"); n != 1 {
+		t.Errorf("week 2's digest, pending at the upgrade, went out %d times; want once\n%q", n, p.sent)
+	}
+}
