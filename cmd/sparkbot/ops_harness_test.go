@@ -299,8 +299,6 @@ func sum(families map[string]*dto.MetricFamily, name string) float64 {
 	return total
 }
 
-
-
 // runScript runs the console on a fresh database with env and stdin, and
 // returns what it printed.
 func runScript(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
