@@ -27,6 +27,7 @@ import (
 	"sparkbot/adapters/discord/fakediscord"
 	"sparkbot/adapters/slack"
 	"sparkbot/adapters/slack/fakeslack"
+	"sparkbot/bot"
 )
 
 // The programs these tests run talk to fake platforms on 127.0.0.1 and
@@ -309,4 +310,8 @@ func runScript(t *testing.T, env map[string]string, stdin string, args ...string
 	db := filepath.Join(t.TempDir(), "data", "sparkbot.db")
 	code = app.Main(context.Background(), append([]string{"--db", db, "--http", "127.0.0.1:0"}, args...))
 	return out.String(), errOut.String(), code
+}
+
+func slackWorkspace() bot.WorkspaceRef {
+	return bot.WorkspaceRef{Platform: bot.Slack, ID: fakeslack.TeamID}
 }
