@@ -26,7 +26,8 @@ func CountStandings(ctx context.Context, st Store, now time.Time) (map[Standing]
 		if co.WeekNumber(now) == 0 || !now.Before(co.EndsAt()) {
 			continue // not running now
 		}
-		records, err := AccountMembers(ctx, st, ws, co, now, now.Add(time.Nanosecond), now) // members at now
+		week := co.WeekOf(now)
+		records, err := AccountMembers(ctx, st, ws, co, week.Start, week.End, now)
 		if err != nil {
 			return nil, err
 		}

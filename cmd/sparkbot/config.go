@@ -111,9 +111,11 @@ func (cfg Config) check() error {
 // this machine.
 func loopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
+	return err == nil && loopbackHost(host)
+}
+
+// loopbackHost reports whether host is a loopback name or address.
+func loopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}

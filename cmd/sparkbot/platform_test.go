@@ -11,16 +11,6 @@ import (
 	"time"
 )
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // publicOn binds a public listener with routes on 127.0.0.1:0.
 func publicOn(t *testing.T, routes map[string]http.Handler) servers {
 	t.Helper()
