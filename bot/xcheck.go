@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -169,14 +170,15 @@ func (w *Watcher) Recheck(ctx context.Context, ws WorkspaceRef, spaceID string, 
 	case !sp.HostedBy(link.XID):
 		return time.Time{}, w.store.PutReview(ctx, ws, Review{SpaceID: spaceID, UserID: l.UserID, Decision: ReviewFlagged,
 			Reason: "X says another account hosted it, not @" + link.Handle, At: now})
-	case sp.State == XScheduled || sp.StartedAt.IsZero():
-		return again, nil
+	case sp.State != XEnded || sp.StartedAt.IsZero():
+		return again, nil // not started, or live: the watcher logs it when it ends
 	}
-	return time.Time{}, w.verify(ctx, ws, l, sp)
+	return time.Time{}, w.verify(ctx, ws, h, l, sp)
 }
 
-// verify makes l, a pasted link X now confirms, verified by X.
-func (w *Watcher) verify(ctx context.Context, ws WorkspaceRef, l SpaceLog, sp XSpace) error {
+// verify makes l, a pasted link X now confirms, verified by X, and tells
+// its host.
+func (w *Watcher) verify(ctx context.Context, ws WorkspaceRef, h Host, l SpaceLog, sp XSpace) error {
 	up := l
 	up.Start, up.Provenance = sp.StartedAt, VerifiedByX
 	up.Title = firstText(l.Title, sp.Title)
@@ -191,5 +193,17 @@ func (w *Watcher) verify(ctx context.Context, ws WorkspaceRef, l SpaceLog, sp XS
 		return err
 	}
 	w.planner.LogsChanged(ctx, ws, l.UserID)
+	co, err := w.store.Cohort(ctx, ws)
+	if err != nil {
+		return err
+	}
+	msg := messagef("✓ Verified by X: your log of Space %s%s, started %s.", up.SpaceID, titleSuffix(up.Title),
+		At(up.Start, h.Location(co, ""), TimeFull))
+	job := Job{Key: fmt.Sprintf("%s/xverified/%s/%s", ws.Key(), url.PathEscape(l.UserID), l.SpaceID), Kind: JobDM,
+		Workspace: ws, Due: w.clock.Now(), UserID: l.UserID, Message: &msg}
+	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+		return err
+	}
+	w.planner.Dispatch()
 	return nil
 }

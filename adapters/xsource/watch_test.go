@@ -69,6 +69,7 @@ func TestLiveSpaceLoggedOnce(t *testing.T) {
 			if want := "🔴 @alice_x is live: ‘Night owls’ https://x.com/i/spaces/" + nightOwls; len(posts) != 1 || posts[0] != want {
 				t.Errorf("live channel posts: %q, want exactly %q", posts, want)
 			}
+			wantIn(t, w.do("alice", false, "/spaces status"), "✓ Space "+nightOwls+" (Night owls), Tue 1 Dec 20:02 CST — verified by X, 143 listeners at peak")
 			if nudges := w.notes.to("@alice", "Did “Night owls” happen"); len(nudges) != 0 {
 				t.Errorf("alice was nudged for a Space X logged: %q", nudges)
 			}
@@ -99,5 +100,48 @@ func TestCoHostSeesItAsCoHosted(t *testing.T) {
 	sp, err := w.db.SeenSpace(w.ctx, w.ws, nightOwls)
 	if err != nil || sp.UserID != "alice" || strings.Join(sp.CoHosts, ",") != "bob" {
 		t.Fatalf("seen Space: %+v, %v; want alice's, co-hosted by bob", sp, err)
+	}
+}
+
+// TestScheduledOnX: Spaces a host scheduled on X show as upcoming, count
+// toward "enough scheduled" and get her reminders; one that is also a
+// registered schedule's occurrence shows and reminds once.
+func TestScheduledOnX(t *testing.T) {
+	w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+	w.x.AddSpace(fakex.Space{ID: "1TueTueTue", State: "scheduled", Title: "Night owls", CreatorID: "1001", ScheduledStart: at(t, "2026-12-01 21:00")})
+	w.x.AddSpace(fakex.Space{ID: "1ThuThuThu", State: "scheduled", Title: "Late owls", CreatorID: "1001", ScheduledStart: at(t, "2026-12-03 20:00")})
+	w.x.AddSpace(fakex.Space{ID: "1BobThuBob", State: "scheduled", Title: "Bob on X", CreatorID: "1002", ScheduledStart: at(t, "2026-12-03 19:05")})
+	w.must("bob", false, `/spaces schedule add title:"Bob's show" days:thu time:20:00 tz:America/New_York`, "Saved")
+	w.advance(time.Minute)
+	status := w.must("alice", false, "/spaces status", "This week: 0 of 2 — on pace")
+	for _, want := range []string{
+		"◷ Night owls, Tue 1 Dec 21:00 CST (in 1h 58m) — scheduled on X",
+		"◷ Late owls, Thu 3 Dec 20:00 CST (in 2d) — scheduled on X",
+		"2 more Spaces to go; you have enough scheduled.",
+	} {
+		wantIn(t, status, want)
+	}
+	bob := w.must("bob", false, "/spaces status", "This week: 0 of 2 — at risk")
+	if strings.Count(bob, "◷") != 1 || strings.Contains(bob, "Bob on X") {
+		t.Errorf("bob's status lists his Thursday Space other than once, as registered:\n%s", bob)
+	}
+	w.advanceTo(at(t, "2026-12-01 20:55"))
+	want := []string{
+		"⏰ “Night owls” starts in 1h, at Tue 1 Dec 21:00 CST (scheduled on X).\nHost it on X as scheduled and I'll log it automatically when it ends.",
+		"⏰ “Night owls” starts in 10m, at Tue 1 Dec 21:00 CST (scheduled on X).\nHost it on X as scheduled and I'll log it automatically when it ends.",
+	}
+	if got := w.notes.to("@alice", "⏰"); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("alice's reminders:\n%q\nwant\n%q", got, want)
+	}
+	w.x.GoLive("1TueTueTue", at(t, "2026-12-01 21:01"))
+	w.x.SetParticipants("1TueTueTue", 12)
+	w.advanceTo(at(t, "2026-12-01 21:20"))
+	w.x.End("1TueTueTue", at(t, "2026-12-01 21:19"))
+	w.advanceTo(at(t, "2026-12-01 21:30"))
+	status = w.must("alice", false, "/spaces status", "This week: 1 of 2 — on pace")
+	wantIn(t, status, "✓ Space 1TueTueTue (Night owls), Tue 1 Dec 21:01 CST — verified by X, 12 listeners at peak")
+	wantIn(t, status, "◷ Late owls, Thu 3 Dec 20:00 CST")
+	if strings.Contains(status, "◷ Night owls") {
+		t.Errorf("the logged Space still shows as upcoming:\n%s", status)
 	}
 }
