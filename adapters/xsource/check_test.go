@@ -136,4 +136,3 @@ func wantIn(t *testing.T, got, want string) {
 		t.Errorf("got %q\nwant it to contain %q", got, want)
 	}
 }
-
