@@ -114,6 +114,7 @@ type Scheduler struct {
 	eventSeq atomic.Uint64 // tells apart event sync requests (events.go)
 
 	observer DeliveryObserver // observer.go; nil: nobody
+	watcher  Watcher          // watch.go; nil: X is not connected
 
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
