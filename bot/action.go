@@ -24,27 +24,14 @@ func unverifiedID(scheduleID int64, start time.Time) string {
 
 // hosted logs one occurrence from the "I hosted it" button, unverified.
 func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
-	id, start, ok := parseHostedValue(req.Action.Value)
-	if !ok {
-		return Response{}, Invalidf("That button is no longer active.")
-	}
 	c := &Call{Request: req}
 	co, h, err := r.member(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
-	s, err := r.store.Schedule(ctx, req.Workspace, id)
-	if errors.Is(err, ErrNotFound) {
-		return Response{}, NotFoundf("That recurring Space was removed; log the Space with /spaces log url:<link>.")
-	}
+	s, start, err := r.buttonOccurrence(ctx, req)
 	if err != nil {
 		return Response{}, err
-	}
-	if s.UserID != req.UserID {
-		return Response{}, Forbiddenf("That button is for another host's Space.")
-	}
-	if occ := s.Recurrence().Between(start, start.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(start) {
-		return Response{}, Invalidf("That button is no longer active.")
 	}
 	now := r.clock.Now()
 	loc := h.Location(co, req.UserZone)
@@ -79,7 +66,33 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	r.planner.LogsChanged(ctx, req.Workspace, req.UserID)
 	resp := Reply("Logged %s, %s — unverified. Add its link for a verified entry: /spaces log url:<link> at:\"%s\"",
 		UserText("“"+s.Title+"”"), At(start, loc, TimeFull), start.In(loc).Format("2006-01-02 15:04"))
-	return r.withWeek(ctx, c, co, h, resp, start)
+	note, err := r.weekNote(ctx, req.Workspace, co, h, start, +1)
+	resp.Add(note...)
+	return resp, err
+}
+
+// buttonOccurrence reads the occurrence an "I hosted it" button names
+// (by the schedule's workspace-wide ID, so buttons outlive renumbering):
+// it must still be one of the clicker's schedule's occurrences.
+func (r *Router) buttonOccurrence(ctx context.Context, req Request) (Schedule, time.Time, error) {
+	id, start, ok := parseHostedValue(req.Action.Value)
+	if !ok {
+		return Schedule{}, time.Time{}, Invalidf("That button is no longer active.")
+	}
+	s, err := r.store.Schedule(ctx, req.Workspace, id)
+	if errors.Is(err, ErrNotFound) {
+		return Schedule{}, time.Time{}, NotFoundf("That recurring Space was removed; log the Space with /spaces log url:<link>.")
+	}
+	if err != nil {
+		return Schedule{}, time.Time{}, err
+	}
+	if s.UserID != req.UserID {
+		return Schedule{}, time.Time{}, Forbiddenf("That button is for another host's Space.")
+	}
+	if occ := s.Recurrence().Between(start, start.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(start) {
+		return Schedule{}, time.Time{}, Invalidf("That button is no longer active.")
+	}
+	return s, start, nil
 }
 
 // displayID shows a log's Space id, or that it is a one-click log.

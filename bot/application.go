@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ func thousands(n int) string {
 }
 
 func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.openCohort(ctx, c.Workspace, "Applications open when staff start the next cohort.")
 	if err != nil {
 		return Response{}, err
 	}
@@ -65,11 +66,16 @@ func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
 	if h.MemberOf(co) {
 		return Response{}, Conflictf("You're already a host in %s.", co.Name)
 	}
+	show, err := parseShowLink(optionValue[string](c, "show"))
+	if err != nil {
+		return Response{}, err
+	}
 	followers := optionValue[int](c, "followers")
 	app := Application{
-		UserID: c.UserID, Name: c.UserName, Handle: handle, Followers: followers, Country: country,
+		Cohort: co.ID, UserID: c.UserID, Name: c.UserName, Handle: handle, Followers: followers, Country: country, Show: show,
 		Failed: applicationFailures(co, followers, country), State: Pending, At: r.clock.Now(),
 	}
+	r.checkFollowers(ctx, co, &app)
 	if err := r.store.PutApplication(ctx, c.Workspace, app); err != nil {
 		return Response{}, err
 	}
@@ -85,6 +91,10 @@ func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
 }
 
 func (r *Router) cohortApplications(ctx context.Context, c *Call) (Response, error) {
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
 	apps, err := r.store.Applications(ctx, c.Workspace)
 	if err != nil {
 		return Response{}, err
@@ -92,11 +102,14 @@ func (r *Router) cohortApplications(ctx context.Context, c *Call) (Response, err
 	resp := Response{Ephemeral: true}
 	resp.Section("Pending applications")
 	for _, a := range apps {
-		if a.State != Pending {
+		if a.State != Pending || a.Cohort != co.ID {
 			continue
 		}
-		resp.Addf("%s — @%s, %s followers, %s, applied %s", UserRef(a.UserID), UserText(a.Handle),
-			thousands(a.Followers), a.Country, At(a.At, nil, TimeDate))
+		resp.Addf("%s — @%s, %s, %s, applied %s", UserRef(a.UserID), UserText(a.Handle),
+			followersText(a, r.x != nil), a.Country, At(a.At, nil, TimeDate))
+		if a.Show != "" {
+			resp.Add(Line{Text("    show: "), UserText(a.Show)})
+		}
 		for _, f := range a.Failed {
 			resp.Addf("    ⚠ %s", f)
 		}
@@ -109,8 +122,8 @@ func (r *Router) cohortApplications(ctx context.Context, c *Call) (Response, err
 	return resp, nil
 }
 
-// pendingApplication loads the application of the user option.
-func (r *Router) pendingApplication(ctx context.Context, c *Call) (Application, error) {
+// pendingApplication loads the application of the user option to co.
+func (r *Router) pendingApplication(ctx context.Context, c *Call, co Cohort) (Application, error) {
 	userID := optionValue[string](c, "user")
 	a, err := r.store.Application(ctx, c.Workspace, userID)
 	if errors.Is(err, ErrNotFound) {
@@ -122,6 +135,9 @@ func (r *Router) pendingApplication(ctx context.Context, c *Call) (Application, 
 	if a.State != Pending {
 		return Application{}, Conflictf("That application was already %s.", a.State)
 	}
+	if a.Cohort != co.ID {
+		return Application{}, Conflictf("%s applied to an earlier cohort; ask them to apply again to %s with /spaces apply.", mentionText(userID), co.Name)
+	}
 	return a, nil
 }
 
@@ -129,11 +145,11 @@ func (r *Router) pendingApplication(ctx context.Context, c *Call) (Application, 
 func mentionText(userID string) string { return "@" + userID }
 
 func (r *Router) cohortApprove(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.openCohort(ctx, c.Workspace, "Start the next cohort with /cohort create; applicants then apply to it.")
 	if err != nil {
 		return Response{}, err
 	}
-	a, err := r.pendingApplication(ctx, c)
+	a, err := r.pendingApplication(ctx, c, co)
 	if err != nil {
 		return Response{}, err
 	}
@@ -178,7 +194,11 @@ func (r *Router) admit(ctx context.Context, ws WorkspaceRef, userID, name, handl
 }
 
 func (r *Router) cohortReject(ctx context.Context, c *Call) (Response, error) {
-	a, err := r.pendingApplication(ctx, c)
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Response{}, err
+	}
+	a, err := r.pendingApplication(ctx, c, co)
 	if err != nil {
 		return Response{}, err
 	}
@@ -186,11 +206,16 @@ func (r *Router) cohortReject(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.PutApplication(ctx, c.Workspace, a); err != nil {
 		return Response{}, err
 	}
-	return Response{Ephemeral: true, Message: messagef("Rejected the application of %s: %s", UserRef(a.UserID), UserText(a.Reason))}, nil
+	if err := r.queueNotice(ctx, c.Workspace, co, "reject", a.UserID, a.DecidedAt, RejectionMessage(co, a.Reason)); err != nil {
+		return Response{}, err
+	}
+	resp := Response{Ephemeral: true, Message: messagef("Rejected the application of %s: %s", UserRef(a.UserID), UserText(a.Reason))}
+	resp.Addf("They get a DM with the reason.")
+	return resp, nil
 }
 
 func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.openCohort(ctx, c.Workspace, "Start the next cohort with /cohort create, then add hosts to it.")
 	if err != nil {
 		return Response{}, err
 	}
@@ -239,13 +264,16 @@ func (r *Router) cohortRemove(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	userID := h.UserID
-	h.Leave(co, r.clock.Now())
+	userID, now := h.UserID, r.clock.Now()
+	h.Leave(co, now)
 	if err := r.store.PutHost(ctx, c.Workspace, h); err != nil {
 		return Response{}, err
 	}
 	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
-	return Reply("Removed %s from the cohort. Their logs stay on record; they get no more reminders.", UserRef(userID)), nil
+	if err := r.queueNotice(ctx, c.Workspace, co, "remove", userID, now, RemovalMessage(co)); err != nil {
+		return Response{}, err
+	}
+	return Reply("Removed %s from the cohort. Their logs stay on record; they get no more reminders, and a DM saying so.", UserRef(userID)), nil
 }
 
 // messagef is a Message holding one Linef line.
@@ -253,4 +281,23 @@ func messagef(format string, args ...any) Message {
 	var m Message
 	m.Addf(format, args...)
 	return m
+}
+
+// maxShowLink bounds a show: link.
+const maxShowLink = 300
+
+// parseShowLink checks an application's show: link: an http or https URL
+// with a host, as typed; empty is no link.
+func parseShowLink(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		len(raw) > maxShowLink || strings.ContainsAny(raw, " \t\n<>\"") {
+		return "", Invalidf("show:%s — give your show's web address, like https://podcasts.apple.com/us/podcast/… (http or https, up to %d characters)",
+			echoInput(raw), maxShowLink)
+	}
+	return raw, nil
 }

@@ -25,7 +25,7 @@ func TestCohortEnd(t *testing.T) {
 	if strings.Contains(history, "missed") {
 		t.Errorf("weeks after the cohort count as missed:\n%s", history)
 	}
-	h.must("boss", true, "/cohort export month:2026-12", "@alice: 2 of 2 weeks met")
+	h.must("boss", true, "/cohort export month:2026-12", "@alice: eligible — $2,500.00 (2 of 2 weeks met or excused; 4 Spaces")
 }
 
 // TestJoiningMidWeek: a host who joins late in a week is held to the
@@ -34,7 +34,7 @@ func TestJoiningMidWeek(t *testing.T) {
 	h := newHarness(t, "2026-12-05T20:00:00-05:00") // Saturday of week 1
 	h.withCohort("2026-11-30", "alice")
 	h.must("alice", false, "/spaces status", "your first counted week starts Mon 7 Dec 00:00 EST")
-	h.must("boss", true, "/cohort report", "@alice: 0 of 2 (0 verified) — not counted (joined mid-week)")
+	h.must("boss", true, "/cohort report", "@alice: 0 of 2 — not counted (joined mid-week)")
 	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00")) // Tuesday of week 2
 	h.must("alice", false, "/spaces history", "Week 1 (from 2026-11-30): 0 of 2 — not counted (joined mid-week)")
 	h.must("alice", false, "/spaces status", "This week: 0 of 2")
@@ -80,4 +80,18 @@ func TestPlatformZoneIsKept(t *testing.T) {
 	if got := host.Location(co, "").String(); got != "Europe/Paris" {
 		t.Errorf("a DM would read in %s, want the chosen Europe/Paris", got)
 	}
+}
+
+// TestNextCohortSettings: the next cohort's settings keep it after the
+// last one and under a name of its own.
+func TestNextCohortSettings(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-11-30 weeks:2`, "Created")
+	h.clock.Set(mustTime(t, "2026-12-15T09:00:00-05:00"))
+	h.must("boss", true, "/cohort settings weeks:3", "Spark has ended: its weeks can no longer change")
+	h.must("boss", true, `/cohort create name:"Spark 2" start:2026-12-21`, "Created Spark 2.")
+	h.must("boss", true, "/cohort settings start:2026-12-07", "start:2026-12-07 is before Spark ended")
+	h.must("boss", true, `/cohort settings name:"SPARK"`, "An earlier cohort here is called Spark already")
+	h.must("boss", true, `/cohort settings name:"Spark Two" start:2026-12-28`, "Saved")
+	h.must("alice", false, "/spaces apply handle:@alice_x followers:9000 country:US", "Application received for @alice_x to join Spark Two")
 }

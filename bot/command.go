@@ -52,8 +52,9 @@ type Option struct {
 	// Positional lets one bare word after the path fill this option
 	// (`/spaces reminders off`).
 	Positional bool
-	MaxLen     int // OptString: maximum length in runes; 0 means 200
-	Min, Max   int // OptInt bounds, inclusive
+	MaxLen     int    // OptString: maximum length in runes; 0 means 200
+	Hint       string // the value's placeholder in usage ("22-08|off"); empty: the type's
+	Min, Max   int    // OptInt bounds, inclusive
 	// Suggest says where choices come from while the user types the
 	// option (Discord autocomplete); Router.Suggest serves them.
 	Suggest Suggester

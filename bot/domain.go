@@ -47,6 +47,11 @@ type Cohort struct {
 	AnnounceChannel string
 	// FallbackChannel receives a mention of a host whose DMs fail for good.
 	FallbackChannel string
+	// LiveChannel, if set, hears when a linked host goes live on X (watch.go).
+	LiveChannel string
+	// XRetentionDays is how long after the cohort ends its X data is kept
+	// (retention.go); 0 means DefaultXRetentionDays.
+	XRetentionDays int
 
 	CreatedAt time.Time
 	CreatedBy string
@@ -69,6 +74,9 @@ type Host struct {
 	RemindersOff bool
 	// Leads are reminder lead times; nil means DefaultLeads.
 	Leads []time.Duration
+	// Quiet are the hours warnings and nudges wait; zero means
+	// DefaultQuietHours (see quiet.go).
+	Quiet QuietHours
 
 	// Excused maps a week's start date (its String) to the reason given.
 	// Cohorts never overlap in time, so a date names one cohort's week.
@@ -105,6 +113,10 @@ type Application struct {
 	// Show is a link to the applicant's show elsewhere (a podcast, another
 	// audio platform), if they gave one.
 	Show string
+	// XFollows is the followers_count X gave for Handle when the
+	// application came in (XChecked says when); -1: X has no such account.
+	XFollows int
+	XChecked time.Time
 	// Failed lists the cohort rules the application did not meet, in words.
 	Failed    []string
 	State     ApplicationState
@@ -116,7 +128,13 @@ type Application struct {
 
 // Schedule is a host's recurring Space.
 type Schedule struct {
-	ID       int64
+	// ID is unique in the workspace and never reused: buttons, jobs and
+	// platform events name the schedule by it.
+	ID int64
+	// Number is what the host calls it (#1, #2, …), unique among their
+	// schedules, in display and in the id: option only. The store assigns
+	// it: the lowest number the host has free.
+	Number   int
 	UserID   string
 	Title    string
 	Days     Weekdays

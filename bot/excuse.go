@@ -24,6 +24,9 @@ func (r *Router) cohortExcuse(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	r.planner.HostChanged(ctx, c.Workspace, h.UserID)
+	if err := r.queueNotice(ctx, c.Workspace, co, "excuse", h.UserID, r.clock.Now(), ExcuseMessage(co, week, reason, earlier)); err != nil {
+		return Response{}, err
+	}
 	line := Linef("Excused %s for %s", UserRef(h.UserID), co.weekName(week))
 	if earlier != "" {
 		line = append(line, Text(", replacing the earlier reason "), UserText("“"+earlier+"”"))
@@ -53,13 +56,16 @@ func (r *Router) cohortUnexcuse(ctx context.Context, c *Call) (Response, error) 
 	if err != nil {
 		return Response{}, err
 	}
-	line := Linef("Removed the excuse of %s for %s (", UserRef(h.UserID), co.weekName(week))
-	line = append(line, UserText("“"+reason+"”"), Text(")"))
+	state := "counts again" // a week still to come
 	if hw, found := rec.WeekStarting(week.Start); found {
-		line = append(line, Linef(": the week is %s.", hw.Standing)...)
-	} else {
-		line = append(line, Text(": the week counts again."))
+		state = "is " + hw.Standing.String()
 	}
+	if err := r.queueNotice(ctx, c.Workspace, co, "unexcuse", h.UserID, r.clock.Now(), UnexcuseMessage(co, week, reason, state)); err != nil {
+		return Response{}, err
+	}
+	line := Linef("Removed the excuse of %s for %s (", UserRef(h.UserID), co.weekName(week))
+	line = append(line, UserText("“"+reason+"”"))
+	line = append(line, Linef("): the week %s.", state)...)
 	var resp Response
 	resp.Add(line)
 	return resp, nil

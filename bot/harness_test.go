@@ -75,3 +75,19 @@ func (h *harness) withCohort(start string, hosts ...string) *harness {
 	}
 	return h
 }
+
+// dms returns the text of the DMs queued for user, in key order.
+func (h *harness) dms(user string) []string {
+	h.t.Helper()
+	jobs, err := h.store.PendingJobs(context.Background(), h.ws.Key()+"/")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out []string
+	for _, j := range jobs {
+		if j.Kind == bot.JobDM && j.UserID == user && j.Message != nil && !strings.Contains(j.Key, "/welcome/") {
+			out = append(out, render(*j.Message, h.clock.Now()))
+		}
+	}
+	return out
+}

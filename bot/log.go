@@ -12,7 +12,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	co, h, err := r.member(ctx, c)
+	co, h, err := r.logger(ctx, c, l)
 	if err != nil {
 		return Response{}, err
 	}
@@ -27,28 +27,95 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	if err := checkLogTime(l.Start, now, loc, c.Staff); err != nil {
 		return Response{}, err
 	}
-	upgrades, err := r.attach(ctx, c, &l, typed)
+	if week := co.WeekOf(l.Start); l.Provenance == StaffLogged && !h.MemberDuring(co, week.Start, week.End) {
+		return Response{}, NotFoundf("%s was not a host of %s in %s; staff can log only the weeks they were a member in.",
+			mentionText(h.UserID), co.Name, co.weekName(week))
+	}
+	xc, err := r.checkOnX(ctx, c, h, &l, typed, loc)
 	if err != nil {
 		return Response{}, err
 	}
-	clashes, err := r.overlapping(ctx, c.Workspace, co, l, upgrades)
+	p, refusal, err := r.planLog(ctx, c, co, l, typed || xc.verified, loc)
+	if err != nil || refusal != nil {
+		return derefResponse(refusal), err
+	}
+	if p.replaces == "" {
+		p.replaces = xc.replaces
+	}
+	if err := r.saveLog(ctx, c, p.log, p.replaces); err != nil {
+		return Response{}, err
+	}
+	r.recheckLater(ctx, c.Workspace, p.log, xc)
+	note, err := r.weekNote(ctx, c.Workspace, co, h, p.log.Start, +1)
 	if err != nil {
 		return Response{}, err
 	}
-	if len(clashes) > 0 {
-		switch {
-		case len(clashes) == 1 && upgrades == "" && l.Provenance.Upgrades(clashes[0].Provenance):
-			upgrades = clashes[0].SpaceID
-		case optionValue[string](c, "force") == "true":
-			l.Forced = true
-		default:
-			return overlapRefusal(l, clashes[0], co.OverlapGap(), loc, l.Provenance == StaffLogged), nil
-		}
+	if p.log.LoggedBy != "" {
+		r.tellHost(ctx, c.Workspace, co, "log", h.UserID, now, staffLogMessage(p.log, p.clashes, note, h.Location(co, "")))
 	}
-	if err := r.saveLog(ctx, c, l, upgrades); err != nil {
-		return Response{}, err
+	resp := logReply(p.log, p.replaces != "", p.clashes, loc)
+	xc.note(&resp, p.replaces != "")
+	resp.Add(note...)
+	return resp, nil
+}
+
+// logPlan is a new log as it will be stored: the log, the log it
+// replaces as the same Space (if any), and the logs it overlaps.
+type logPlan struct {
+	log      SpaceLog
+	replaces string
+	clashes  []SpaceLog
+}
+
+// planLog ties l to its scheduled occurrence (attach) and applies the
+// overlap rule: l may replace the one log it overlaps when it upgrades it,
+// is kept beside it, marked Forced, with staff's force:true, and is
+// otherwise refused, the refusal naming the first.
+func (r *Router) planLog(ctx context.Context, c *Call, co Cohort, l SpaceLog, typed bool, loc *time.Location) (logPlan, *Response, error) {
+	replaces, err := r.attach(ctx, c, &l, typed)
+	if err != nil {
+		return logPlan{}, nil, err
 	}
-	return r.withWeek(ctx, c, co, h, logReply(l, upgrades != "", clashes, loc), l.Start)
+	clashes, err := r.overlapping(ctx, c.Workspace, co, l, replaces)
+	if err != nil || len(clashes) == 0 {
+		return logPlan{log: l, replaces: replaces}, nil, err
+	}
+	switch {
+	case len(clashes) == 1 && replaces == "" && l.Provenance.Upgrades(clashes[0].Provenance):
+		replaces = clashes[0].SpaceID
+	case optionValue[string](c, "force") == "true":
+		l.Forced = true
+	default:
+		refusal := overlapRefusal(l, clashes[0], co.OverlapGap(), loc, l.Provenance == StaffLogged)
+		return logPlan{}, &refusal, nil
+	}
+	return logPlan{log: l, replaces: replaces, clashes: clashes}, nil, nil
+}
+
+// derefResponse is *resp, or an empty response for nil.
+func derefResponse(resp *Response) Response {
+	if resp == nil {
+		return Response{}
+	}
+	return *resp
+}
+
+// logger loads the cohort and the host a log is for: the caller, who must
+// be a member, or the host staff name with user:, who must have been one
+// (checked against the log's time once it is known).
+func (r *Router) logger(ctx context.Context, c *Call, l SpaceLog) (Cohort, Host, error) {
+	if l.Provenance != StaffLogged {
+		return r.member(ctx, c)
+	}
+	co, err := r.cohort(ctx, c.Workspace)
+	if err != nil {
+		return Cohort{}, Host{}, err
+	}
+	h, err := r.store.Host(ctx, c.Workspace, l.UserID)
+	if errors.Is(err, ErrNotFound) || err == nil && !h.WasMember(co) {
+		return Cohort{}, Host{}, NotFoundf("%s is not a host of %s.", mentionText(l.UserID), co.Name)
+	}
+	return co, h, err
 }
 
 // logReply tells what /spaces log stored: l, in place of another log of
@@ -204,20 +271,49 @@ func (r *Router) duplicateLog(ctx context.Context, c *Call, spaceID string) erro
 	return Conflictf("Space %s is already logged by another host; each Space counts once. Ask staff if that's wrong.", spaceID)
 }
 
-// withWeek appends the host's standing in the week containing t: the
-// answer to "where does this leave me?".
-func (r *Router) withWeek(ctx context.Context, c *Call, co Cohort, h Host, resp Response, t time.Time) (Response, error) {
+// weekNote says where a log or unlog (delta +1 or -1) at t leaves the
+// host: their standing this week, or, in a closed week, what it changed.
+// It is empty outside the host's weeks.
+func (r *Router) weekNote(ctx context.Context, ws WorkspaceRef, co Cohort, h Host, t time.Time, delta int) ([]Line, error) {
 	now := r.clock.Now()
-	if !co.WeekOf(t).Contains(now) {
-		return resp, nil
+	week := co.WeekOf(t)
+	if week.Start.After(now) {
+		return nil, nil
 	}
-	rec, err := r.hostRecord(ctx, c.Workspace, co, h, now)
+	rec, err := r.hostRecord(ctx, ws, co, h, now)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
-	cur := rec.Current()
-	resp.Addf("This week: %d of %d — %s.", len(cur.Logs), cur.Quota, cur.Standing)
-	return resp, nil
+	hw, ok := rec.WeekStarting(week.Start)
+	switch {
+	case !ok:
+		return nil, nil
+	case week.Contains(now):
+		return []Line{Linef("This week: %d of %d — %s.", len(hw.Logs), hw.Quota, hw.Standing)}, nil
+	}
+	return []Line{closedWeekNote(co, hw, delta)}, nil
+}
+
+// closedWeekNote says what a log or unlog (delta) changed in a closed week:
+// "Week 4 (from 2026-12-21) is now met: 2 of 2."
+func closedWeekNote(co Cohort, hw HostWeek, delta int) Line {
+	name := co.weekName(hw.Week)
+	name = strings.ToUpper(name[:1]) + name[1:]
+	n, q := len(hw.Logs), hw.Quota
+	before := n - delta
+	switch {
+	case hw.Standing == Met && before < q:
+		return Linef("%s is now met: %d of %d.", name, n, q)
+	case hw.Standing == Met:
+		return Linef("%s stays met: %d of %d.", name, n, q)
+	case hw.Standing == Missed && before >= q:
+		return Linef("%s is now missed: %d of %d.", name, n, q)
+	case hw.Standing == Missed:
+		return Linef("%s is still missed: %d of %d.", name, n, q)
+	case hw.Standing == Excused:
+		return Linef("%s is excused, so it counts as met either way: %d of %d logged.", name, n, q)
+	}
+	return Linef("%s does not count (%s): %d of %d logged.", name, hw.Standing, n, q)
 }
 
 func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
@@ -229,7 +325,8 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if l.UserID != c.UserID && !c.Staff {
+	own := l.UserID == c.UserID
+	if !own && !c.Staff {
 		return Response{}, Forbiddenf("%s was logged by another host; you can remove only your own logs.", displayID(l))
 	}
 	if err := r.store.DeleteLog(ctx, c.Workspace, l.SpaceID); err != nil {
@@ -238,10 +335,52 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
 	resp := Reply("Removed the %s.", strings.Replace(displayID(l), "Space", "log of Space", 1))
 	h, err := r.host(ctx, c)
-	if err != nil || !h.MemberOf(co) || l.UserID != c.UserID {
-		return resp, err
+	if !own {
+		h, err = r.hostByID(ctx, c.Workspace, l.UserID, "")
 	}
-	return r.withWeek(ctx, c, co, h, resp, l.Start)
+	if err != nil {
+		return Response{}, err
+	}
+	note, err := r.weekNote(ctx, c.Workspace, co, h, l.Start, -1)
+	if err != nil {
+		return Response{}, err
+	}
+	resp.Add(note...)
+	if !own {
+		r.tellHost(ctx, c.Workspace, co, "unlog", l.UserID, r.clock.Now(), staffUnlogMessage(c.UserID, l, note, h.Location(co, "")))
+	}
+	return resp, nil
+}
+
+// tellHost DMs a host what staff did to their logs (the action: "log",
+// "unlog"), as a staff-action notice (queueNotice): one DM per action,
+// never two on a retry, reaching a host removed since. The change it tells
+// of is committed already, so a failure here is logged for staff, not
+// reported as the command's.
+func (r *Router) tellHost(ctx context.Context, ws WorkspaceRef, co Cohort, action, userID string, at time.Time, msg Message) {
+	if err := r.queueNotice(ctx, ws, co, action, userID, at, msg); err != nil {
+		r.log.Error("could not queue the DM telling a host of a staff "+action, "workspace", ws.Key(), "user", userID, "err", err)
+	}
+}
+
+// staffLogMessage tells a host staff logged l for them; forced over clashes.
+func staffLogMessage(l SpaceLog, clashes []SpaceLog, note []Line, loc *time.Location) Message {
+	var m Message
+	m.Addf("%s logged Space %s%s for you, started %s.", UserRef(l.LoggedBy), l.SpaceID, titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+	if l.Forced {
+		first := clashes[0]
+		m.Addf("It overlaps your %s%s, %s; staff marked it forced, so both count.", logNoun(first), titleSuffix(first.Title), At(first.Start, loc, TimeFull))
+	}
+	m.Add(note...)
+	return m
+}
+
+// staffUnlogMessage tells a host staff removed their log l.
+func staffUnlogMessage(staffID string, l SpaceLog, note []Line, loc *time.Location) Message {
+	var m Message
+	m.Addf("%s removed your %s%s, started %s.", UserRef(staffID), logNoun(l), titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+	m.Add(note...)
+	return m
 }
 
 // logToRemove finds the log /spaces unlog names: by its Space link or id,

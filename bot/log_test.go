@@ -119,3 +119,68 @@ func TestProvenanceWords(t *testing.T) {
 		}
 	}
 }
+
+// TestBackfillSaysWhatItChanged: a log or unlog in a closed week says
+// where that week stands now.
+func TestBackfillSaysWhatItChanged(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00")) // week 2
+	h.must("alice", false, `/spaces log url:AAA at:"2026-12-03 20:00"`, "Week 1 (from 2026-11-30) is still missed: 1 of 2.")
+	h.must("alice", false, `/spaces log url:BBB at:"2026-12-05 20:00"`, "Week 1 (from 2026-11-30) is now met: 2 of 2.")
+	h.must("alice", false, `/spaces log url:CCC at:"2026-12-05 22:00"`, "Week 1 (from 2026-11-30) stays met: 3 of 2.")
+	h.must("alice", false, "/spaces unlog space:CCC", "Week 1 (from 2026-11-30) stays met: 2 of 2.")
+	h.must("alice", false, "/spaces unlog space:BBB", "Week 1 (from 2026-11-30) is now missed: 1 of 2.")
+	h.must("alice", false, `/spaces log url:DDD at:"2026-12-08 20:00"`, "This week: 1 of 2")
+	h.must("boss", true, `/cohort excuse user:@alice week:2026-12-01 reason:"flu"`, "Excused")
+	h.must("alice", false, `/spaces log url:BBB at:"2026-12-05 20:00"`, "Week 1 (from 2026-11-30) is excused, so it counts as met either way: 2 of 2 logged.")
+	h.must("boss", true, `/spaces unlog space:AAA`, "Week 1 (from 2026-11-30) is excused")
+}
+
+// TestStaffLogForSomeoneNotAHost: staff are told who is not a host.
+func TestStaffLogForSomeoneNotAHost(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-02T12:00:00-05:00"))
+	h.must("boss", true, "/spaces log url:1x user:@zed", "@zed is not a host of Spark Phase 1.")
+	h.must("boss", true, "/cohort remove user:@alice", "Removed")
+	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00"))
+	h.must("boss", true, "/spaces log url:1y user:@alice", "@alice was not a host of Spark Phase 1 in week 2 (from 2026-12-07)")
+	h.must("boss", true, `/spaces log url:1z at:"2026-12-01 20:00" user:@alice`, "Logged Space 1z") // a member then
+	// She hears of it, though no longer a host: the DM is a personal notice.
+	jobs, err := h.store.PendingJobs(context.Background(), h.ws.Key()+"/notice/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	for _, j := range jobs {
+		if j.UserID == "alice" && strings.Contains(j.Key, "/log/") {
+			told = j.Personal && strings.Contains(render(*j.Message, h.clock.Now()), "@boss logged Space 1z for you")
+		}
+	}
+	if !told {
+		t.Errorf("no personal DM tells alice of the log: %+v", jobs)
+	}
+}
+
+// TestStaffLogAndUnlogDMTheHost: a host hears when staff log or unlog for
+// them, once per action; their own logs send nothing.
+func TestStaffLogAndUnlogDMTheHost(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00"))
+	h.must("alice", false, `/spaces log url:OWN at:"2026-12-03 20:00"`, "Logged")
+	if got := h.dms("alice"); len(got) != 0 {
+		t.Fatalf("alice's own log sent DMs: %q", got)
+	}
+	h.must("boss", true, `/spaces log url:STAFF1 at:"2026-12-05 20:00" user:@alice title:"Late show"`, "Logged")
+	h.must("boss", true, `/spaces log url:FORCED at:"2026-12-05 20:10" user:@alice force:true`, "Forced")
+	h.must("boss", true, "/spaces unlog space:STAFF1", "Removed")
+	h.must("alice", false, "/spaces unlog space:FORCED", "Removed") // her own unlog: no DM
+	got := h.dms("alice")
+	want := []string{
+		"@boss logged Space STAFF1 (Late show) for you, started Sat 5 Dec 20:00 EST.\nWeek 1 (from 2026-11-30) is now met: 2 of 2.",
+		"@boss logged Space FORCED for you, started Sat 5 Dec 20:10 EST.\nIt overlaps your log of Space STAFF1 (Late show), Sat 5 Dec 20:00 EST; staff marked it forced, so both count.\nWeek 1 (from 2026-11-30) stays met: 3 of 2.",
+		"@boss removed your log of Space STAFF1 (Late show), started Sat 5 Dec 20:00 EST.\nWeek 1 (from 2026-11-30) stays met: 2 of 2.",
+	}
+	if strings.Join(got, "\n---\n") != strings.Join(want, "\n---\n") {
+		t.Errorf("alice's DMs:\n%s\nwant:\n%s", strings.Join(got, "\n---\n"), strings.Join(want, "\n---\n"))
+	}
+}

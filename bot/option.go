@@ -114,7 +114,7 @@ var optionParsers = [...]func(f optField, o *Option, s string) (any, error){
 	OptDurations: parseDurationsOption,
 	OptWeekdays:  func(f optField, _ *Option, s string) (any, error) { return parseWeekdays(f, s) },
 	OptWeekday:   func(f optField, _ *Option, s string) (any, error) { return parseWeekday(f, s) },
-	OptTimeZone:  func(f optField, _ *Option, s string) (any, error) { return loadZone(f, s) },
+	OptTimeZone:  func(f optField, _ *Option, s string) (any, error) { return parseZone(f, s) },
 	OptURL:       func(f optField, _ *Option, s string) (any, error) { return parseSpaceID(f, s) },
 	OptMonth:     func(f optField, _ *Option, s string) (any, error) { return parseMonth(f, s) },
 	OptCountries: func(f optField, _ *Option, s string) (any, error) { return parseCountries(f, s) },
@@ -132,8 +132,9 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	return parseTimeOfDay(optField{noun: "time"}, strings.TrimSpace(s))
 }
 
-// LoadZone loads an IANA time zone ("America/Chicago", "UTC"). It refuses
-// "Local" and the other names for the server's own zone.
+// LoadZone loads a zone by its exact IANA name, as stored: any name the
+// zone database has, but not "Local" and the other names for the server's
+// own zone. What a person types goes through ParseZone instead.
 func LoadZone(name string) (*time.Location, error) {
 	return loadZone(optField{noun: "time zone"}, strings.TrimSpace(name))
 }

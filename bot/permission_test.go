@@ -23,12 +23,13 @@ func TestPermissions(t *testing.T) {
 		{"host creates a cohort", "bob", false, `/cohort create name:x start:2026-12-07`, "for program staff only"},
 		{"host excuses themself", "bob", false, `/cohort excuse user:@bob week:2026-12-01 reason:x`, "for program staff only"},
 		{"staff reads the report", "boss", true, "/cohort report", "Spark Phase 1 — week 1"},
-		{"host removes another's schedule", "bob", false, "/spaces schedule remove id:1", "another host's"},
-		{"host pauses another's schedule", "bob", false, "/spaces schedule pause id:1", "another host's"},
-		{"host skips another's date", "bob", false, "/spaces schedule skip id:1 date:2026-12-08", "another host's"},
+		{"host removes another's schedule", "bob", false, "/spaces schedule remove id:1 user:@alice", "Only staff may see or change another host's"},
+		{"host pauses another's schedule", "bob", false, "/spaces schedule pause id:1 user:@alice", "Only staff may see or change another host's"},
+		{"host skips another's date", "bob", false, "/spaces schedule skip id:1 date:2026-12-08 user:@alice", "Only staff may see or change another host's"},
+		{"a host's id: is their own", "bob", false, "/spaces schedule remove id:1", "You have no recurring Space #1"},
 		{"host unlogs another's Space", "bob", false, "/spaces unlog space:1eaKbrPAqbwKX", "another host"},
 		{"owner removes own schedule", "alice", false, "/spaces schedule remove id:1", "Removed recurring Space #1"},
-		{"staff removes a host's schedule", "boss", true, "/spaces schedule remove id:1", "Removed recurring Space #1"},
+		{"staff removes a host's schedule", "boss", true, "/spaces schedule remove id:1 user:@alice", "Removed @alice's recurring Space #1"},
 		{"staff unlogs a host's Space", "boss", true, "/spaces unlog space:1eaKbrPAqbwKX", "Removed the log"},
 		{"non-member schedules", "mallory", false, `/spaces schedule add title:x days:mon time:20:00`, "not a host"},
 		{"non-member reads status", "mallory", false, "/spaces status", "not a host"},
@@ -52,7 +53,7 @@ func TestRefusalsAreLogged(t *testing.T) {
 	h.router = bot.NewRouter(h.store, h.clock, slog.New(slog.NewTextHandler(&logs, nil)))
 	h.must("alice", false, `/spaces schedule add title:x days:mon time:20:00`, "Saved")
 	h.must("bob", false, "/cohort report", "for program staff only")
-	h.must("bob", false, "/spaces schedule remove id:1", "another host's")
+	h.must("bob", false, "/spaces schedule remove id:1 user:@alice", "another host's")
 	for _, want := range []string{
 		`msg="command refused" workspace=console:test user=bob path="cohort report"`,
 		`msg="command refused" workspace=console:test user=bob path="spaces schedule remove"`,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -24,14 +25,12 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	if end := co.EndsAt(); !now.Before(end) {
-		met := 0
+		var t Tally
 		for _, w := range rec.Weeks {
-			if w.Standing.Counts() {
-				met++
-			}
+			t.add(co, w)
 		}
-		resp.Addf("%s ended %s. You met %d of %s (streak at the end: %s). See /spaces history.",
-			UserText(co.Name), At(end, loc, TimeDate), met, plural(len(rec.Weeks), "week"), plural(rec.Streak, "week"))
+		resp.Addf("%s ended %s. You met %d of %s that counted (streak at the end: %s). See /spaces history.",
+			UserText(co.Name), At(end, loc, TimeDate), t.Met+t.Excused, plural(t.Counted, "week"), plural(rec.Streak, "week"))
 		return resp, nil
 	}
 	cur := rec.Current()
@@ -43,10 +42,10 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		resp.Addf("Excused: %s", UserText(cur.Excuse))
 	}
 	for _, l := range cur.Logs {
-		resp.Addf("✓ %s%s, %s", displayID(l), titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+		resp.Add(append(Linef("✓ %s%s, %s", displayID(l), titleSuffix(l.Title), At(l.Start, loc, TimeFull)), howKnown(l)...))
 	}
 	for _, o := range cur.Upcoming {
-		resp.Addf("◷ %s, %s (%s)", UserText(o.Schedule.Title), At(o.Start, loc, TimeFull), At(o.Start, loc, TimeRelative))
+		resp.Add(append(Linef("◷ %s, %s (%s)", UserText(o.Schedule.Title), At(o.Start, loc, TimeFull), At(o.Start, loc, TimeRelative)), upcomingNote(o)...))
 	}
 	resp.Addf("Week ends %s (%s left). Streak: %s met.", At(cur.Week.End, loc, TimeFull), HumanDuration(cur.Week.End.Sub(now)), plural(rec.Streak, "week"))
 	if hint := standingHint(cur); hint != "" {
@@ -68,7 +67,7 @@ func standingHint(hw HostWeek) string {
 }
 
 func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
-	co, h, err := r.member(ctx, c)
+	co, h, err := r.pastMember(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -103,6 +102,9 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 			line = append(line, Linef(" (%s)", UserText(w.Excuse))...)
 		}
 		resp.Add(line)
+		if err := r.addWeekLogs(ctx, c.Workspace, co, h, w, &resp.Message); err != nil {
+			return Response{}, err
+		}
 	}
 	return resp, nil
 }
@@ -114,7 +116,7 @@ type hostRow struct {
 }
 
 func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.cohortOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -135,6 +137,20 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	resp := Response{Ephemeral: true}
+	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
+	addHostRows(&resp.Message, weekRows(recs, week))
+	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
+		return Response{}, err
+	}
+	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
+		return Response{}, err
+	}
+	return r.addFailures(ctx, c.Workspace, &resp, week)
+}
+
+// weekRows are the hosts' rows of week, who needs attention first.
+func weekRows(recs []HostRecord, week Week) []hostRow {
 	var rows []hostRow
 	for _, rec := range recs {
 		if wk, ok := rec.WeekStarting(week.Start); ok {
@@ -148,23 +164,37 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		}
 		return rows[i].host.Host.Name < rows[j].host.Host.Name
 	})
-	resp := Response{Ephemeral: true}
-	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
+	return rows
+}
+
+func addHostRows(m *Message, rows []hostRow) {
 	if len(rows) == 0 {
-		resp.Addf("No hosts in this week.")
+		m.Addf("No hosts in this week.")
 	}
 	for _, row := range rows {
-		line := Linef("%s: %d of %d (%d verified) — %s, streak %d", UserRef(row.host.Host.UserID),
-			len(row.week.Logs), row.week.Quota, row.week.Verified(), row.week.Standing, row.host.Streak)
+		line := Linef("%s: %d of %d%s — %s, streak %d", UserRef(row.host.Host.UserID),
+			len(row.week.Logs), row.week.Quota, provenanceNote(row.week.Logs), row.week.Standing, row.host.Streak)
 		if row.week.Excuse != "" {
 			line = append(line, Linef(" (excused: %s)", UserText(row.week.Excuse))...)
 		}
-		resp.Add(line)
+		m.Add(line)
 	}
-	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
-		return Response{}, err
+}
+
+// addRevisions appends the rows of issued stipend reports that a later
+// backfill, excuse or removal changed, so staff can settle them.
+func (r *Router) addRevisions(ctx context.Context, ws WorkspaceRef, co Cohort, resp *Response) error {
+	revs, err := stipendRevisions(ctx, r.store, ws, co, r.clock.Now())
+	if err != nil || len(revs) == 0 {
+		return err
 	}
-	return r.addFailures(ctx, c.Workspace, &resp, week)
+	resp.Section("Stipend reports revised since issued")
+	for _, is := range revs {
+		for _, row := range is.Rows {
+			resp.Addf("%s, %s: revised — %s", is.Month.Name(), UserRef(row.UserID), strings.Join(row.Revised, ", "))
+		}
+	}
+	return nil
 }
 
 // addFailures appends the deliveries that failed for good since week began, so
@@ -180,8 +210,11 @@ func (r *Router) addFailures(ctx context.Context, ws WorkspaceRef, resp *Respons
 	resp.Section("Deliveries that failed")
 	for _, f := range failures {
 		target := ChannelRef(f.Channel)
-		if f.UserID != "" {
+		switch {
+		case f.UserID != "":
 			target = UserRef(f.UserID)
+		case f.Channel == "": // an announcement to every host, expired
+			target = Text("every host")
 		}
 		resp.Addf("%s to %s, %s: %s", f.Kind, target, At(f.At, nil, TimeFull), UserText(f.Reason))
 	}
@@ -210,18 +243,16 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	}
 	// A Space counts for whoever was a member when they hosted it.
 	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
-	now := r.clock.Now()
-	loc := co.Location()
-	week := co.WeekOf(now)
-	local := now.In(loc)
-	monthStart := LocalTime(Date{local.Year(), local.Month(), 1}, TimeOfDay{}, loc)
+	week := co.WeekOf(r.clock.Now())
+	// The month is the one this week ends in, counted in whole weeks.
+	first, last := monthWeeks(week)
 	resp := Response{}
 	for _, period := range []struct {
 		title    string
 		from, to time.Time
 	}{
 		{"This week", week.Start, week.End},
-		{"This month (" + local.Format("January") + ")", monthStart, LocalTime(Date{local.Year(), local.Month() + 1, 1}, TimeOfDay{}, loc)},
+		{"This month (" + MonthOf(week).Month.String() + ")", first.Start, last.End},
 	} {
 		logs, err := r.store.Logs(ctx, c.Workspace, period.from, period.to)
 		if err != nil {

@@ -21,6 +21,10 @@ type Router struct {
 	planner Planner
 	// dashboard, if set, makes sign-in links and feeds (dashboard.go).
 	dashboard *Dashboard
+	// observer hears how each request ended (observer.go); nil: nobody.
+	observer CommandObserver
+	// x, if set, is X: links are resolved and pasted links checked (xcheck.go).
+	x XSource
 }
 
 // NewRouter returns a Router over store, reading the time from clock.
@@ -49,24 +53,28 @@ func optionValue[T any](c *Call, name string) T {
 
 // Handle runs one request and always returns a response a user may see.
 func (r *Router) Handle(ctx context.Context, req Request) (resp Response) {
+	start, outcome := r.clock.Now(), OutcomePanic
+	defer func() { r.observe(ctx, req, outcome, start) }()
 	defer func() {
 		if p := recover(); p != nil {
-			r.log.Error("handler panicked", "path", strings.Join(req.Path, " "), "panic", p, "stack", string(debug.Stack()))
+			r.log.Error("handler panicked", "workspace", req.Workspace.Key(), "command", CommandName(req),
+				"outcome", OutcomePanic, "panic", p, "stack", string(debug.Stack()))
 			resp = Reply("%s", UserText(UserMessage(errors.New("panic"))))
 			resp.Failed = true
 		}
 	}()
 	resp, err := r.handle(ctx, req)
+	outcome = outcomeOf(err)
 	if err == nil {
 		return resp
 	}
 	switch KindOf(err) {
 	case KindInternal:
 		r.log.Error("command failed", "workspace", req.Workspace.Key(), "user", req.UserID,
-			"path", strings.Join(req.Path, " "), "err", err)
+			"path", strings.Join(req.Path, " "), "command", CommandName(req), "outcome", outcome, "err", err)
 	case KindForbidden:
 		r.log.Warn("command refused", "workspace", req.Workspace.Key(), "user", req.UserID,
-			"path", strings.Join(req.Path, " "), "reason", UserMessage(err))
+			"path", strings.Join(req.Path, " "), "command", CommandName(req), "outcome", outcome, "reason", UserMessage(err))
 	}
 	// Error messages may quote what the user typed: never let that ping.
 	resp = Reply("%s", UserText(UserMessage(err)))

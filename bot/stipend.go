@@ -4,37 +4,98 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 )
 
-// StipendRow is one host's month for the stipend report. A week counts in
-// the month it closes in, so the report on the 1st covers closed weeks only.
-type StipendRow struct {
-	UserID, Name, Handle string
-	WeeksMet             int // met or excused
-	Weeks                int // weeks that closed in the month while a member
-	Excused              int
-	Spaces, Unverified   int
-	Listeners            int
+// The stipend (DESIGN.md, "Stipend"): a week belongs to the month of its
+// last day (MonthOf) and counts for a host who was a member for the whole
+// of it (Host.Presence). A month's stipend is earned when every counted
+// week of it was met or excused; otherwise the row is for staff review,
+// with the prorated amount as a suggestion.
+
+// StipendStatus is what a stipend row asks of staff.
+type StipendStatus string
+
+const (
+	StipendEligible  StipendStatus = "eligible"     // every counted week met or excused: the full amount
+	StipendReview    StipendStatus = "review"       // some counted week missed: the prorated amount is a suggestion
+	StipendNotMember StipendStatus = "not a member" // no week of the month counted for them
+)
+
+// Tally counts a host's closed weeks of a period (a month, a cohort).
+type Tally struct {
+	// Counted weeks closed while the host was a member for the whole
+	// week; of them Met were met, Excused excused, and Missed (by week
+	// number) missed.
+	Counted, Met, Excused int
+	Missed                []int
+	// Spaces, Unverified and Listeners count the logs of the weeks,
+	// counted or not.
+	Spaces, Unverified, Listeners int
 }
 
-// monthBounds returns the month's first instant and the next month's, in loc.
-func monthBounds(m Month, loc *time.Location) (time.Time, time.Time) {
-	first := Date{m.Year, m.Month, 1}
-	next := DateOf(first.noonUTC().AddDate(0, 1, 0))
-	return LocalTime(first, TimeOfDay{}, loc), LocalTime(next, TimeOfDay{}, loc)
+// add counts one closed week of co.
+func (t *Tally) add(co Cohort, w HostWeek) {
+	for _, l := range w.Logs {
+		t.Spaces++
+		t.Listeners += l.Listeners
+		if !l.Provenance.HasSpaceID() {
+			t.Unverified++
+		}
+	}
+	if !w.Standing.Owed() {
+		return
+	}
+	t.Counted++
+	switch w.Standing {
+	case Met:
+		t.Met++
+	case Excused:
+		t.Excused++
+	default:
+		t.Missed = append(t.Missed, co.WeekNumber(w.Week.Start))
+	}
+}
+
+// StipendRow is one host's month: every host who was a member at some time
+// in the month's weeks has one. Its Tally covers the month's closed weeks.
+type StipendRow struct {
+	UserID, Name, Handle string
+	Tally
+	// DueCents is the amount due in US cents: the stipend when eligible,
+	// the suggested prorated amount for review, zero for not a member.
+	DueCents int64
+	Status   StipendStatus
+	// Revised says, in words, what changed since the report was issued;
+	// empty if nothing did (or it was never issued).
+	Revised []string
+}
+
+// StipendIssue is a monthly report as it was issued: the one posted to
+// staff on the 1st. Later changes show as revisions against it.
+type StipendIssue struct {
+	Cohort   int
+	Month    Month
+	IssuedAt time.Time
+	Rows     []StipendRow
 }
 
 // String renders m as 2026-12.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, m.Month) }
 
-// StipendReport accounts the weeks that closed in month m of every host who
-// was a member in it,
-// as of now (a month not over yet counts the weeks closed so far).
+// StipendReport accounts month m for every host who was a member of co in
+// its weeks, as of now (a month not over yet counts the weeks closed so far).
 func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, error) {
-	from, to := monthBounds(m, co.Location())
+	weeks := co.WeeksOfMonth(m)
+	if len(weeks) == 0 {
+		return nil, nil
+	}
+	from, to := weeks[0].Start, weeks[len(weeks)-1].End
 	asOf := to
 	if now.Before(asOf) {
 		asOf = now
@@ -45,44 +106,166 @@ func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m 
 	}
 	rows := make([]StipendRow, len(recs))
 	for i, rec := range recs {
-		rows[i] = stipendRow(rec, from, to, asOf)
+		rows[i] = stipendRow(co, m, rec, asOf)
 	}
 	return rows, nil
 }
 
-func stipendRow(rec HostRecord, from, to, asOf time.Time) StipendRow {
+func stipendRow(co Cohort, m Month, rec HostRecord, asOf time.Time) StipendRow {
 	h := rec.Host
 	row := StipendRow{UserID: h.UserID, Name: h.Name, Handle: h.Handle}
 	for _, w := range rec.Weeks {
-		if !w.Week.End.After(from) || w.Week.End.After(to) || w.Week.End.After(asOf) || !w.Standing.Owed() {
-			continue
-		}
-		row.Weeks++
-		if w.Standing.Counts() {
-			row.WeeksMet++
-		}
-		if w.Standing == Excused {
-			row.Excused++
-		}
-		for _, l := range w.Logs {
-			row.Spaces++
-			row.Listeners += l.Listeners
-			if !l.Provenance.HasSpaceID() {
-				row.Unverified++
-			}
+		if MonthOf(w.Week) == m && !w.Week.End.After(asOf) { // the month's, and closed
+			row.add(co, w)
 		}
 	}
+	row.DueCents, row.Status = stipendDue(co.Stipend, row)
 	return row
 }
 
+// stipendDue applies the stipend rule to a row's weeks.
+func stipendDue(stipend int, r StipendRow) (int64, StipendStatus) {
+	full := int64(stipend) * 100
+	switch {
+	case r.Counted == 0:
+		return 0, StipendNotMember
+	case len(r.Missed) == 0:
+		return full, StipendEligible
+	}
+	// full × (met + excused) ÷ counted, rounded to the nearest cent.
+	n, d := full*int64(r.Met+r.Excused), int64(r.Counted)
+	return (2*n + d) / (2 * d), StipendReview
+}
+
+// IssueStipendReport is the monthly report posted to staff: the report of
+// month m as of now, stored as issued unless it was issued already (a
+// retried post sends what was issued the first time).
+func IssueStipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) (Message, error) {
+	rows, err := StipendReport(ctx, st, ws, co, m, now)
+	if err != nil {
+		return Message{}, err
+	}
+	issue, err := st.IssueStipend(ctx, ws, StipendIssue{Cohort: co.ID, Month: m, IssuedAt: now, Rows: rows})
+	if err != nil {
+		return Message{}, err
+	}
+	return StipendMessage(co, m, issue.Rows, nil), nil
+}
+
+// Revise marks the rows that differ from the issued report: each gets
+// Revised, what changed in words. A row the issue had and rows lack is
+// kept, marked, so no host silently drops out.
+func Revise(rows []StipendRow, issued StipendIssue) []StipendRow {
+	before := map[string]StipendRow{}
+	for _, r := range issued.Rows {
+		before[r.UserID] = r
+	}
+	out := make([]StipendRow, 0, len(rows))
+	for _, r := range rows {
+		old, ok := before[r.UserID]
+		delete(before, r.UserID)
+		if !ok {
+			r.Revised = []string{"not in the issued report"}
+		} else {
+			r.Revised = rowChanges(old, r)
+		}
+		out = append(out, r)
+	}
+	for _, old := range issued.Rows {
+		if _, gone := before[old.UserID]; gone {
+			old.Revised = []string{"no longer a member in the month"}
+			out = append(out, old)
+		}
+	}
+	return out
+}
+
+// rowChanges lists what differs between an issued row and its current one.
+func rowChanges(old, now StipendRow) []string {
+	var out []string
+	num := func(what string, a, b int) {
+		if a != b {
+			out = append(out, fmt.Sprintf("%s %d→%d", what, a, b))
+		}
+	}
+	num("counted", old.Counted, now.Counted)
+	num("met", old.Met, now.Met)
+	num("excused", old.Excused, now.Excused)
+	if a, b := weekList(old.Missed), weekList(now.Missed); a != b {
+		out = append(out, fmt.Sprintf("missed %s→%s", orNone(a), orNone(b)))
+	}
+	num("Spaces", old.Spaces, now.Spaces)
+	num("listeners", old.Listeners, now.Listeners)
+	if old.DueCents != now.DueCents {
+		out = append(out, fmt.Sprintf("due %s→%s", usd(old.DueCents), usd(now.DueCents)))
+	}
+	if old.Status != now.Status {
+		out = append(out, fmt.Sprintf("status %s→%s", old.Status, now.Status))
+	}
+	return out
+}
+
+// stipendRevisions returns co's issued months whose report has changed
+// since, each with its current rows marked (Revise), oldest first.
+func stipendRevisions(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, now time.Time) ([]StipendIssue, error) {
+	issues, err := st.IssuedStipends(ctx, ws, co.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []StipendIssue
+	for _, is := range issues {
+		rows, err := StipendReport(ctx, st, ws, co, is.Month, now)
+		if err != nil {
+			return nil, err
+		}
+		var changed []StipendRow
+		for _, r := range Revise(rows, is) {
+			if len(r.Revised) > 0 {
+				changed = append(changed, r)
+			}
+		}
+		if len(changed) > 0 {
+			out = append(out, StipendIssue{Cohort: co.ID, Month: is.Month, IssuedAt: is.IssuedAt, Rows: changed})
+		}
+	}
+	return out, nil
+}
+
+// weekList renders week numbers as "3, 5".
+func weekList(weeks []int) string {
+	parts := make([]string, len(weeks))
+	for i, w := range weeks {
+		parts[i] = strconv.Itoa(w)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// usd renders cents as $1,875.00.
+func usd(cents int64) string {
+	return fmt.Sprintf("$%s.%02d", thousands(int(cents/100)), cents%100)
+}
+
+// csvAmount renders cents as 1875.00, for spreadsheets.
+func csvAmount(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+
 // StipendCSV renders rows as the CSV staff export.
-func StipendCSV(m Month, rows []StipendRow) []byte {
+func StipendCSV(co Cohort, m Month, rows []StipendRow) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"month", "user_id", "name", "handle", "weeks_met", "weeks", "excused_weeks", "spaces", "unverified", "listeners"})
+	w.Write([]string{"cohort", "month", "user_id", "name", "handle", "weeks_counted", "weeks_met", "weeks_excused", "weeks_missed",
+		"missed_weeks", "spaces", "unverified", "listeners", "amount_due_usd", "status", "revised"})
 	for _, r := range rows {
-		w.Write([]string{m.String(), r.UserID, csvSafe(r.Name), csvSafe(r.Handle), strconv.Itoa(r.WeeksMet), strconv.Itoa(r.Weeks),
-			strconv.Itoa(r.Excused), strconv.Itoa(r.Spaces), strconv.Itoa(r.Unverified), strconv.Itoa(r.Listeners)})
+		w.Write([]string{csvSafe(co.Name), m.String(), r.UserID, csvSafe(r.Name), csvSafe(r.Handle),
+			strconv.Itoa(r.Counted), strconv.Itoa(r.Met), strconv.Itoa(r.Excused), strconv.Itoa(len(r.Missed)),
+			strings.ReplaceAll(weekList(r.Missed), ", ", " "), strconv.Itoa(r.Spaces), strconv.Itoa(r.Unverified),
+			strconv.Itoa(r.Listeners), csvAmount(r.DueCents), string(r.Status), strings.Join(r.Revised, "; ")})
 	}
 	w.Flush()
 	return b.Bytes()
@@ -96,36 +279,133 @@ func csvSafe(s string) string {
 	return s
 }
 
-// StipendMessage is the monthly report posted to staff, with the CSV attached.
-func StipendMessage(co Cohort, m Month, rows []StipendRow) Message {
+// StipendFileName names a month's CSV after its cohort:
+// stipend-spark-phase-1-2026-12.csv.
+func StipendFileName(co Cohort, m Month) string {
+	return "stipend-" + slug(co.Name) + "-" + m.String() + ".csv"
+}
+
+// slug turns a name into lower-case letters and digits joined by dashes,
+// at most 40 long; "cohort" if nothing is left.
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return "cohort"
+	}
+	return b.String()
+}
+
+// StipendMessage is the monthly report for staff, with the CSV attached.
+// With issued set (an export of a month issued already), it says when the
+// report was issued and how many rows were revised since.
+func StipendMessage(co Cohort, m Month, rows []StipendRow, issued *StipendIssue) Message {
 	var msg Message
-	msg.FieldSection(fmt.Sprintf("Stipend report — %s, %s", co.Name, m))
+	msg.FieldSection(fmt.Sprintf("Stipend report — %s, %s", co.Name, m.Name()))
+	msg.Add(monthLine(co, m))
+	if issued != nil {
+		revised := 0
+		for _, r := range rows {
+			if len(r.Revised) > 0 {
+				revised++
+			}
+		}
+		msg.Addf("Issued %s; %s revised since.", At(issued.IssuedAt, co.Location(), TimeFull), plural(revised, "row"))
+	}
 	if len(rows) == 0 {
 		msg.Addf("No hosts.")
 	}
 	for _, r := range rows {
-		msg.Addf("%s: %d of %d weeks met%s", UserRef(r.UserID), r.WeeksMet, r.Weeks, excusedNote(r.Excused))
+		msg.Add(stipendLine(r))
 	}
-	msg.File = &File{Name: "stipend-" + m.String() + ".csv", ContentType: "text/csv", Data: StipendCSV(m, rows)}
+	msg.File = &File{Name: StipendFileName(co, m), ContentType: "text/csv", Data: StipendCSV(co, m, rows)}
 	return msg
 }
 
-func excusedNote(n int) string {
-	if n == 0 {
-		return ""
+// monthLine says which weeks a month's report covers and the stipend.
+func monthLine(co Cohort, m Month) Line {
+	weeks := co.WeeksOfMonth(m)
+	if len(weeks) == 0 {
+		return Linef("No week of %s ends in %s.", co.Name, m.Name())
 	}
-	return fmt.Sprintf(" (%d excused)", n)
+	first, last := weeks[0], weeks[len(weeks)-1]
+	return Linef("Weeks %d–%d (%s to %s), the weeks that end in %s; %s a month.", co.WeekNumber(first.Start),
+		co.WeekNumber(last.Start), first.StartDate, last.StartDate.AddDays(6), m.Month, usd(int64(co.Stipend)*100))
+}
+
+// stipendLine is one row of the report.
+func stipendLine(r StipendRow) Line {
+	var amount string
+	switch r.Status {
+	case StipendReview:
+		amount = "suggested " + usd(r.DueCents)
+	default:
+		amount = usd(r.DueCents)
+	}
+	line := Linef("%s: %s — %s (%d of %d weeks met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, r.Counted)
+	if r.Excused > 0 {
+		line = append(line, Linef(", %d excused", r.Excused)...)
+	}
+	if len(r.Missed) > 0 {
+		line = append(line, Linef("; missed %s", weekNumbers(r.Missed))...)
+	}
+	line = append(line, Linef("; %s, %s listeners)", plural(r.Spaces, "Space"), thousands(r.Listeners))...)
+	if len(r.Revised) > 0 {
+		line = append(line, Linef(" — revised: %s", strings.Join(r.Revised, ", "))...)
+	}
+	return line
+}
+
+// weekNumbers renders "week 3" or "weeks 3, 5".
+func weekNumbers(weeks []int) string {
+	if len(weeks) == 1 {
+		return "week " + weekList(weeks)
+	}
+	return "weeks " + weekList(weeks)
 }
 
 func (r *Router) cohortExport(ctx context.Context, c *Call) (Response, error) {
-	co, err := r.cohort(ctx, c.Workspace)
+	co, err := r.cohortOption(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
 	m := optionValue[Month](c, "month")
-	rows, err := StipendReport(ctx, r.store, c.Workspace, co, m, r.clock.Now())
+	rows, issued, err := MonthStipend(ctx, r.store, c.Workspace, co, m, r.clock.Now())
 	if err != nil {
 		return Response{}, err
 	}
-	return Response{Ephemeral: true, Message: StipendMessage(co, m, rows)}, nil
+	return Response{Ephemeral: true, Message: StipendMessage(co, m, rows, issued)}, nil
+}
+
+// MonthStipend is month m's report as staff read it at now: StipendReport,
+// revised against the report issued on the 1st if there is one (which it
+// returns too). /cohort export and the dashboard's stipend page show it.
+func MonthStipend(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, *StipendIssue, error) {
+	rows, err := StipendReport(ctx, st, ws, co, m, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := st.IssuedStipend(ctx, ws, co.ID, m)
+	if errors.Is(err, ErrNotFound) {
+		return rows, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return Revise(rows, is), &is, nil
 }

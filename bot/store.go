@@ -69,11 +69,25 @@ type LogStore interface {
 	Logs(ctx context.Context, ws WorkspaceRef, from, to time.Time) ([]SpaceLog, error)
 }
 
+// StipendStore keeps the monthly stipend reports as issued.
+type StipendStore interface {
+	// IssueStipend stores is as the report issued for its cohort and
+	// month, unless one is stored already; it returns the one stored, so
+	// the first issue stands.
+	IssueStipend(ctx context.Context, ws WorkspaceRef, is StipendIssue) (StipendIssue, error)
+	IssuedStipend(ctx context.Context, ws WorkspaceRef, cohort int, m Month) (StipendIssue, error) // ErrNotFound
+	IssuedStipends(ctx context.Context, ws WorkspaceRef, cohort int) ([]StipendIssue, error)       // by month
+}
+
 // Store is everything bot keeps.
 type Store interface {
 	CohortStore
+	StipendStore
 	HostStore
 	ScheduleStore
 	LogStore
 	JobStore
+	XLinkStore     // xlink.go
+	SeenSpaceStore // seenspace.go
+	ReviewStore    // review.go
 }

@@ -32,32 +32,59 @@ func (r *Router) Suggest(ctx context.Context, req Request, option, typed string)
 	return nil
 }
 
+// suggestZones offers the common zones that contain what was typed, then
+// the other zones that do, by canonical name; a zone's old name (US/Pacific)
+// offers the zone it stands for.
 func suggestZones(typed string) []Suggestion {
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	var out []Suggestion
+	seen := map[string]bool{}
+	offer := func(name string) bool {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, Suggestion{Label: name, Value: name})
+		}
+		return len(out) == maxSuggestions
+	}
 	for _, z := range commonZones {
-		if strings.Contains(strings.ToLower(z), typed) {
-			out = append(out, Suggestion{Label: z, Value: z})
-			if len(out) == maxSuggestions {
-				break
-			}
+		if strings.Contains(strings.ToLower(z), typed) && offer(z) {
+			return out
+		}
+	}
+	if len(typed) < 2 {
+		return out
+	}
+	if name, why := canonicalZone(typed); why == "" && offer(name) {
+		return out
+	}
+	for _, z := range allZones() {
+		if strings.Contains(strings.ToLower(z), typed) && offer(z) {
+			return out
 		}
 	}
 	return out
 }
 
+// suggestSchedules offers the user's schedules by number, or, for staff
+// who have filled in user:, that host's.
 func (r *Router) suggestSchedules(ctx context.Context, req Request, typed string) []Suggestion {
-	list, err := r.store.SchedulesOf(ctx, req.Workspace, req.UserID)
+	owner := req.UserID
+	if o := Lookup(req.Path).Option("user"); o != nil && req.Staff && req.Options["user"] != "" {
+		if v, err := parseOption(o, req.Options["user"]); err == nil {
+			owner = v.(string)
+		}
+	}
+	list, err := r.store.SchedulesOf(ctx, req.Workspace, owner)
 	if err != nil {
 		r.log.Warn("schedule suggestions failed", "err", err)
 		return nil
 	}
 	var out []Suggestion
 	for _, s := range list {
-		id := fmt.Sprint(s.ID)
-		label := fmt.Sprintf("#%d %s (%s %s)", s.ID, s.Title, s.Days, s.At)
-		if strings.HasPrefix(id, typed) || strings.Contains(strings.ToLower(label), strings.ToLower(typed)) {
-			out = append(out, Suggestion{Label: echoInput(label), Value: id})
+		n := fmt.Sprint(s.Number)
+		label := fmt.Sprintf("#%d %s (%s %s)", s.Number, s.Title, s.Days, s.At)
+		if strings.HasPrefix(n, typed) || strings.Contains(strings.ToLower(label), strings.ToLower(typed)) {
+			out = append(out, Suggestion{Label: echoInput(label), Value: n})
 			if len(out) == maxSuggestions {
 				break
 			}
@@ -66,7 +93,8 @@ func (r *Router) suggestSchedules(ctx context.Context, req Request, typed string
 	return out
 }
 
-// commonZones are the zones offered while typing; any IANA name is accepted.
+// commonZones are the zones offered first while typing; any place's zone
+// is accepted (see ParseZone).
 var commonZones = []string{
 	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
 	"America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/Toronto", "America/Vancouver",

@@ -17,9 +17,11 @@ func Commands() []*Command { return commands }
 
 // Common option descriptions, shared by several commands.
 var (
-	optUserTarget = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
-	optFeedReset  = Option{Name: "action", Type: OptString, Choices: []string{"reset"}, Positional: true, Help: "reset: revoke the current address and make a new one"}
-	optScheduleID = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Suggest: SuggestOwnSchedules, Help: "the schedule's number, from /spaces schedule list"}
+	optUserTarget   = Option{Name: "user", Type: OptUser, Required: true, Help: "the host, like @alice"}
+	optCohort       = Option{Name: "cohort", Type: OptString, MaxLen: 80, Help: `an earlier cohort, by name, like "Spark Phase 1" (default: the latest)`}
+	optFeedReset    = Option{Name: "action", Type: OptString, Choices: []string{"reset"}, Positional: true, Help: "reset: revoke the current address and make a new one"}
+	optScheduleID   = Option{Name: "id", Type: OptInt, Required: true, Min: 1, Max: 1 << 30, Suggest: SuggestOwnSchedules, Help: "the schedule's number, from /spaces schedule list"}
+	optScheduleUser = Option{Name: "user", Type: OptUser, Help: "staff only: that host's recurring Spaces, by their numbers"}
 )
 
 func commandTable() []*Command {
@@ -30,9 +32,10 @@ func commandTable() []*Command {
 				{Name: "handle", Type: OptString, Required: true, MaxLen: 16, Help: "your X handle, like @alice"},
 				{Name: "followers", Type: OptInt, Required: true, Min: 0, Max: 1_000_000_000, Help: "your follower count on X"},
 				{Name: "country", Type: OptString, Required: true, MaxLen: 2, Help: "where you live, a two-letter code like US"},
+				{Name: "show", Type: OptString, MaxLen: maxShowLink, Help: "a link to your show elsewhere (a podcast, another audio platform)"},
 			}, run: (*Router).spacesApply},
-		{Path: []string{"spaces", "timezone"}, Help: "Set your time zone.", Example: "/spaces timezone tz:America/Chicago",
-			Options: []Option{{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Required: true, Positional: true, Help: "an IANA time zone, like America/Chicago"}},
+		{Path: []string{"spaces", "timezone"}, Help: "Show or set your time zone.", Example: "/spaces timezone tz:America/Chicago",
+			Options: []Option{{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Positional: true, Help: "a place's IANA time zone, like America/Chicago (default: show yours)"}},
 			run:     (*Router).spacesTimezone},
 		{Path: []string{"spaces", "schedule", "add"}, Help: "Add a recurring Space.", Example: `/spaces schedule add title:"Night owls" days:tue,thu time:20:00 duration:60m`,
 			Options: []Option{
@@ -42,16 +45,17 @@ func commandTable() []*Command {
 				{Name: "duration", Type: OptDuration, Min: 5, Max: 12 * 60, Help: "how long it runs, like 60m (default 60m)"},
 				{Name: "tz", Type: OptTimeZone, Suggest: SuggestZones, Help: "time zone of days and time (default: yours)"},
 			}, run: (*Router).scheduleAdd},
-		{Path: []string{"spaces", "schedule", "list"}, Help: "List your recurring Spaces.", Example: "/spaces schedule list", run: (*Router).scheduleList},
+		{Path: []string{"spaces", "schedule", "list"}, Help: "List your recurring Spaces.", Example: "/spaces schedule list",
+			Options: []Option{optScheduleUser}, run: (*Router).scheduleList},
 		{Path: []string{"spaces", "schedule", "remove"}, Help: "Remove a recurring Space.", Example: "/spaces schedule remove id:3",
-			Options: []Option{optScheduleID}, run: (*Router).scheduleRemove},
+			Options: []Option{optScheduleID, optScheduleUser}, run: (*Router).scheduleRemove},
 		{Path: []string{"spaces", "schedule", "pause"}, Help: "Pause a recurring Space, until a date or until resumed.", Example: "/spaces schedule pause id:3 until:2026-12-31",
-			Options: []Option{optScheduleID, {Name: "until", Type: OptDate, Help: "last paused date, like 2026-12-31 (default: until resumed)"}},
+			Options: []Option{optScheduleID, {Name: "until", Type: OptDate, Help: "last paused date, like 2026-12-31 (default: until resumed)"}, optScheduleUser},
 			run:     (*Router).schedulePause},
 		{Path: []string{"spaces", "schedule", "resume"}, Help: "Resume a paused recurring Space.", Example: "/spaces schedule resume id:3",
-			Options: []Option{optScheduleID}, run: (*Router).scheduleResume},
+			Options: []Option{optScheduleID, optScheduleUser}, run: (*Router).scheduleResume},
 		{Path: []string{"spaces", "schedule", "skip"}, Help: "Skip one date of a recurring Space.", Example: "/spaces schedule skip id:3 date:2026-12-24",
-			Options: []Option{optScheduleID, {Name: "date", Type: OptDate, Required: true, Help: "the date to skip, like 2026-12-24"}},
+			Options: []Option{optScheduleID, {Name: "date", Type: OptDate, Required: true, Help: "the date to skip, like 2026-12-24"}, optScheduleUser},
 			run:     (*Router).scheduleSkip},
 		{Path: []string{"spaces", "log"}, Help: "Log a Space you hosted.", Example: "/spaces log url:https://x.com/i/spaces/1eaKbrPAqbwKX listeners:120",
 			Options: []Option{
@@ -71,20 +75,21 @@ func commandTable() []*Command {
 			run: (*Router).spacesUnlog},
 		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},
 		{Path: []string{"spaces", "history"}, Help: "Your past weeks, met or missed.", Example: "/spaces history weeks:8",
-			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}},
+			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}, optCohort},
 			run:     (*Router).spacesHistory},
-		{Path: []string{"spaces", "reminders"}, Help: "Show or change your reminder DMs.", Example: "/spaces reminders lead:60m,10m on",
+		{Path: []string{"spaces", "reminders"}, Help: "Show or change your reminders and nudges; quota warnings always come.", Example: "/spaces reminders lead:60m,10m on",
 			Options: []Option{
 				{Name: "lead", Type: OptDurations, Help: "how long before each Space, like 60m,10m"},
-				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on or off"},
+				{Name: "state", Type: OptString, Choices: []string{"on", "off"}, Positional: true, Help: "on, or off: no reminders and no nudges (quota warnings still come)"},
+				{Name: "quiet", Type: OptString, MaxLen: 20, Hint: "22-08|off", Help: "quiet hours, your time, like 22-08, or off: warnings and nudges wait till they end"},
 			}, run: (*Router).spacesReminders},
-		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month.", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},
+		{Path: []string{"spaces", "leaderboard"}, Help: "The cohort this week and this month (a week counts in the month it ends in).", Example: "/spaces leaderboard", Slow: true, run: (*Router).spacesLeaderboard},
 		{Path: []string{"spaces", "dashboard"}, Help: "A link to sign in to your page of the web dashboard.", Example: "/spaces dashboard", run: (*Router).spacesDashboard},
 		{Path: []string{"spaces", "calendar"}, Help: "A private calendar feed of your recurring Spaces.", Example: "/spaces calendar",
 			Options: []Option{optFeedReset}, run: (*Router).spacesCalendar},
 
 		{Path: []string{"cohort", "help"}, Help: "List the staff commands.", Example: "/cohort help", run: (*Router).cohortHelp},
-		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
+		{Path: []string{"cohort", "create"}, Access: StaffOnly, Help: "Start the workspace's cohort, or the next once the last has ended.", Example: `/cohort create name:"Spark Phase 1" start:2026-11-30`,
 			Options: []Option{
 				{Name: "name", Type: OptString, Required: true, MaxLen: 80, Help: "the cohort's name"},
 				{Name: "start", Type: OptDate, Required: true, Help: "first day, like 2026-11-30"},
@@ -104,11 +109,14 @@ func commandTable() []*Command {
 				{Name: "minfollowers", Type: OptInt, Min: 0, Max: 1_000_000_000, Help: "minimum followers to apply"},
 				{Name: "countries", Type: OptCountries, Help: "countries that may apply, like US,CA"},
 				{Name: "lastcall", Type: OptInt, Min: 1, Max: 167, Help: "hours before the week ends when a host below quota is on last call"},
+				{Name: "stipend", Type: OptInt, Min: 0, Max: 1_000_000, Help: "the monthly stipend in US dollars (default 2500)"},
 				{Name: "overlap", Type: OptInt, Min: 1, Max: 12 * 60, Help: "minutes: a host's logs closer than this are one Space (default 30)"},
 				{Name: "digest", Type: OptChannel, Help: "channel for the weekly digest"},
 				{Name: "staff", Type: OptChannel, Help: "staff channel for the stipend report and alerts (default: the digest channel)"},
 				{Name: "announce", Type: OptChannel, Help: "channel for announcements"},
 				{Name: "fallback", Type: OptChannel, Help: "channel that hears about hosts whose DMs fail"},
+				{Name: "live", Type: OptChannel, Help: "channel that hears when a host goes live on X (default: none)"},
+				{Name: "xretention", Type: OptInt, Min: 1, Max: 3650, Help: "days the cohort's X data is kept after it ends (default 90)"},
 			}, run: (*Router).cohortSettings},
 		{Path: []string{"cohort", "applications"}, Access: StaffOnly, Help: "List pending applications.", Example: "/cohort applications", run: (*Router).cohortApplications},
 		{Path: []string{"cohort", "approve"}, Access: StaffOnly, Help: "Approve an application.", Example: "/cohort approve user:@alice",
@@ -122,10 +130,10 @@ func commandTable() []*Command {
 		{Path: []string{"cohort", "remove"}, Access: StaffOnly, Help: "Remove a host from the cohort.", Example: "/cohort remove user:@alice",
 			Options: []Option{optUserTarget}, run: (*Router).cohortRemove},
 		{Path: []string{"cohort", "report"}, Access: StaffOnly, Slow: true, Help: "Every host's week: logged, status, streak.", Example: "/cohort report week:2026-11-30",
-			Options: []Option{{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"}},
+			Options: []Option{{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"}, optCohort},
 			run:     (*Router).cohortReport},
-		{Path: []string{"cohort", "export"}, Access: StaffOnly, Slow: true, Help: "The month's stipend report as a CSV file.", Example: "/cohort export month:2026-12",
-			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}},
+		{Path: []string{"cohort", "export"}, Access: StaffOnly, Slow: true, Help: "The month's stipend report as a CSV file (a week counts in the month it ends in).", Example: "/cohort export month:2026-12",
+			Options: []Option{{Name: "month", Type: OptMonth, Required: true, Help: "the month, like 2026-12"}, optCohort},
 			run:     (*Router).cohortExport},
 		{Path: []string{"cohort", "excuse"}, Access: StaffOnly, Help: "Excuse a host's week (it counts as met); again to change the reason.", Example: `/cohort excuse user:@alice week:2026-12-21 reason:"holiday"`,
 			Options: []Option{
@@ -140,6 +148,10 @@ func commandTable() []*Command {
 		{Path: []string{"cohort", "calendar"}, Access: StaffOnly, Help: "A private calendar feed of every host's recurring Spaces.", Example: "/cohort calendar",
 			Options: []Option{optFeedReset, {Name: "user", Type: OptUser, Help: "with reset: revoke this staff member's feed instead of yours"}},
 			run:     (*Router).cohortCalendar},
+		{Path: []string{"cohort", "link"}, Access: StaffOnly, Help: "Set a host's X account, on which their Spaces are seen; hosts cannot change their own.", Example: "/cohort link user:@alice handle:@alice_x",
+			Options: []Option{optUserTarget, {Name: "handle", Type: OptString, Required: true, MaxLen: 16, Help: "their X handle, like @alice_x"}},
+			run:     (*Router).cohortLink},
+		{Path: []string{"cohort", "links"}, Access: StaffOnly, Help: "Every host's X account: handle, X id, when last seen live.", Example: "/cohort links", run: (*Router).cohortLinks},
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",
@@ -149,7 +161,7 @@ func commandTable() []*Command {
 				{Name: "channel", Type: OptChannel, Help: "where (default: the cohort's announcement channel)"},
 				{Name: "at", Type: OptDateTime, Help: `when, in the cohort's time zone, like "2026-12-01 10:00" (default: now)`},
 				{Name: "ping", Type: OptString, MaxLen: 110, Help: "none, here, everyone or role:NAME (default none)"},
-				{Name: "to", Type: OptString, Choices: []string{"hosts"}, Help: "hosts: DM every host instead of posting"},
+				{Name: "to", Type: OptString, Choices: []string{"hosts"}, Help: "hosts: DM every host instead of posting (without channel: or ping:)"},
 			}, run: (*Router).announceSend},
 		{Path: []string{"announce", "list"}, Access: StaffOnly, Help: "List scheduled announcements.", Example: "/announce list", run: (*Router).announceList},
 		{Path: []string{"announce", "cancel"}, Access: StaffOnly, Help: "Cancel a scheduled announcement.", Example: "/announce cancel id:3",
@@ -214,6 +226,9 @@ func usage(c *Command) string {
 }
 
 func typeHint(o Option) string {
+	if o.Hint != "" {
+		return o.Hint
+	}
 	if len(o.Choices) > 0 {
 		return strings.Join(o.Choices, "|")
 	}

@@ -141,3 +141,44 @@ func (c Cohort) span() string {
 func (c Cohort) weekName(w Week) string {
 	return fmt.Sprintf("week %d (from %s)", c.WeekNumber(w.Start), w.StartDate)
 }
+
+// MonthOf is the month a week belongs to: the month of its last day (a
+// Monday–Sunday week belongs to its Sunday's month). The stipend, the
+// leaderboard's monthly table and every "month" sparkbot shows use it.
+func MonthOf(w Week) Month {
+	last := w.StartDate.AddDays(6)
+	return Month{Year: last.Year, Month: last.Month}
+}
+
+// WeeksOfMonth returns the cohort's weeks that belong to m, in order.
+func (c Cohort) WeeksOfMonth(m Month) []Week {
+	var out []Week
+	for w := c.FirstWeek(); w.Start.Before(c.EndsAt()); w = w.Next() {
+		switch wm := MonthOf(w); {
+		case wm == m:
+			out = append(out, w)
+		case m.Before(wm):
+			return out
+		}
+	}
+	return out
+}
+
+// monthWeeks returns the weeks on w's grid (the cohort's or not) that
+// belong to MonthOf(w): the leaderboard's month.
+func monthWeeks(w Week) (first, last Week) {
+	m := MonthOf(w)
+	for first = w; MonthOf(first.Prev()) == m; first = first.Prev() {
+	}
+	for last = w; MonthOf(last.Next()) == m; last = last.Next() {
+	}
+	return first, last
+}
+
+// Before reports whether m is an earlier month than n.
+func (m Month) Before(n Month) bool {
+	return m.Year < n.Year || m.Year == n.Year && m.Month < n.Month
+}
+
+// Name renders m as "December 2026".
+func (m Month) Name() string { return fmt.Sprintf("%s %d", m.Month, m.Year) }

@@ -22,7 +22,12 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 	case bot.JobCheck:
 		return verdict{done: true}, s.checkCohort(ctx, j.Workspace)
 	case bot.JobReminder, bot.JobNudge:
+		if j.SpaceID != "" {
+			return s.composeXReminder(ctx, j)
+		}
 		return s.composeOccurrence(ctx, j)
+	case bot.JobWatch, bot.JobRecheck:
+		return s.composeX(ctx, j)
 	case bot.JobWarning:
 		return s.composeWarning(ctx, j)
 	case bot.JobDigest:
@@ -37,6 +42,8 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 		return s.syncEvents(ctx, j)
 	case bot.JobAlert:
 		return s.composeAlert(ctx, j)
+	case bot.JobFinal:
+		return s.composeFinal(ctx, j)
 	}
 	return skipped("unknown job kind " + string(j.Kind)), nil
 }
@@ -69,10 +76,13 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if occ := sc.Occurrences(j.Occurrence, j.Occurrence.Add(time.Second)); len(occ) != 1 || !occ[0].Equal(j.Occurrence) {
 		return skipped("the occurrence was paused or skipped"), nil
 	}
-	if !j.Occurrence.Before(co.EndsAt()) {
-		return skipped("the cohort has ended"), nil
-	}
 	now, loc := s.clock.Now(), h.Location(co, "")
+	if !j.Occurrence.Before(co.EndsAt()) || j.Kind == bot.JobNudge && !now.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
+	}
+	if !h.MemberAt(co, j.Occurrence) {
+		return skipped("not a host of the cohort when the Space was"), nil
+	}
 	v := verdict{dm: h.UserID, fallback: co.FallbackChannel}
 	if j.Kind == bot.JobReminder {
 		if h.RemindersOff {
@@ -86,9 +96,13 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 		v.msg = bot.ReminderMessage(sc, j.Occurrence, j.Occurrence.Sub(now).Round(time.Minute), loc)
 		return v, nil
 	}
-	// A passed occurrence can change the host's standing: check warnings.
+	// A passed occurrence can change the host's standing: check warnings,
+	// which come whether reminders are on or not.
 	if err := s.addWarnings(ctx, j.Workspace, co, h, now); err != nil {
 		return verdict{}, err
+	}
+	if h.RemindersOff {
+		return skipped("reminders are off, and nudges with them"), nil
 	}
 	logged, err := bot.LoggedOccurrence(ctx, s.store, j.Workspace, sc, j.Occurrence)
 	if err != nil {
@@ -97,8 +111,22 @@ func (s *Scheduler) composeOccurrence(ctx context.Context, j bot.Job) (verdict, 
 	if logged {
 		return skipped("already logged"), nil
 	}
+	if wait := nudgeAfterQuiet(h.QuietHours(), loc, j.Occurrence.Add(sc.Duration), now); wait.After(now) {
+		return verdict{deferTo: wait}, nil // logged meanwhile, it is skipped then
+	}
 	v.msg = bot.NudgeMessage(sc, j.Occurrence, loc)
 	return v, nil
+}
+
+// nudgeAfterQuiet is when a nudge due at now may go: now, or when the
+// host's quiet hours end; but now if the Space was still on air in those
+// quiet hours: the host was up, hosting it at a time they chose.
+func nudgeAfterQuiet(q bot.QuietHours, loc *time.Location, spaceEnd, now time.Time) time.Time {
+	from, until, in := q.Stretch(now, loc)
+	if !in || spaceEnd.After(from) {
+		return now
+	}
+	return until
 }
 
 // joinGrace is how long a new host has to set up schedules before being
@@ -128,15 +156,17 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 	if err != nil {
 		return nil, err
 	}
-	due := s.afterQuiet(now, h.Location(co, ""))
+	due := h.QuietHours().Until(now, h.Location(co, ""))
 	var jobs []bot.Job
 	add := func(hw bot.HostWeek, level bot.Standing) {
 		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
 	settled := !now.Before(h.Joined(co).Add(joinGrace))
+	ended := !now.Before(co.EndsAt()) // no warnings after the end; staff alerts still
 	for _, hw := range rec.Weeks {
 		switch {
+		case ended:
 		case hw.Week.End.After(now): // the open week
 			if settled && (hw.Standing == bot.AtRisk || hw.Standing == bot.LastCall) {
 				add(hw, hw.Standing)
@@ -182,7 +212,10 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		return skipped("not a host any more"), err
 	}
 	now, loc := s.clock.Now(), h.Location(co, "")
-	if quiet := s.afterQuiet(now, loc); quiet.After(now) {
+	if !now.Before(co.EndsAt()) {
+		return skipped("the cohort has ended"), nil // nothing goes to hosts after its end
+	}
+	if quiet := h.QuietHours().Until(now, loc); quiet.After(now) {
 		return verdict{deferTo: quiet}, nil
 	}
 	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
@@ -196,24 +229,27 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 		if hw.Standing != j.Level {
 			return verdict{drop: true}, nil // it no longer applies; it may again later
 		}
+		if wait := s.nudgeWindowEnd(hw, now); j.Level != bot.Missed && wait.After(now) {
+			return verdict{deferTo: wait}, nil
+		}
 		return verdict{dm: h.UserID, fallback: co.FallbackChannel, msg: bot.WarningMessage(j.Level, hw, loc)}, nil
 	}
 	return verdict{drop: true}, nil
 }
 
-// afterQuiet is now, or the end of the host's quiet hours if now is in them.
-func (s *Scheduler) afterQuiet(now time.Time, loc *time.Location) time.Time {
-	local := now.In(loc)
-	minutes := local.Hour()*60 + local.Minute()
-	start, end := s.cfg.QuietStart.Minutes(), s.cfg.QuietEnd.Minutes()
-	today := bot.DateOf(local)
-	switch {
-	case start > end && minutes >= start: // 22:00–24:00
-		return bot.LocalTime(today.AddDays(1), s.cfg.QuietEnd, loc)
-	case start > end && minutes < end, start < end && minutes >= start && minutes < end:
-		return bot.LocalTime(today, s.cfg.QuietEnd, loc)
+// nudgeWindowEnd is when the last of the week's scheduled Spaces that is on
+// air or just over at now reaches its nudge; now if none is. Until then the
+// host may be about to log it, so a warning about the open week waits: it
+// then goes out with the count as it stands, or is dropped if a log made it
+// untrue.
+func (s *Scheduler) nudgeWindowEnd(hw bot.HostWeek, now time.Time) time.Time {
+	end := now
+	for _, o := range hw.Upcoming { // unlogged, and not past their nudge window
+		if !o.Start.After(now) {
+			end = later(end, o.End().Add(s.cfg.NudgeAfter))
+		}
 	}
-	return now
+	return end
 }
 
 // jobCohort loads the cohort a job is about: j.Cohort, or the latest.
@@ -279,8 +315,8 @@ func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, err
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
 	now := s.clock.Now()
-	rows, err := bot.StipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
-	return verdict{channel: channel, msg: lateNote(bot.StipendMessage(co, j.Month, rows), j, "report", now, co.Location())}, err
+	msg, err := bot.IssueStipendReport(ctx, s.store, j.Workspace, co, j.Month, now)
+	return verdict{channel: channel, msg: lateNote(msg, j, "report", now, co.Location())}, err
 }
 
 // composeAnnouncement posts a channel announcement, or fans one out as a DM
@@ -322,9 +358,35 @@ func (s *Scheduler) composeFixed(ctx context.Context, j bot.Job) (verdict, error
 	if j.Kind == bot.JobPost {
 		return verdict{channel: j.Channel, msg: *j.Message}, nil
 	}
+	if j.Personal { // about their own record: host or not, and never in public
+		return verdict{dm: j.UserID, msg: *j.Message}, nil
+	}
 	co, _, ok, err := s.hostContext(ctx, j.Workspace, j.UserID)
 	if err != nil || !ok {
 		return skipped("not a host any more"), err
 	}
 	return verdict{dm: j.UserID, msg: *j.Message, fallback: co.FallbackChannel}, nil
+}
+
+// composeFinal posts a cohort's final report to staff and queues each
+// host's closing DM (idempotently: a retry adds none twice).
+func (s *Scheduler) composeFinal(ctx context.Context, j bot.Job) (verdict, error) {
+	co, err := s.jobCohort(ctx, j)
+	if err != nil {
+		return verdict{}, err
+	}
+	rows, err := bot.FinalRows(ctx, s.store, j.Workspace, co)
+	if err != nil {
+		return verdict{}, err
+	}
+	now := s.clock.Now()
+	if err := s.store.AddJobs(ctx, bot.ClosingJobs(j.Workspace, co, rows, now)); err != nil {
+		return verdict{}, err
+	}
+	s.Dispatch()
+	channel := staffChannel(co)
+	if channel == "" {
+		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
+	}
+	return verdict{channel: channel, msg: lateNote(bot.FinalMessage(co, rows), j, "final report", now, co.Location())}, nil
 }

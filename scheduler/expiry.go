@@ -33,14 +33,19 @@ var expiries = map[bot.JobKind]expiry{
 		expired: reminderExpired,
 	},
 	bot.JobNudge: {
-		late: fmt.Sprintf("sent late while the host can still log the Space (%d days after it "+
-			"started, the hosts' backfill window); after that, not sent.", bot.HostBackfillDays),
+		late: fmt.Sprintf("held through the host's quiet hours (unless the Space was on air in "+
+			"them: the host was up); sent late while the host can still log the Space (%d days "+
+			"after it started, the hosts' backfill window); after that, or once the cohort "+
+			"has ended, not sent.", bot.HostBackfillDays),
 		expired: nudgeExpired,
 	},
 	bot.JobWarning: {
-		late: "held through the host's quiet hours. At risk and last call are not sent once " +
-			"their week has closed; missed (\"last week closed at…\") not once the week after " +
-			"it has closed.",
+		late: "held through the host's quiet hours; at risk and last call also while one " +
+			"of the host's Spaces is on air or just over, until its nudge, then sent with " +
+			"the count as it stands, or not at all if a log made them untrue. At risk and " +
+			"last call are not sent once their week has closed; missed (\"last week closed " +
+			"at…\") not once the week after it has closed. None is sent once the cohort " +
+			"has ended.",
 		expired: warningExpired,
 	},
 	bot.JobCheck: {
@@ -62,8 +67,8 @@ var expiries = map[bot.JobKind]expiry{
 		failed:  true,
 	},
 	bot.JobDM: {
-		late: "fixed text (a welcome, a copy of an announcement, a note from staff): sent " +
-			"however late.",
+		late: "fixed text (a welcome, a copy of an announcement, a note from staff, a " +
+			"closing record): sent however late.",
 	},
 	bot.JobPost: {
 		late: "fixed text (a DM's fallback post): posted however late.",
@@ -75,9 +80,22 @@ var expiries = map[bot.JobKind]expiry{
 	bot.JobEvents: {
 		late: "runs once, with the Spaces upcoming at that moment.",
 	},
+	bot.JobFinal: {
+		late: "never expires: a cohort's final report goes to staff once, saying so when more " +
+			"than an hour late, and queues each host's closing DM.",
+	},
 	bot.JobAlert: {
 		late: "posted however late while the host's run of missed weeks stands; an " +
 			"excuse given meanwhile cancels it.",
+	},
+	bot.JobWatch: {
+		late: "polls X at once, then every minute; rounds missed while sparkbot was stopped " +
+			"are not made up, so a Space that began and ended meanwhile is not seen (its " +
+			"host logs it by link).",
+	},
+	bot.JobRecheck: {
+		late: "asks X once when it runs, then again at growing intervals up to an hour, for " +
+			"three days after the log; then the log stays unverified, for staff in /cohort review.",
 	},
 }
 

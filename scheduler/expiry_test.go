@@ -13,7 +13,8 @@ import (
 
 // allKinds are the job kinds there are; each states its expiry.
 var allKinds = []bot.JobKind{bot.JobReminder, bot.JobNudge, bot.JobWarning, bot.JobCheck, bot.JobDigest,
-	bot.JobStipend, bot.JobAnnounce, bot.JobDM, bot.JobPost, bot.JobPlan, bot.JobEvents, bot.JobAlert}
+	bot.JobStipend, bot.JobAnnounce, bot.JobDM, bot.JobPost, bot.JobPlan, bot.JobEvents, bot.JobAlert, bot.JobFinal,
+	bot.JobWatch, bot.JobRecheck}
 
 // expiryList renders the expiry table as the README lists it: one item a
 // kind, wrapped at 76 columns.
@@ -59,28 +60,37 @@ func TestExpiryTableIsTheREADMEList(t *testing.T) {
 // than that it is not sent, and staff see why in /cohort report.
 func TestLateAnnouncement(t *testing.T) {
 	tests := []struct {
-		name   string
-		outage time.Duration
-		posted bool
+		name     string
+		to       string // "" or " to:hosts"
+		outage   time.Duration
+		posted   bool
+		reported string
 	}{
-		{"three hours late: posted", 3 * time.Hour, true},
-		{"two days late: not posted, failed", 48 * time.Hour, false},
+		{"three hours late: posted", "", 3 * time.Hour, true, ""},
+		{"two days late: not posted, failed", "", 48 * time.Hour, false, "announce to #news"},
+		{"to every host, two days late: not sent", " to:hosts", 48 * time.Hour, false, "announce to every host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
 			w.must("boss", `/cohort create name:"Spark" start:2026-11-30`, "Created")
 			w.must("boss", "/cohort settings announce:#news", "Saved")
-			w.must("boss", `/announce send text:"Office hours at 11" at:"2026-12-01 10:00"`, "will go to")
+			w.must("boss", "/cohort add user:@alice handle:@alice_x", "Added")
+			w.must("boss", `/announce send text:"Office hours at 11" at:"2026-12-01 10:00"`+tt.to, "will go to")
 			w.db.Close()
 			w.clock.Set(mustTime(t, "2026-12-01T10:00:00-05:00").Add(tt.outage))
 			w.open()
-			posted := len(w.notify.attemptTimes("#news", "Office hours at 11")) == 1
-			if posted != tt.posted {
-				t.Fatalf("posted: %v, want %v", posted, tt.posted)
+			posted := 0
+			for _, d := range w.notify.deliveries() {
+				if strings.Contains(d.Text, "Office hours at 11") {
+					posted++
+				}
+			}
+			if (posted == 1) != tt.posted {
+				t.Fatalf("sent %d times, want posted: %v", posted, tt.posted)
 			}
 			report := w.do("boss", "/cohort report")
-			failed := strings.Contains(report, "announce to #news") && strings.Contains(report, "more than a day before it could go out")
+			failed := tt.reported != "" && strings.Contains(report, tt.reported+", ") && strings.Contains(report, "more than a day before it could go out")
 			if failed == tt.posted {
 				t.Errorf("/cohort report lists the announcement as failed: %v, want %v:\n%s", failed, !tt.posted, report)
 			}

@@ -56,6 +56,7 @@ func TestOutage(t *testing.T) {
 		{
 			name: "four weeks, past the planning horizon", outage: 28 * 24 * time.Hour, golden: "outage_four_weeks.golden",
 			digests: []string{"2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28"},
+			// Read in January, a December date shows its year.
 			dueAt:   []string{"Mon 14 Dec 2026 14:00 UTC", "Mon 21 Dec 2026 14:00 UTC", "Mon 28 Dec 2026 14:00 UTC", "Mon 4 Jan 14:00 UTC"},
 			stipend: "Stipend report",
 			nudged:  "Did “Monday mornings” happen (Mon 4 Jan 14:00 UTC)",

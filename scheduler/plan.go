@@ -55,7 +55,7 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	// Tomorrow's run first: whatever fails below, planning goes on daily.
 	tomorrow := bot.DateOf(now.UTC()).AddDays(1)
 	next := bot.Job{Key: planKey(tomorrow), Kind: bot.JobPlan, Due: bot.LocalTime(tomorrow, planAt, time.UTC)}
-	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
+	if err := s.store.AddJobs(ctx, append([]bot.Job{next}, s.watchJobs(now)...)); err != nil {
 		return err
 	}
 	last, err := s.store.PlannedThrough(ctx)
@@ -92,16 +92,23 @@ const planChunk = 10_000
 // planned (the process was down) is planned now, to go out late or be
 // recorded as expired.
 func (s *Scheduler) planWorkspace(ctx context.Context, ws bot.WorkspaceRef, now, last time.Time) error {
-	co, err := s.store.Cohort(ctx, ws)
+	cohorts, err := s.store.Cohorts(ctx, ws)
 	if err != nil {
 		return err
 	}
+	if len(cohorts) == 0 {
+		return fmt.Errorf("cohort of %s: %w", ws.Key(), bot.ErrNotFound)
+	}
+	co := cohorts[len(cohorts)-1] // hosts are planned for the latest cohort only
 	hosts, err := s.store.Hosts(ctx, ws)
 	if err != nil {
 		return err
 	}
-	jobs := append(s.cohortJobs(ws, co, now), s.eventsJob(ws, now)...)
-	jobs = append(jobs, s.missedCohortJobs(ws, co, now, last)...)
+	jobs := s.eventsJob(ws, now)
+	for _, c := range cohorts {
+		jobs = append(jobs, s.cohortJobs(ws, c, now)...)
+		jobs = append(jobs, s.missedCohortJobs(ws, c, now, last)...)
+	}
 	for _, h := range hosts {
 		if !h.MemberOf(co) {
 			continue
@@ -241,30 +248,30 @@ func (s *Scheduler) cohortJobs(ws bot.WorkspaceRef, co bot.Cohort, now time.Time
 		}
 	}
 	jobs = append(jobs, s.stipendJobs(ws, co, now, horizon)...)
+	if final := bot.FinalTime(co); !final.After(horizon) && !final.Before(now.Add(-s.cfg.Horizon)) {
+		jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, string(bot.JobFinal), co.ID) + "report", Kind: bot.JobFinal,
+			Workspace: ws, Cohort: co.ID, Due: final})
+	}
 	return jobs
 }
 
 // stipendJobs are the monthly reports due in the planning window: on the 1st
-// at 09:00 cohort time, for the month before, while the cohort has weeks in it.
+// at 09:00 cohort time, for the month before, if some week of the cohort
+// belongs to it (ends in it, bot.MonthOf). Every such week has closed by then.
 func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon time.Time) []bot.Job {
 	loc := co.Location()
 	var jobs []bot.Job
 	local := now.In(loc)
 	for i := 0; i < 2; i++ {
-		first := bot.Date{Year: local.Year(), Month: local.Month() + time.Month(i), Day: 1}
-		first = first.AddDays(0) // normalise a month past December
+		first := bot.DateOf(time.Date(local.Year(), local.Month()+time.Month(i), 1, 12, 0, 0, 0, time.UTC))
 		due := bot.LocalTime(first, bot.TimeOfDay{Hour: 9}, loc)
-		month := bot.DateOf(time.Date(first.Year, first.Month-1, 1, 12, 0, 0, 0, time.UTC))
-		// Only months in which some cohort week closed: the month ends
-		// (at due's midnight) after the first week closes, and it starts
-		// before the last week closes.
-		monthStart := bot.LocalTime(bot.Date{Year: month.Year, Month: month.Month, Day: 1}, bot.TimeOfDay{}, loc)
-		covers := !due.Before(co.FirstWeek().End) && monthStart.Before(co.EndsAt())
-		if !covers || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
+		before := first.AddDays(-1)
+		month := bot.Month{Year: before.Year, Month: before.Month}
+		if len(co.WeeksOfMonth(month)) == 0 || due.After(horizon) || due.Before(now.Add(-s.cfg.Horizon)) {
 			continue
 		}
-		jobs = append(jobs, bot.Job{Key: fmt.Sprintf("%s%04d-%02d", bot.CohortJobPrefix(ws, "stipend", co.ID), month.Year, month.Month), Kind: bot.JobStipend,
-			Workspace: ws, Cohort: co.ID, Due: due, Month: bot.Month{Year: month.Year, Month: month.Month}})
+		jobs = append(jobs, bot.Job{Key: bot.CohortJobPrefix(ws, "stipend", co.ID) + month.String(), Kind: bot.JobStipend,
+			Workspace: ws, Cohort: co.ID, Due: due, Month: month})
 	}
 	return jobs
 }
@@ -288,7 +295,7 @@ func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, date
 		if err != nil {
 			return err
 		}
-		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend} {
+		for _, kind := range []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend, bot.JobFinal} {
 			if _, err := s.store.CancelJobs(ctx, bot.CohortJobPrefix(ws, string(kind), co.ID)); err != nil {
 				return err
 			}

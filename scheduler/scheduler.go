@@ -48,6 +48,9 @@ type Config struct {
 	CheckAt     bot.TimeOfDay // the daily quota check, cohort time (09:00)
 	// Jitter returns a number in [0, 1); it spreads retries. Tests fix it.
 	Jitter func() float64
+	// ShutdownGrace is how long deliveries in flight may go on once Run's
+	// context has ended (10s); then they are cancelled.
+	ShutdownGrace time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -62,6 +65,7 @@ func (c Config) withDefaults() Config {
 	def(&c.BaseBackoff, 30*time.Second)
 	def(&c.MaxBackoff, time.Hour)
 	def(&c.NudgeAfter, bot.NudgeAfter)
+	def(&c.ShutdownGrace, 10*time.Second)
 	if c.Workers == 0 {
 		c.Workers = 32
 	}
@@ -108,6 +112,9 @@ type Scheduler struct {
 	wakes    atomic.Int64 // ticks Run made, for tests
 
 	eventSeq atomic.Uint64 // tells apart event sync requests (events.go)
+
+	observer DeliveryObserver // observer.go; nil: nobody
+	watcher  Watcher          // watch.go; nil: X is not connected
 
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
@@ -161,22 +168,36 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
+	// Deliveries in flight outlive ctx by up to ShutdownGrace, so none is
+	// cut off between the platform taking it and FinishJob recording it
+	// (it would go out again after a restart). Once ctx ends no new one
+	// starts: what was not handed out stays pending.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer s.drain(stopWork)
 	al := newAlarm(s.clock)
 	defer al.stop()
-	defer s.workers.Wait()
-	s.wake(ctx, al)
+	s.wake(work, al)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-s.kick:
-			s.wake(ctx, al)
+			s.wake(work, al)
 		case <-al.ring:
-			s.wake(ctx, al)
+			s.wake(work, al)
 		case <-s.rearm:
-			s.arm(ctx, al, nil)
+			s.arm(work, al, nil)
 		}
 	}
+}
+
+// drain waits for the deliveries in flight, cancelling them (with stop)
+// if they take longer than ShutdownGrace.
+func (s *Scheduler) drain(stop context.CancelFunc) {
+	t := time.AfterFunc(s.cfg.ShutdownGrace, stop)
+	defer t.Stop()
+	s.workers.Wait()
+	stop()
 }
 
 // wake is one tick of Run, and the alarm set for what comes next.

@@ -42,11 +42,11 @@ var cohortWeek = []step{
 	{User: "chika", Line: `/spaces schedule add title:"Tokyo nights" days:tue,thu,sat time:21:00 tz:Asia/Tokyo`},
 	{User: "chika", Line: "/spaces reminders lead:30m"},
 	{User: "dev", Line: `/spaces schedule add title:"Lunch" days:mon-fri time:12:00 tz:America/Chicago`},
-	{User: "dev", Line: "/spaces schedule pause id:4"},
+	{User: "dev", Line: "/spaces schedule pause id:1"}, // dev's #1
 	{User: "boss", Line: `/announce text:"Kickoff call Wednesday! @everyone welcome" at:"2026-10-28 10:00" ping:here`},
 	{User: "boss", Line: `/announce to:hosts text:"Office hours are open <!channel>"`},
 	{At: "2026-10-26T18:40:00Z", User: "ben", Line: "/spaces log url:https://x.com/i/spaces/1BenMondayAAA listeners:40"},
-	{At: "2026-10-27T10:00:00Z", User: "ben", Line: "/spaces schedule skip id:2 date:2026-10-29"},
+	{At: "2026-10-27T10:00:00Z", User: "ben", Line: "/spaces schedule skip id:1 date:2026-10-29"}, // ben's #1
 	{At: "2026-10-27T13:10:00Z", User: "chika", Line: "/spaces log url:1ChikaTueAAAA listeners:300"},
 	{At: "2026-10-28T07:00:00Z", User: "ana", Click: "Did “Night shift”"},
 	{At: "2026-10-29T13:10:00Z", User: "chika", Line: "/spaces log url:1ChikaThuAAAA listeners:250"},
@@ -175,7 +175,7 @@ func TestCohortWeek(t *testing.T) {
 		}
 		seen[d.Target+d.Text] = true
 	}
-	if report := w.must("boss", "/cohort report week:2026-10-27", "Spark Fall — week 1"); !strings.Contains(report, "@ana: 2 of 2 (1 verified) — met") {
+	if report := w.must("boss", "/cohort report week:2026-10-27", "Spark Fall — week 1"); !strings.Contains(report, "@ana: 2 of 2 (1 link, not verified; 1 one-click) — met") {
 		t.Errorf("report should show ana's unverified one-click log:\n%s", report)
 	}
 }

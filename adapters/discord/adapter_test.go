@@ -63,7 +63,7 @@ func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	router := bot.NewRouter(db, clock, logger)
-	h := &recorder{next: router}
+	h := &recorder{next: router, answered: make(chan bot.Response, 10)}
 	cfg := Config{
 		Token: "test-token", StaffRole: staffRole, Clock: clock, Logger: logger, HTTPClient: fake.Client(),
 	}
@@ -311,6 +311,8 @@ type recorder struct {
 	resps []bot.Response
 	// before, if set, runs before each request reaches the router.
 	before func(bot.Request)
+	// answered gets every response, for awaitResponse.
+	answered chan bot.Response
 }
 
 func (r *recorder) Handle(ctx context.Context, req bot.Request) bot.Response {
@@ -325,7 +327,23 @@ func (r *recorder) Handle(ctx context.Context, req bot.Request) bot.Response {
 	r.mu.Lock()
 	r.resps = append(r.resps, resp)
 	r.mu.Unlock()
+	select {
+	case r.answered <- resp:
+	default: // nobody is waiting for so many
+	}
 	return resp
+}
+
+// awaitResponse returns the router's next response to an interaction.
+func (r *recorder) awaitResponse(t testing.TB) bot.Response {
+	t.Helper()
+	select {
+	case resp := <-r.answered:
+		return resp
+	case <-time.After(10 * time.Second): // guards against a hang; does not pace the test
+		t.Fatal("the router answered nothing")
+		return bot.Response{}
+	}
 }
 
 func (r *recorder) Suggest(ctx context.Context, req bot.Request, option, typed string) []bot.Suggestion {

@@ -31,6 +31,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
@@ -134,6 +135,10 @@ type Adapter struct {
 	dmMu sync.Mutex
 	dms  map[string]string // user id → DM channel id
 
+	// progress remembers how far a DM or post of several messages got
+	// before it failed, so its retry does not send the first ones twice.
+	progress *split.Progress
+
 	// work owns interaction goroutines; drain stops and waits for them.
 	workMu     sync.Mutex
 	closed     bool
@@ -142,6 +147,8 @@ type Adapter struct {
 	stopWork   context.CancelFunc
 	registered chan struct{} // closed after the first successful registration
 	regOnce    sync.Once
+
+	health health // health.go: readiness
 }
 
 var _ bot.Notifier = (*Adapter)(nil)
@@ -162,7 +169,9 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 		rest: s, gw: s, hooks: &webhooks{client: cfg.HTTPClient, userAgent: s.UserAgent},
 		publicKey: key, deferAfter: deferAfter, wait: sleep,
 		appID: make(chan string, 1), dms: map[string]string{}, registered: make(chan struct{}),
+		progress: split.NewProgress(cfg.Clock),
 	}
+	a.hooks.wait = func(ctx context.Context, d time.Duration) error { return a.wait(ctx, d) }
 	a.workCtx, a.stopWork = context.WithCancel(context.Background())
 	return a, nil
 }
@@ -228,6 +237,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 	defer removeReady()
 	removeInteraction := a.gw.AddHandler(a.onInteraction)
 	defer removeInteraction()
+	defer a.gw.AddHandler(a.onConnect)()    // health.go
+	defer a.gw.AddHandler(a.onDisconnect)() // health.go
 
 	if !a.retry(ctx, "connect to the Discord gateway", a.open) {
 		return nil

@@ -27,12 +27,13 @@ const (
 
 // User-facing lines for interactions the adapter cannot pass on.
 const (
-	msgUnreadable = "Discord sent something sparkbot could not read; try the command again."
-	msgNoGuild    = "Use sparkbot's commands in your cohort's server, not in a DM."
-	msgUnknown    = "sparkbot doesn't handle that kind of interaction."
-	msgBroken     = "Something went wrong; staff have been told."
-	msgPosted     = "Done — posted in the channel."
-	msgNotPosted  = "Discord would not take the reply for the channel; try again in a minute."
+	msgUnreadable   = "Discord sent something sparkbot could not read; try the command again."
+	msgNoGuild      = "Use sparkbot's commands in your cohort's server, not in a DM."
+	msgUnknown      = "sparkbot doesn't handle that kind of interaction."
+	msgBroken       = "Something went wrong; staff have been told."
+	msgPosted       = "Done — posted in the channel."
+	msgNotPosted    = "Discord would not take the reply for the channel; try again in a minute."
+	msgPartlyPosted = "Discord took only the first part of the reply for the channel; try again in a minute."
 )
 
 // errUnreadable marks an interaction that does not have the shape Discord
@@ -183,18 +184,22 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (resp bot.Respons
 // the channel.
 func private(resp bot.Response) bool { return resp.Ephemeral || resp.Failed }
 
-// answer sends resp as the interaction's first response.
+// answer sends resp as the interaction's first response. A reply too long
+// for one Discord message goes on in follow-ups, as private as the first.
 func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, ws bot.WorkspaceRef, resp bot.Response, r responder) {
-	m := a.renderReply(ctx, ws, resp.Message)
-	if m.file != nil && !r.files {
+	parts := a.renderReply(ctx, ws, resp.Message)
+	f := flags(private(resp))
+	if first := parts[0]; first.file != nil && !r.files {
 		r.send(ctx, deferred(private(resp)), nil)
-		a.edit(ctx, in, m)
+		a.edit(ctx, in, first)
+		a.followUps(ctx, in, parts[1:], f)
 		return
 	}
 	r.send(ctx, callbackPayload{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: m.payload(flags(private(resp))),
-	}, m.files())
+		Data: parts[0].payload(f),
+	}, parts[0].files())
+	a.followUps(ctx, in, parts[1:], f)
 }
 
 // deferred is the response that shows "sparkbot is thinking…" until the
@@ -207,25 +212,44 @@ func deferred(ephemeral bool) callbackPayload {
 }
 
 // followUp replaces a deferred (ephemeral) reply with resp. A response for
-// the channel goes in a follow-up of its own, since the deferred reply
+// the channel goes in follow-ups of its own, since the deferred reply
 // cannot stop being ephemeral; the requester is told it was posted only
 // once Discord has taken it.
 func (a *Adapter) followUp(ctx context.Context, in *discordgo.Interaction, ws bot.WorkspaceRef, resp bot.Response) {
-	m := a.renderReply(ctx, ws, resp.Message)
+	parts := a.renderReply(ctx, ws, resp.Message)
 	if private(resp) {
-		a.edit(ctx, in, m)
-		return
-	}
-	if !isSnowflake(in.AppID) {
-		a.log.Error("cannot answer a deferred interaction: it has no application id", "interaction", in.ID)
+		a.edit(ctx, in, parts[0])
+		a.followUps(ctx, in, parts[1:], discordgo.MessageFlagsEphemeral)
 		return
 	}
 	status := msgPosted
-	if err := a.hooks.followup(ctx, in.AppID, in.Token, m.payload(0), m.files()); err != nil {
-		a.log.Error("posting an interaction follow-up", "interaction", in.ID, "err", err)
+	switch sent := a.followUps(ctx, in, parts, 0); {
+	case sent == 0:
 		status = msgNotPosted
+	case sent < len(parts):
+		status = msgPartlyPosted
 	}
-	a.edit(ctx, in, a.renderReply(ctx, ws, textMessage(status)))
+	a.edit(ctx, in, a.renderReply(ctx, ws, textMessage(status))[0])
+}
+
+// followUps sends parts as follow-up messages of the interaction, in
+// order, and returns how many Discord took; it stops at the first it
+// would not.
+func (a *Adapter) followUps(ctx context.Context, in *discordgo.Interaction, parts []message, f discordgo.MessageFlags) int {
+	if len(parts) == 0 {
+		return 0
+	}
+	if !isSnowflake(in.AppID) {
+		a.log.Error("cannot send an interaction follow-up: it has no application id", "interaction", in.ID)
+		return 0
+	}
+	for i, m := range parts {
+		if err := a.hooks.followup(ctx, in.AppID, in.Token, m.payload(f), m.files()); err != nil {
+			a.log.Error("posting an interaction follow-up", "interaction", in.ID, "part", i+1, "of", len(parts), "err", err)
+			return i
+		}
+	}
+	return len(parts)
 }
 
 // edit replaces the interaction's original (deferred) response with m.
@@ -240,14 +264,15 @@ func (a *Adapter) edit(ctx context.Context, in *discordgo.Interaction, m message
 }
 
 // renderReply renders a reply; if that fails (a button too long, say) it
-// logs and renders the generic line instead.
-func (a *Adapter) renderReply(ctx context.Context, ws bot.WorkspaceRef, msg bot.Message) message {
-	m, err := a.render(ctx, ws, msg)
+// logs and renders the generic line instead. It returns at least one
+// message.
+func (a *Adapter) renderReply(ctx context.Context, ws bot.WorkspaceRef, msg bot.Message) []message {
+	parts, err := a.render(ctx, ws, msg)
 	if err != nil {
 		a.log.Error("rendering a reply", "workspace", ws.Key(), "err", err)
-		m, _ = a.render(ctx, ws, textMessage(msgBroken))
+		parts, _ = a.render(ctx, ws, textMessage(msgBroken))
 	}
-	return m
+	return parts
 }
 
 func (a *Adapter) autocomplete(ctx context.Context, in *discordgo.Interaction, r responder) {

@@ -8,52 +8,66 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
 // DM sends msg to a user through their DM channel, which is opened once
 // and cached. A user who does not accept DMs from the bot (Discord error
 // 50007) is a permanent failure; a rate limit is a retry after Discord's
-// retry_after.
+// retry_after. A message too long for one Discord message goes as several;
+// a retry after one of them failed sends only the rest.
 func (a *Adapter) DM(ctx context.Context, ws bot.WorkspaceRef, userID string, msg bot.Message) error {
 	if !isSnowflake(userID) {
 		return bot.PermanentFailure(fmt.Sprintf("%q is not a Discord user id", userID), nil)
 	}
-	m, err := a.render(ctx, ws, msg)
+	parts, err := a.render(ctx, ws, msg)
 	if err != nil {
 		return err
 	}
 	what := "DM user " + userID
+	return a.progress.Send(split.Key(ws, "dm:"+userID, msg), len(parts), func(i int) error {
+		if err := a.sendDM(ctx, userID, parts[i]); err != nil {
+			return deliveryError(err, what)
+		}
+		return nil
+	})
+}
+
+// sendDM sends one message to the user's DM channel, opening it again,
+// once, if the cached one is gone.
+func (a *Adapter) sendDM(ctx context.Context, userID string, m message) error {
 	ch, cached, err := a.dmChannel(ctx, userID)
 	if err != nil {
-		return deliveryError(err, what)
+		return err
 	}
 	_, err = a.rest.ChannelMessageSendComplex(ch, m.send(), discordgo.WithContext(ctx))
 	if cached && apiCode(err) == discordgo.ErrCodeUnknownChannel {
-		a.forgetDM(userID) // the cached channel is gone: open a new one, once
+		a.forgetDM(userID)
 		if ch, _, err = a.dmChannel(ctx, userID); err == nil {
 			_, err = a.rest.ChannelMessageSendComplex(ch, m.send(), discordgo.WithContext(ctx))
 		}
 	}
-	if err != nil {
-		return deliveryError(err, what)
-	}
-	return nil
+	return err
 }
 
-// Post sends msg to a channel of the workspace's server.
+// Post sends msg to a channel of the workspace's server, as several
+// messages when it is too long for one; a retry sends only those that did
+// not go out.
 func (a *Adapter) Post(ctx context.Context, ws bot.WorkspaceRef, channelID string, msg bot.Message) error {
 	if !isSnowflake(channelID) {
 		return bot.PermanentFailure(fmt.Sprintf("%q is not a Discord channel id", channelID), nil)
 	}
-	m, err := a.render(ctx, ws, msg)
+	parts, err := a.render(ctx, ws, msg)
 	if err != nil {
 		return err
 	}
-	if _, err := a.rest.ChannelMessageSendComplex(channelID, m.send(), discordgo.WithContext(ctx)); err != nil {
-		return deliveryError(err, "post in channel "+channelID)
-	}
-	return nil
+	return a.progress.Send(split.Key(ws, "channel:"+channelID, msg), len(parts), func(i int) error {
+		if _, err := a.rest.ChannelMessageSendComplex(channelID, parts[i].send(), discordgo.WithContext(ctx)); err != nil {
+			return deliveryError(err, "post in channel "+channelID)
+		}
+		return nil
+	})
 }
 
 // dmChannel returns the user's DM channel, opening it if it is not cached,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
@@ -21,16 +22,13 @@ const (
 	maxDescription = 4096 // characters of one embed's description
 	maxTitle       = 256  // characters of one embed's title
 	maxEmbeds      = 10
-	maxEmbedTotal  = 6000 // characters over all embeds
+	maxEmbedTotal  = 6000 // characters over all of a message's embeds
 	maxButtons     = 25   // five rows of five
 	maxLabel       = 80
 )
 
-// cutNote ends a message that did not fit.
-const cutNote = "… (cut: too long for one Discord message)"
-
-// message is a bot.Message rendered for Discord. Every rendering carries
-// allowed_mentions, so only what the message asks for pings.
+// message is one Discord message of a rendered bot.Message. Every rendering
+// carries allowed_mentions, so only what the message asks for pings.
 type message struct {
 	content    string
 	embeds     []*discordgo.MessageEmbed
@@ -106,34 +104,40 @@ func noMentions(users, roles []string) *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: users, Roles: roles}
 }
 
-// render turns msg into a Discord message for workspace ws. A role ping
-// names the role; it is looked up in the guild. Errors are
-// bot.DeliveryErrors.
-func (a *Adapter) render(ctx context.Context, ws bot.WorkspaceRef, msg bot.Message) (message, error) {
-	var out message
+// render turns msg into Discord messages for workspace ws: one, or as many
+// as it takes to say all of it within Discord's limits. The first carries
+// the ping, the last the buttons and the file. A role ping names the role;
+// it is looked up in the guild. Errors are bot.DeliveryErrors.
+func (a *Adapter) render(ctx context.Context, ws bot.WorkspaceRef, msg bot.Message) ([]message, error) {
 	var r spanRenderer
 	prefix, mentions, err := a.ping(ctx, ws, msg.Ping)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	blocks := make([]renderedBlock, len(msg.Blocks))
 	for i, b := range msg.Blocks {
-		blocks[i] = renderedBlock{heading: neutralise(b.Heading)}
+		blocks[i] = renderedBlock{heading: neutralise(strings.TrimSpace(b.Heading))}
 		for _, l := range b.Lines {
-			blocks[i].lines = append(blocks[i].lines, r.line(l))
+			blocks[i].lines = append(blocks[i].lines, r.atoms(l))
 		}
 	}
-	out.content, out.embeds = layout(prefix, blocks)
-	if out.content == "" && len(out.embeds) == 0 && len(msg.Buttons) == 0 && msg.File == nil {
-		out.content = "Done."
+	parts := layout(prefix, blocks)
+	components, err := buttons(ws, msg.Buttons)
+	if err != nil {
+		return nil, bot.PermanentFailure("a button cannot be sent to Discord", err)
 	}
-	mentions.Users = dedupe(r.users)
-	out.mentions = mentions
-	if out.components, err = buttons(ws, msg.Buttons); err != nil {
-		return out, bot.PermanentFailure("a button cannot be sent to Discord", err)
+	users := dedupe(r.users)
+	for i := range parts {
+		parts[i].mentions = noMentions(users, nil) // the ping is the first part's alone
 	}
-	out.file = msg.File
-	return out, nil
+	mentions.Users = users
+	parts[0].mentions = mentions
+	last := &parts[len(parts)-1]
+	last.components, last.file = components, msg.File
+	if len(parts) == 1 && last.content == "" && len(last.embeds) == 0 && len(msg.Buttons) == 0 && msg.File == nil {
+		last.content = "Done."
+	}
+	return parts, nil
 }
 
 // ping renders an explicit group ping: the text that pings and the
@@ -177,15 +181,20 @@ func (a *Adapter) roleID(ctx context.Context, guildID, role string) (string, err
 	return "", bot.PermanentFailure(fmt.Sprintf("the server has no role named %q: create it, or ping another role", role), nil)
 }
 
+// renderedBlock is a block rendered for Discord: each line as the atoms
+// it may be broken between.
 type renderedBlock struct {
 	heading string
-	lines   []string
+	lines   [][]string
 }
 
-// layout puts the blocks in the content when they fit, otherwise in
-// embeds: one or more a block, the heading as the first one's title. What
-// does not fit in Discord's limits is cut, and says so.
-func layout(prefix string, blocks []renderedBlock) (string, []*discordgo.MessageEmbed) {
+// layout puts the blocks in one message's content when they fit, and
+// otherwise in embeds, one or more a block with its heading as the first
+// one's title, over as many messages as it takes to keep within Discord's
+// limits. Nothing is cut: a line too long for one embed goes on in the
+// next, and a block that goes on in another message says so in its title.
+// It returns at least one message.
+func layout(prefix string, blocks []renderedBlock) []message {
 	var parts []string
 	if prefix != "" {
 		parts = append(parts, prefix)
@@ -194,78 +203,82 @@ func layout(prefix string, blocks []renderedBlock) (string, []*discordgo.Message
 		if b.heading != "" {
 			parts = append(parts, "**"+b.heading+"**")
 		}
-		parts = append(parts, b.lines...)
+		for _, l := range b.lines {
+			parts = append(parts, strings.Join(l, ""))
+		}
 	}
-	content := strings.Join(parts, "\n")
-	if runes(content) <= maxContent {
-		return content, []*discordgo.MessageEmbed{}
+	if content := strings.Join(parts, "\n"); runes(content) <= maxContent {
+		return []message{{content: content, embeds: []*discordgo.MessageEmbed{}}}
 	}
-	e := embedder{}
+	p := packer{msgs: []message{{content: prefix, embeds: []*discordgo.MessageEmbed{}}}}
 	for _, b := range blocks {
-		e.block(b)
+		p.block(b)
 	}
-	return prefix, e.done()
+	return p.msgs
 }
 
-// embedder packs lines into embeds within Discord's limits.
-type embedder struct {
-	embeds []*discordgo.MessageEmbed
-	total  int
-	cut    bool
+// packer fills messages with embeds within Discord's limits.
+type packer struct {
+	msgs  []message
+	total int // embed characters in the last message
 }
 
-func (e *embedder) block(b renderedBlock) {
-	if b.heading == "" && len(b.lines) == 0 {
-		return
-	}
-	if !e.start(clip(b.heading, maxTitle)) {
-		return
-	}
+func (p *packer) block(b renderedBlock) {
+	var lines []string
 	for _, l := range b.lines {
-		l = clip(l, maxDescription)
-		n := runes(l) + 1
-		if e.total+n > embedBudget {
-			e.cut = true
-			return
+		lines = append(lines, split.Wrap(l, maxDescription)...)
+	}
+	if b.heading == "" && len(lines) == 0 {
+		return
+	}
+	title := b.heading
+	if runes(title) > maxTitle { // too long for a title: the first line, in bold
+		lines = append(split.Wrap([]string{"**" + title + "**"}, maxDescription), lines...)
+		title = ""
+	}
+	first := 0
+	if len(lines) > 0 {
+		first = runes(lines[0])
+	}
+	e := p.embed(title, first, false)
+	for _, l := range lines {
+		n := runes(l)
+		sep := 0
+		if e.Description != "" {
+			sep = 1
 		}
-		if runes(e.last().Description)+n > maxDescription && !e.start("") {
-			return
+		if runes(e.Description)+sep+n > maxDescription || p.total+sep+n > maxEmbedTotal {
+			e, sep = p.embed(title, n, true), 0
 		}
-		cur := e.last()
-		if cur.Description != "" {
-			cur.Description += "\n"
-			e.total++
+		if sep == 1 {
+			e.Description += "\n"
 		}
-		cur.Description += l
-		e.total += runes(l)
+		e.Description += l
+		p.total += sep + n
 	}
 }
 
-func (e *embedder) last() *discordgo.MessageEmbed { return e.embeds[len(e.embeds)-1] }
-
-// embedBudget is what the embeds may hold, keeping room for cutNote.
-var embedBudget = maxEmbedTotal - runes(cutNote) - 1
-
-// start opens a new embed, reporting false if there is no room for one.
-func (e *embedder) start(title string) bool {
-	if e.cut || len(e.embeds) == maxEmbeds || e.total+runes(title) > embedBudget {
-		e.cut = true
-		return false
+// embed opens an embed for a block titled title whose next line has n
+// characters: in the last message if it has room, else in a new one. An
+// embed that continues its block has no title, unless it starts a new
+// message, where the title says the block goes on.
+func (p *packer) embed(title string, n int, more bool) *discordgo.MessageEmbed {
+	m := &p.msgs[len(p.msgs)-1]
+	t := title
+	if more {
+		t = ""
 	}
-	e.embeds = append(e.embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Title: title})
-	e.total += runes(title)
-	return true
-}
-
-func (e *embedder) done() []*discordgo.MessageEmbed {
-	if e.cut && len(e.embeds) > 0 {
-		last := e.embeds[len(e.embeds)-1]
-		if runes(last.Description)+runes(cutNote)+1 > maxDescription {
-			last.Description = clip(last.Description, maxDescription-runes(cutNote)-1)
+	if len(m.embeds) == maxEmbeds || p.total+runes(t)+n > maxEmbedTotal {
+		p.msgs = append(p.msgs, message{embeds: []*discordgo.MessageEmbed{}})
+		m, p.total = &p.msgs[len(p.msgs)-1], 0
+		if more {
+			t = clip(split.Continued(title), maxTitle)
 		}
-		last.Description = strings.TrimLeft(last.Description+"\n"+cutNote, "\n")
 	}
-	return e.embeds
+	e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Title: t}
+	m.embeds = append(m.embeds, e)
+	p.total += runes(t)
+	return e
 }
 
 // buttons renders up to five rows of five buttons.
@@ -295,12 +308,27 @@ func buttons(ws bot.WorkspaceRef, bs []bot.Button) ([]discordgo.MessageComponent
 // mentions.
 type spanRenderer struct{ users []string }
 
-func (r *spanRenderer) line(l bot.Line) string {
-	var b strings.Builder
+func (r *spanRenderer) line(l bot.Line) string { return strings.Join(r.atoms(l), "") }
+
+// maxRawWord bounds a piece of text rendered on its own: rendering at most
+// doubles it (\* for *, @ and a zero-width space for @), so a rendered
+// piece always fits one embed description.
+const maxRawWord = maxDescription / 2
+
+// atoms renders l as pieces a long line may be broken between: a word of
+// text, a mention, a time. Joined, they are the rendered line.
+func (r *spanRenderer) atoms(l bot.Line) []string {
+	var out []string
 	for _, s := range l {
-		b.WriteString(r.span(s))
+		if s.Kind != bot.SpanText && s.Kind != bot.SpanUser {
+			out = append(out, r.span(s))
+			continue
+		}
+		for _, w := range split.Words(s.Text, maxRawWord) {
+			out = append(out, r.span(bot.Span{Kind: s.Kind, Text: w}))
+		}
 	}
-	return b.String()
+	return out
 }
 
 // timeStyles are Discord's timestamp styles for each bot.TimeStyle.

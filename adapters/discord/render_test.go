@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -149,40 +150,88 @@ func TestPingOfAnUnknownRoleIsPermanent(t *testing.T) {
 func TestLongMessagesUseEmbeds(t *testing.T) {
 	e := newEnv(t)
 	help := e.router.Handle(context.Background(), bot.Request{Workspace: e.ws, UserID: hostID, Path: []string{"spaces", "help"}})
-	m, err := e.a.render(context.Background(), e.ws, help.Message)
+	parts, err := e.a.render(context.Background(), e.ws, help.Message)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.content != "" || len(m.embeds) != 1 {
-		t.Fatalf("help: got content %q and %d embeds, want it all in one embed", m.content, len(m.embeds))
+	if len(parts) != 1 || parts[0].content != "" || len(parts[0].embeds) != 1 {
+		t.Fatalf("help: got %d messages, want it all in one embed of one", len(parts))
 	}
-	if !strings.Contains(m.embeds[0].Description, "/spaces log url:link") {
-		t.Errorf("help embed: got %q", m.embeds[0].Description)
+	if !strings.Contains(parts[0].embeds[0].Description, "/spaces log url:link") {
+		t.Errorf("help embed: got %q", parts[0].embeds[0].Description)
 	}
+}
 
+// TestLongMessagesAreSplitNeverCut: a message longer than one Discord
+// message goes as several, each within Discord's limits, with every line
+// in order; a block that goes on in a new message says so; a line longer
+// than an embed goes on in the next one; the ping is the first message's,
+// the buttons the last's.
+func TestLongMessagesAreSplitNeverCut(t *testing.T) {
+	e := newEnv(t)
 	var huge bot.Message
+	huge.Ping = bot.Ping{Kind: bot.PingHere}
 	huge.Section("Report")
-	for range 400 {
-		huge.Addf("%s", strings.Repeat("x", 99))
+	for i := range 400 {
+		huge.Addf("row %03d %s", i, strings.Repeat("x", 92))
 	}
 	huge.Section("Second")
-	huge.Addf("never shown")
-	m, err = e.a.render(context.Background(), e.ws, huge)
+	huge.Add(bot.Line{bot.UserText(strings.Repeat("word ", 1500))}) // 7,500 characters on one line
+	huge.Addf("last line")
+	huge.Buttons = []bot.Button{{Label: "ok", ActionID: "act", Value: "1"}}
+	parts, err := e.a.render(context.Background(), e.ws, huge)
 	if err != nil {
 		t.Fatal(err)
 	}
-	total := 0
-	for _, em := range m.embeds {
-		if runes(em.Description) > maxDescription || runes(em.Title) > maxTitle {
-			t.Errorf("embed over Discord's limits: title %d, description %d", runes(em.Title), runes(em.Description))
+	if len(parts) < 8 {
+		t.Fatalf("got %d messages, want the 48,000 characters over at least 8", len(parts))
+	}
+	var text strings.Builder
+	for i, m := range parts {
+		total := 0
+		for _, em := range m.embeds {
+			if runes(em.Description) > maxDescription || runes(em.Title) > maxTitle {
+				t.Errorf("message %d: embed over Discord's limits: title %d, description %d", i, runes(em.Title), runes(em.Description))
+			}
+			total += runes(em.Title) + runes(em.Description)
+			text.WriteString(em.Description + "\n")
 		}
-		total += runes(em.Title) + runes(em.Description)
+		if total > maxEmbedTotal || len(m.embeds) > maxEmbeds || runes(m.content) > maxContent {
+			t.Errorf("message %d: %d embeds of %d characters, content %d", i, len(m.embeds), total, runes(m.content))
+		}
+		if wantPing := i == 0; (m.content == "@here") != wantPing || (len(m.mentions.Parse) > 0) != wantPing {
+			t.Errorf("message %d: content %q, parse %v; only the first may ping", i, m.content, m.mentions.Parse)
+		}
+		if wantButtons := i == len(parts)-1; (len(m.components) > 0) != wantButtons {
+			t.Errorf("message %d: %d button rows; want them on the last message only", i, len(m.components))
+		}
 	}
-	if total > maxEmbedTotal || len(m.embeds) > maxEmbeds {
-		t.Errorf("got %d embeds of %d characters, want at most %d and %d", len(m.embeds), total, maxEmbeds, maxEmbedTotal)
+	got := text.String()
+	for i := range 400 {
+		if !strings.Contains(got, fmt.Sprintf("row %03d %s\n", i, strings.Repeat("x", 92))) {
+			t.Fatalf("row %d is missing or broken", i)
+		}
 	}
-	if last := m.embeds[len(m.embeds)-1]; m.embeds[0].Title != "Report" || !strings.HasSuffix(last.Description, cutNote) {
-		t.Errorf("want the first embed titled Report and the last ending with the cut note; got %q … %q", m.embeds[0].Title, last.Description[len(last.Description)-60:])
+	if n := strings.Count(got, "word"); n != 1500 {
+		t.Errorf("the long line kept %d of its 1500 words", n)
+	}
+	if !strings.HasSuffix(got, "last line\n") {
+		t.Errorf("the message does not end with its last line: …%q", got[len(got)-40:])
+	}
+	if parts[0].embeds[0].Title != "Report" || parts[1].embeds[0].Title != "Report (continued)" {
+		t.Errorf("titles %q, %q; want the block's heading, then that it goes on", parts[0].embeds[0].Title, parts[1].embeds[0].Title)
+	}
+
+	// A heading too long for a title leads its embed in bold instead.
+	var titled bot.Message
+	titled.Section(strings.Repeat("Heading ", 40))
+	titled.Addf("%s", strings.Repeat("y", 2500))
+	parts, err = e.a.render(context.Background(), e.ws, titled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if em := parts[0].embeds[0]; em.Title != "" || !strings.HasPrefix(em.Description, "**"+strings.Repeat("Heading ", 39)+"Heading**\n") {
+		t.Errorf("got title %q and description %.80q; want the heading whole, in bold", em.Title, em.Description)
 	}
 }
 

@@ -2,9 +2,11 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 
 	slackgo "github.com/slack-go/slack"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
@@ -25,34 +27,71 @@ func (a *Adapter) interaction(ctx context.Context, cb slackgo.InteractionCallbac
 	req := a.request(ctx, team, cb.User.ID, cb.User.Name, cb.Channel.ID)
 	req.Action = &bot.Action{ID: act.ActionID, Value: act.Value}
 	resp := a.handler.Handle(ctx, req)
-	msg := a.reply(ctx, req, resp)
-	if resp.Failed {
-		msg.ResponseType = slackgo.ResponseTypeEphemeral
-		a.followUp(ctx, cb.ResponseURL, msg)
-		return
+	msgs := a.fit(ctx, req, a.replies(ctx, req, resp), maxResponses-1)
+	if !resp.Failed {
+		msgs = append(clicked(cb.Message, msgs[0]), msgs[1:]...)
 	}
-	a.followUp(ctx, cb.ResponseURL, clicked(cb.Message, msg))
+	for _, msg := range msgs {
+		if !msg.ReplaceOriginal {
+			msg.ResponseType = slackgo.ResponseTypeEphemeral
+		}
+		a.followUp(ctx, cb.ResponseURL, msg)
+	}
 }
 
-// clicked is the original message with its buttons replaced by reply.
-func clicked(orig slackgo.Message, reply *slackgo.WebhookMessage) *slackgo.WebhookMessage {
+// clicked is the original message with its buttons replaced by reply; if
+// the two do not fit one message, the original without its buttons, and
+// the reply after it.
+func clicked(orig slackgo.Message, reply *slackgo.WebhookMessage) []*slackgo.WebhookMessage {
 	var blocks []slackgo.Block
 	for _, b := range orig.Blocks.BlockSet {
 		if b.BlockType() != slackgo.MBTAction {
 			blocks = append(blocks, b)
 		}
 	}
+	kept := &slackgo.WebhookMessage{ReplaceOriginal: true, Text: orig.Text, Blocks: &slackgo.Blocks{BlockSet: blocks}}
+	var more []slackgo.Block
 	if reply.Blocks != nil {
-		room := max(0, maxBlocks-len(blocks))
-		blocks = append(blocks, reply.Blocks.BlockSet[:min(room, len(reply.Blocks.BlockSet))]...)
+		more = reply.Blocks.BlockSet
+	}
+	both := append(append([]slackgo.Block(nil), blocks...), more...)
+	if len(both) > maxBlocks || blocksText(both) > maxBlockText {
+		return []*slackgo.WebhookMessage{kept, reply}
 	}
 	text := reply.Text
 	if orig.Text != "" {
 		text = orig.Text + "\n" + reply.Text
 	}
-	return &slackgo.WebhookMessage{
-		ReplaceOriginal: true,
-		Text:            clip(text, maxFallback),
-		Blocks:          &slackgo.Blocks{BlockSet: blocks},
+	kept.Text, kept.Blocks = clip(text, maxFallback), &slackgo.Blocks{BlockSet: both}
+	return []*slackgo.WebhookMessage{kept}
+}
+
+// blocksText is the text in blocks, as it counts toward maxBlockText.
+func blocksText(blocks []slackgo.Block) int {
+	data, err := json.Marshal(blocks)
+	var v any
+	if err != nil || json.Unmarshal(data, &v) != nil {
+		return maxBlockText + 1 // unknown: do not risk it
 	}
+	return textIn(v)
+}
+
+// textIn adds up the "text" strings in decoded JSON.
+func textIn(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "text" {
+				n += split.Len(s)
+				continue
+			}
+			n += textIn(x)
+		}
+	case []any:
+		for _, x := range v {
+			n += textIn(x)
+		}
+	}
+	return n
 }

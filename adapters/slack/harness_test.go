@@ -42,6 +42,7 @@ type harness struct {
 	fake    *fakeslack.Server
 	clock   *bot.FakeClock
 	router  *bot.Router
+	db      *bolt.DB
 	seen    *recorder
 	adapter *slack.Adapter
 	logs    *logSink
@@ -75,7 +76,7 @@ func newHarnessWith(t *testing.T, handler slack.Handler, opts ...option) *harnes
 	}
 	t.Cleanup(func() { db.Close() })
 	h := &harness{t: t, fake: fakeslack.New(t), clock: bot.NewFakeClock(now), logs: newLogSink(),
-		timers: make(chan timer, 100)}
+		timers: make(chan timer, 100), db: db}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h.router = bot.NewRouter(db, h.clock, quiet)
 	if handler == nil {

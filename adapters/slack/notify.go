@@ -8,6 +8,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
@@ -22,7 +23,7 @@ func (a *Adapter) DM(ctx context.Context, ws bot.WorkspaceRef, userID string, ms
 	}
 	ch, err := a.dmChannel(ctx, ws, userID)
 	if err == nil {
-		err = a.send(ctx, ch, msg)
+		err = a.send(ctx, ws, ch, msg)
 		if err != nil {
 			a.dms.Delete(dmKey(ws, userID)) // reopened on the next attempt
 		}
@@ -38,7 +39,7 @@ func (a *Adapter) Post(ctx context.Context, ws bot.WorkspaceRef, channel string,
 	if !slackChannelID.MatchString(channel) {
 		return bot.PermanentFailure(fmt.Sprintf("%q is not a Slack channel id: pick the channel again with /cohort settings", channel), nil)
 	}
-	return a.deliveryError(ctx, a.send(ctx, channel, msg), target{channel: channel})
+	return a.deliveryError(ctx, a.send(ctx, ws, channel, msg), target{channel: channel})
 }
 
 func dmKey(ws bot.WorkspaceRef, userID string) string { return ws.ID + "/" + userID }
@@ -46,7 +47,7 @@ func dmKey(ws bot.WorkspaceRef, userID string) string { return ws.ID + "/" + use
 // dmChannel returns the id of the bot's DM conversation with user.
 func (a *Adapter) dmChannel(ctx context.Context, ws bot.WorkspaceRef, userID string) (string, error) {
 	if ch, ok := a.dms.Load(dmKey(ws, userID)); ok {
-		return ch.(string), nil
+		return ch, nil
 	}
 	c, _, _, err := a.api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{userID}})
 	if err != nil {
@@ -59,24 +60,46 @@ func (a *Adapter) dmChannel(ctx context.Context, ws bot.WorkspaceRef, userID str
 	return c.ID, nil
 }
 
-// send posts msg in a channel. A message with a file is the file's share,
-// its text the share's comment, in one call: were they two, a retry after
-// the second failed would send the first again. (A file share takes
-// text, not Block Kit; the reports that carry files read well as text.)
-func (a *Adapter) send(ctx context.Context, channel string, msg bot.Message) error {
+// maxComment bounds the text a file's share carries as its comment; a
+// longer message goes before the file, as messages of its own.
+const maxComment = 4000
+
+// send posts msg in a channel: as one message, or as several when it is
+// too long for one. A message with a file is the file's share, its text
+// the share's comment, in one call: were they two, a retry after the
+// second failed would send the first again. (A file share takes text, not
+// Block Kit; the reports that carry files read well as text.) A message
+// too long to be a comment goes first, as messages, and the file after
+// them. A retry after one of several calls failed makes only the calls
+// that did not succeed.
+func (a *Adapter) send(ctx context.Context, ws bot.WorkspaceRef, channel string, msg bot.Message) error {
 	ping, err := a.ping(ctx, msg.Ping)
 	if err != nil {
 		return err
 	}
-	text, blocks := a.renderer(ctx).message(msg, ping)
+	parts := a.renderer(ctx).message(msg, ping)
+	if msg.File != nil && len(parts) == 1 && split.Len(parts[0].text) <= maxComment {
+		return a.upload(ctx, channel, msg.File, parts[0].text)
+	}
+	steps := len(parts)
 	if msg.File != nil {
-		return a.upload(ctx, channel, msg.File, text)
+		steps++
 	}
-	opts := []slackgo.MsgOption{slackgo.MsgOptionText(text, false)}
-	if len(blocks) > 0 {
-		opts = append(opts, slackgo.MsgOptionBlocks(blocks...))
+	return a.progress.Send(split.Key(ws, channel, msg), steps, func(i int) error {
+		if i == len(parts) {
+			return a.upload(ctx, channel, msg.File, "")
+		}
+		return a.post(ctx, channel, parts[i])
+	})
+}
+
+// post sends one part as a message.
+func (a *Adapter) post(ctx context.Context, channel string, p part) error {
+	opts := []slackgo.MsgOption{slackgo.MsgOptionText(p.text, false)}
+	if len(p.blocks) > 0 {
+		opts = append(opts, slackgo.MsgOptionBlocks(p.blocks...))
 	}
-	_, _, err = a.api.PostMessageContext(ctx, channel, opts...)
+	_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
 	return err
 }
 

@@ -197,7 +197,7 @@ func TestRetriedFilePostsShareTheFileOnce(t *testing.T) {
 	h := newHarness(t)
 	h.fake.Fail("chat.postMessage", fakeslack.Failure{RetryAfter: 30})
 	h.fake.Fail("files.completeUploadExternal", fakeslack.Failure{RetryAfter: 30})
-	m := bot.StipendMessage(bot.Cohort{Name: "Spark"}, bot.Month{Year: 2026, Month: time.December}, nil)
+	m := bot.StipendMessage(bot.Cohort{Name: "Spark"}, bot.Month{Year: 2026, Month: time.December}, nil, nil)
 	var err error
 	for range 3 {
 		if err = h.adapter.Post(context.Background(), ws, general, m); err == nil {

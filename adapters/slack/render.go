@@ -9,6 +9,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"sparkbot/adapters/internal/split"
 	"sparkbot/bot"
 )
 
@@ -21,6 +22,11 @@ const (
 	maxButtonText  = 75
 	maxButtonValue = 2000
 	maxFallback    = 3000 // runes of the notification text
+	// maxBlockText bounds the text over all of one message's blocks. Slack
+	// documents no such limit, but refuses a message with
+	// msg_blocks_too_long from about 11,000 characters on (slack bolt-js
+	// issues 2509 and 2867).
+	maxBlockText = 10_000
 )
 
 // actionsBlockID names the block holding a message's buttons, so a click's
@@ -86,44 +92,138 @@ func (r renderer) span(s bot.Span) string {
 	return escape(s.Text) // SpanText, SpanUser
 }
 
-func (r renderer) line(l bot.Line) string {
-	var b strings.Builder
+func (r renderer) line(l bot.Line) string { return strings.Join(r.atoms(l), "") }
+
+// maxWord bounds a piece of rendered text, so that every piece fits a
+// field; a little under, for an entity moved whole to the next piece.
+const maxWord = maxFieldText - len("&amp;")
+
+// atoms renders l as pieces a long line may be broken between: a word of
+// text, a mention, a date. Joined, they are the rendered line.
+func (r renderer) atoms(l bot.Line) []string {
+	var out []string
 	for _, s := range l {
-		b.WriteString(r.span(s))
+		if s.Kind != bot.SpanText && s.Kind != bot.SpanUser {
+			out = append(out, r.span(s))
+			continue
+		}
+		out = append(out, words(escape(s.Text), maxWord)...)
 	}
-	return b.String()
+	return out
 }
 
-// message renders m as Block Kit blocks and the text Slack shows in
-// notifications and where blocks cannot be shown. ping, when not empty,
-// is the markup of a deliberate group mention and leads both.
-func (r renderer) message(m bot.Message, ping string) (string, []slackgo.Block) {
-	var text []string
-	var blocks []slackgo.Block
+// words breaks escaped text into pieces of at most max+4 characters, never
+// inside an entity like &amp;.
+func words(escaped string, max int) []string {
+	out := split.Words(escaped, max)
+	for i := 0; i+1 < len(out); i++ {
+		if j := strings.LastIndexByte(out[i], '&'); j >= 0 && !strings.Contains(out[i][j:], ";") {
+			out[i+1] = out[i][j:] + out[i+1]
+			out[i] = out[i][:j]
+		}
+	}
+	return out
+}
+
+// part is one Slack message of a rendered bot.Message: the text Slack
+// shows in notifications and where blocks cannot be shown, and the blocks.
+type part struct {
+	text   string
+	blocks []slackgo.Block
+}
+
+// unit is one block of a message before it is packed into parts.
+type unit struct {
+	block   slackgo.Block
+	size    int    // characters of text in it
+	text    string // its share of the fallback text
+	group   int    // which bot.Block it renders; -1 for none
+	heading bool   // it is its group's header
+}
+
+// message renders m as Block Kit: one part, or as many as it takes to keep
+// within Slack's limits on one message (maxBlocks blocks, maxBlockText
+// characters). Nothing is cut: a line too long for a section or a field
+// goes on in the next one, and a section that goes on in another message
+// has its header again, marked as continued. ping, when not empty, is the
+// markup of a deliberate group mention and leads the first part; the
+// buttons end the last. It returns at least one part.
+func (r renderer) message(m bot.Message, ping string) []part {
+	var units []unit
 	if ping != "" {
-		text = append(text, ping)
-		blocks = append(blocks, section(ping))
+		units = append(units, unit{block: section(ping), size: split.Len(ping), text: ping, group: -1})
 	}
-	for _, blk := range m.Blocks {
+	headings := make([]string, len(m.Blocks))
+	for i, blk := range m.Blocks {
 		if h := strings.TrimSpace(blk.Heading); h != "" {
-			text = append(text, "*"+escape(h)+"*")
-			blocks = append(blocks, slackgo.NewHeaderBlock(
-				slackgo.NewTextBlockObject(slackgo.PlainTextType, clip(h, maxHeaderText), true, false)))
+			headings[i] = h
+			units = append(units, header(h, i))
 		}
-		lines := make([]string, len(blk.Lines))
-		for i, l := range blk.Lines {
-			lines[i] = r.line(l)
+		var lines [][]string
+		for _, l := range blk.Lines {
+			lines = append(lines, r.atoms(l))
 		}
-		text = append(text, lines...)
-		blocks = append(blocks, layout(blk.Style, lines)...)
+		for _, u := range layout(blk.Style, lines) {
+			u.group = i
+			units = append(units, u)
+		}
 	}
-	if len(blocks) > maxBlocks-1 {
-		blocks = append(blocks[:maxBlocks-2], section("_…cut short: too long for one Slack message._"))
+	if b, n := buttons(m.Buttons); b != nil {
+		units = append(units, unit{block: b, size: n, group: -1})
 	}
-	if b := buttons(m.Buttons); b != nil {
-		blocks = append(blocks, b)
+	return pack(units, headings)
+}
+
+// header is the header block of group i; a heading too long for a header
+// block is a section in bold instead.
+func header(h string, i int) unit {
+	if split.Len(h) > maxHeaderText {
+		text := "*" + escape(h) + "*"
+		return unit{block: section(text), size: split.Len(text), text: text, group: i, heading: true}
 	}
-	return clip(strings.Join(text, "\n"), maxFallback), blocks
+	return unit{
+		block: slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, h, true, false)),
+		size:  split.Len(h), text: "*" + escape(h) + "*", group: i, heading: true,
+	}
+}
+
+// pack fills parts with units in order, within Slack's limits. A part that
+// starts inside a group with a heading starts with that heading: moved
+// along when the last part would have ended with it, else again, continued.
+func pack(units []unit, headings []string) []part {
+	groups := [][]unit{nil}
+	size := 0
+	for _, u := range units {
+		cur := groups[len(groups)-1]
+		if len(cur) > 0 && (len(cur) == maxBlocks || size+u.size > maxBlockText) {
+			var next []unit
+			if last := cur[len(cur)-1]; last.heading && last.group == u.group && len(cur) > 1 {
+				next, cur = []unit{last}, cur[:len(cur)-1]
+			} else if g := u.group; g >= 0 && !u.heading && headings[g] != "" {
+				next = []unit{header(split.Continued(headings[g]), g)}
+			}
+			groups[len(groups)-1] = cur
+			groups = append(groups, next)
+			size = 0
+			for _, n := range next {
+				size += n.size
+			}
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], u)
+		size += u.size
+	}
+	parts := make([]part, len(groups))
+	for i, g := range groups {
+		var text []string
+		for _, u := range g {
+			parts[i].blocks = append(parts[i].blocks, u.block)
+			if u.text != "" {
+				text = append(text, u.text)
+			}
+		}
+		parts[i].text = clip(strings.Join(text, "\n"), maxFallback)
+	}
+	return parts
 }
 
 // Block Kit's limits on fields and context.
@@ -135,31 +235,52 @@ const (
 
 // layout renders a block's lines by their style: section fields for
 // Fields (a table's rows), a context block for a Note, sections otherwise.
-func layout(style bot.BlockStyle, lines []string) []slackgo.Block {
-	var blocks []slackgo.Block
+// A line longer than a field or section goes on in the next one.
+func layout(style bot.BlockStyle, lines [][]string) []unit {
+	var units []unit
+	wrapped := func(max int) []string {
+		var out []string
+		for _, l := range lines {
+			out = append(out, split.Wrap(l, max)...)
+		}
+		return out
+	}
 	switch style {
 	case bot.Fields:
-		for start := 0; start < len(lines); start += maxFields {
+		ls := wrapped(maxFieldText)
+		for start := 0; start < len(ls); start += maxFields {
+			chunk := ls[start:min(start+maxFields, len(ls))]
 			var fields []*slackgo.TextBlockObject
-			for _, l := range lines[start:min(start+maxFields, len(lines))] {
-				fields = append(fields, slackgo.NewTextBlockObject(slackgo.MarkdownType, clip(l, maxFieldText), false, true))
+			for _, l := range chunk {
+				fields = append(fields, slackgo.NewTextBlockObject(slackgo.MarkdownType, l, false, true))
 			}
-			blocks = append(blocks, slackgo.NewSectionBlock(nil, fields, nil))
+			units = append(units, unit{block: slackgo.NewSectionBlock(nil, fields, nil), size: total(chunk), text: strings.Join(chunk, "\n")})
 		}
 	case bot.Note:
-		for start := 0; start < len(lines); start += maxContextItems {
+		ls := wrapped(maxFieldText)
+		for start := 0; start < len(ls); start += maxContextItems {
+			chunk := ls[start:min(start+maxContextItems, len(ls))]
 			var items []slackgo.MixedElement
-			for _, l := range lines[start:min(start+maxContextItems, len(lines))] {
-				items = append(items, slackgo.NewTextBlockObject(slackgo.MarkdownType, clip(l, maxFieldText), false, true))
+			for _, l := range chunk {
+				items = append(items, slackgo.NewTextBlockObject(slackgo.MarkdownType, l, false, true))
 			}
-			blocks = append(blocks, slackgo.NewContextBlock("", items...))
+			units = append(units, unit{block: slackgo.NewContextBlock("", items...), size: total(chunk), text: strings.Join(chunk, "\n")})
 		}
 	default:
-		for _, chunk := range chunks(lines, maxSectionText) {
-			blocks = append(blocks, section(chunk))
+		for _, chunk := range chunks(wrapped(maxSectionText), maxSectionText) {
+			units = append(units, unit{block: section(chunk), size: split.Len(chunk), text: chunk})
 		}
 	}
-	return blocks
+	return units
+}
+
+// total is the characters of lines together.
+func total(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		n += split.Len(l)
+	}
+	return n
 }
 
 // section is a mrkdwn section block; verbatim, so Slack links nothing that
@@ -168,34 +289,34 @@ func section(text string) *slackgo.SectionBlock {
 	return slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, true), nil, nil)
 }
 
-// buttons is the actions block for bs, or nil.
-func buttons(bs []bot.Button) slackgo.Block {
-	if len(bs) == 0 {
-		return nil
-	}
+// buttons is the actions block for bs, or nil, and the characters of its
+// labels.
+func buttons(bs []bot.Button) (slackgo.Block, int) {
 	var els []slackgo.BlockElement
+	n := 0
 	for _, b := range bs[:min(len(bs), maxButtons)] {
 		if len(b.Value) > maxButtonValue {
 			continue // Slack would refuse the whole message
 		}
-		label := slackgo.NewTextBlockObject(slackgo.PlainTextType, clip(b.Label, maxButtonText), true, false)
+		text := clip(b.Label, maxButtonText)
+		n += split.Len(text)
+		label := slackgo.NewTextBlockObject(slackgo.PlainTextType, text, true, false)
 		els = append(els, slackgo.NewButtonBlockElement(b.ActionID, b.Value, label))
 	}
 	if len(els) == 0 {
-		return nil
+		return nil, 0
 	}
-	return slackgo.NewActionBlock(actionsBlockID, els...)
+	return slackgo.NewActionBlock(actionsBlockID, els...), n
 }
 
-// chunks joins lines with newlines into pieces of at most max runes, cutting
-// a single longer line.
+// chunks joins lines with newlines into pieces of at most max runes; a
+// line is never longer than max (layout wrapped it).
 func chunks(lines []string, max int) []string {
 	var out []string
 	var cur strings.Builder
 	n := 0
 	for _, l := range lines {
-		l = clip(l, max)
-		ln := utf8.RuneCountInString(l)
+		ln := split.Len(l)
 		if n > 0 && n+1+ln > max {
 			out = append(out, cur.String())
 			cur.Reset()

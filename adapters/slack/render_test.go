@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,47 +13,86 @@ import (
 	"sparkbot/bot"
 )
 
-// Messages past Block Kit's limits are cut to fit, never refused.
-func TestLongMessagesFitBlockKit(t *testing.T) {
+// A message past one Slack message's limits goes as several, each within
+// them, with every line in order: a line longer than a section goes on in
+// the next, a section that goes on in a new message has its header again,
+// and the buttons come with the last.
+func TestLongMessagesAreSplitNeverCut(t *testing.T) {
 	h := newHarness(t)
 	var m bot.Message
-	m.Section(strings.Repeat("Heading ", 30)) // 240 characters
-	m.Add(bot.Line{bot.UserText(strings.Repeat("x", 5000))})
+	m.Section(strings.Repeat("Heading ", 30)) // 240 characters: too long for a header block, so a bold section
+	m.Add(bot.Line{bot.UserText(strings.Repeat("x", 5000) + " <b> & " + strings.Repeat("y", 3000))})
 	for i := range 80 {
 		m.Section("Host")
 		m.Addf("line %d", i)
+	}
+	m.FieldSection("Rows")
+	for i := range 600 {
+		m.Addf("row %03d: %s", i, strings.Repeat("r", 40))
 	}
 	m.Buttons = []bot.Button{{Label: "I hosted it", ActionID: "hosted", Value: "1:2"}}
 	if err := h.adapter.Post(context.Background(), ws, general, m); err != nil {
 		t.Fatal(err)
 	}
-	p := fakeslack.Receive(t, h.fake.Posts)
-	var blocks []struct {
-		Type string `json:"type"`
-		Text struct {
-			Text string `json:"text"`
-		} `json:"text"`
+	var all strings.Builder
+	var posts []fakeslack.Post
+	for len(h.fake.Posts) > 0 {
+		posts = append(posts, <-h.fake.Posts)
 	}
-	if err := json.Unmarshal([]byte(p.Blocks), &blocks); err != nil {
-		t.Fatal(err)
+	if len(posts) < 4 {
+		t.Fatalf("%d posts; want the message over several", len(posts))
 	}
-	if len(blocks) > 50 {
-		t.Errorf("%d blocks, want at most 50", len(blocks))
-	}
-	if last := blocks[len(blocks)-1]; last.Type != "actions" {
-		t.Errorf("last block %q, want the buttons kept", last.Type)
-	}
-	if cut := blocks[len(blocks)-2].Text.Text; !strings.Contains(cut, "cut short") {
-		t.Errorf("block before the buttons %q, want a note that the message was cut", cut)
-	}
-	for i, b := range blocks {
-		max := map[string]int{"header": 150, "section": 3000}[b.Type]
-		if n := utf8.RuneCountInString(b.Text.Text); max > 0 && n > max {
-			t.Errorf("block %d (%s) has %d characters, over %d", i, b.Type, n, max)
+	for i, p := range posts {
+		blocks, err := fakeslack.ParseBlocks(p.Blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, reason := fakeslack.CheckMessage(p.Text, p.Blocks); code != "" {
+			t.Errorf("post %d: %s (%s)", i, code, reason)
+		}
+		if n := utf8.RuneCountInString(p.Text); n > 3000 {
+			t.Errorf("post %d: fallback text has %d characters", i, n)
+		}
+		if last := blocks[len(blocks)-1]; last.Type == "header" {
+			t.Errorf("post %d ends with the header %q; it belongs with its section in the next", i, last.Text.Text)
+		}
+		for j, b := range blocks {
+			if b.Type == "actions" && (i != len(posts)-1 || j != len(blocks)-1) {
+				t.Errorf("post %d, block %d: buttons; want them at the end of the last post", i, j)
+			}
+			if b.Text != nil {
+				all.WriteString(b.Text.Text + "\n")
+			}
+			for _, f := range b.Fields {
+				all.WriteString(f.Text + "\n")
+			}
 		}
 	}
-	if n := utf8.RuneCountInString(p.Text); n > 3000 {
-		t.Errorf("fallback text has %d characters", n)
+	got := all.String()
+	if !strings.Contains(got, "*"+strings.TrimSpace(strings.Repeat("Heading ", 30))+"*\n") {
+		t.Error("the long heading is not there whole")
+	}
+	if n := strings.Count(got, "x"); n != 5000 {
+		t.Errorf("%d of the 5000 x's arrived", n)
+	}
+	if n := strings.Count(got, "y"); n != 3000 {
+		t.Errorf("%d of the 3000 y's arrived", n)
+	}
+	if !strings.Contains(got, " &lt;b&gt; &amp;") {
+		t.Error("the escaped text was broken inside an entity")
+	}
+	for i := range 80 {
+		if !strings.Contains(got, fmt.Sprintf("line %d\n", i)) {
+			t.Fatalf("line %d is missing", i)
+		}
+	}
+	for i := range 600 {
+		if !strings.Contains(got, fmt.Sprintf("row %03d: %s\n", i, strings.Repeat("r", 40))) {
+			t.Fatalf("row %d is missing", i)
+		}
+	}
+	if !strings.Contains(got, "Rows (continued)\n") {
+		t.Error("no post says the rows go on from the one before")
 	}
 }
 
@@ -113,5 +153,31 @@ func TestFieldsAndNotesUseBlockKitLayout(t *testing.T) {
 	}
 	if !strings.Contains(p.Text, "host 11: 2 of 2 — met") || !strings.Contains(p.Text, "Excuse a week") {
 		t.Errorf("fallback text lacks the rows or the note:\n%s", p.Text)
+	}
+}
+
+// A section's header never ends a message with its section in the next.
+func TestAHeaderGoesWithItsSection(t *testing.T) {
+	h := newHarness(t)
+	var m bot.Message
+	for i := range 10 {
+		m.Section(fmt.Sprintf("Host %d", i))
+		m.Addf("%s", strings.Repeat("w", 1990)) // four sections and a header are just under 10,000
+	}
+	if err := h.adapter.Post(context.Background(), ws, general, m); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; len(h.fake.Posts) > 0; i++ {
+		p := <-h.fake.Posts
+		blocks, err := fakeslack.ParseBlocks(p.Blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := blocks[len(blocks)-1]; last.Type == "header" {
+			t.Errorf("post %d ends with the header %q", i, last.Text.Text)
+		}
+		if first := blocks[0]; first.Type != "header" || strings.Contains(first.Text.Text, "continued") {
+			t.Errorf("post %d starts with %s %q; want its first section's own header", i, first.Type, first.Text.Text)
+		}
 	}
 }

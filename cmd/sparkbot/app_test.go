@@ -22,7 +22,7 @@ func runApp(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 	notTTY := false
 	app := &App{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Interactive: &notTTY}
 	db := filepath.Join(t.TempDir(), "data", "sparkbot.db")
-	code = app.Main(context.Background(), append([]string{"--db", db}, args...))
+	code = app.Main(context.Background(), append([]string{"--db", db, "--http", "127.0.0.1:0"}, args...))
 	return out.String(), errOut.String(), code
 }
 

@@ -113,7 +113,7 @@ func parsePreviewRecurrence(days, at, tz string) (bot.Recurrence, error) {
 	if err != nil {
 		return bot.Recurrence{}, fmt.Errorf("--at: %s", bot.UserMessage(err))
 	}
-	loc, err := bot.LoadZone(tz)
+	loc, err := bot.ParseZone(tz)
 	if err != nil {
 		return bot.Recurrence{}, fmt.Errorf("--tz: %s", bot.UserMessage(err))
 	}

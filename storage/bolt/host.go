@@ -23,6 +23,7 @@ type storedHost struct {
 	Memberships  []bot.Membership  `json:",omitzero"`
 	RemindersOff bool              `json:",omitzero"`
 	Leads        []time.Duration   `json:",omitzero"`
+	Quiet        bot.QuietHours    `json:",omitzero"`
 	Excused      map[string]string `json:",omitzero"`
 }
 

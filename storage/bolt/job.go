@@ -90,6 +90,7 @@ type storedJob struct {
 	Channel    string           `json:",omitzero"`
 	ScheduleID int64            `json:",omitzero"`
 	Occurrence time.Time        `json:",omitzero"`
+	SpaceID    string           `json:",omitzero"`
 	Lead       time.Duration    `json:",omitzero"`
 	Level      bot.Standing     `json:",omitzero"`
 	Week       bot.Date         `json:",omitzero"`
@@ -97,6 +98,7 @@ type storedJob struct {
 	Message    *bot.Message     `json:",omitzero"`
 	ToHosts    bool             `json:",omitzero"`
 	CreatedBy  string           `json:",omitzero"`
+	Personal   bool             `json:",omitzero"`
 	Attempts   int              `json:",omitzero"`
 	LastError  string           `json:",omitzero"`
 	Planned    time.Time        `json:",omitzero"`
@@ -479,6 +481,26 @@ func (db *DB) JobOutcome(ctx context.Context, key string) (bot.Outcome, error) {
 		return err
 	})
 	return o, err
+}
+
+// Outcomes returns the outcomes of finished jobs whose keys start with
+// prefix, by key: one seek into the outcomes bucket, then a walk.
+func (db *DB) Outcomes(ctx context.Context, prefix string) ([]bot.Outcome, error) {
+	var list []bot.Outcome
+	p := []byte(prefix)
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		b := openJobBuckets(tx)
+		c := b.outcomes.Cursor()
+		for k, _ := c.Seek(p); hasPrefix(k, p); k, _ = c.Next() {
+			o, err := b.outcome(k)
+			if err != nil {
+				return err
+			}
+			list = append(list, o)
+		}
+		return nil
+	})
+	return list, err
 }
 
 // Failures returns ws's failed outcomes recorded at or after since, oldest

@@ -41,6 +41,7 @@ func writableScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets
 // encodeRecord): without ID, which is the key.
 type storedSchedule struct {
 	ID          int64         `json:"-"`
+	Number      int           `json:",omitzero"`
 	UserID      string        `json:",omitzero"`
 	Title       string        `json:",omitzero"`
 	Days        bot.Weekdays  `json:",omitzero"`
@@ -101,9 +102,45 @@ func (b scheduleBuckets) delete(s bot.Schedule) error {
 	return b.byUser.Delete(scheduleIndexKey(s))
 }
 
-// AddSchedule stores s under the workspace's next ID and returns it with
-// that ID. IDs come from the bucket's sequence, so they are never reused,
-// not even after a delete.
+// ofUser returns userID's schedules, by ID, through the index.
+func (b scheduleBuckets) ofUser(userID string) ([]bot.Schedule, error) {
+	var list []bot.Schedule
+	if b.byUser == nil {
+		return list, nil
+	}
+	prefix := userPrefix(userID)
+	c := b.byUser.Cursor()
+	for k, _ := c.Seek(prefix); hasPrefix(k, prefix); k, _ = c.Next() {
+		s, err := b.get(idOf(k[len(prefix):]))
+		if err != nil {
+			return nil, fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
+		}
+		list = append(list, s)
+	}
+	return list, nil
+}
+
+// freeNumber is the lowest Number userID's schedules do not use.
+func (b scheduleBuckets) freeNumber(userID string) (int, error) {
+	list, err := b.ofUser(userID)
+	if err != nil {
+		return 0, err
+	}
+	used := make(map[int]bool, len(list))
+	for _, s := range list {
+		used[s.Number] = true
+	}
+	n := 1
+	for used[n] {
+		n++
+	}
+	return n, nil
+}
+
+// AddSchedule stores s under the workspace's next ID, and the lowest
+// Number its owner has free, and returns it with both set. IDs come from
+// the bucket's sequence, so they are never reused, not even after a
+// delete; a Number is, once its schedule is gone.
 func (db *DB) AddSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedule) (bot.Schedule, error) {
 	if err := requireField("schedule", "UserID", s.UserID); err != nil {
 		return bot.Schedule{}, err
@@ -118,6 +155,9 @@ func (db *DB) AddSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedu
 			return err
 		}
 		s.ID = int64(seq)
+		if s.Number, err = b.freeNumber(s.UserID); err != nil {
+			return err
+		}
 		return b.put(s)
 	})
 	if err != nil {
@@ -136,7 +176,9 @@ func (db *DB) Schedule(ctx context.Context, ws bot.WorkspaceRef, id int64) (bot.
 	return s, err
 }
 
-// PutSchedule replaces the schedule with s.ID, or returns ErrNotFound.
+// PutSchedule replaces the schedule with s.ID, or returns ErrNotFound. The
+// schedule keeps its Number (s.Number is ignored); moved to another user,
+// it takes the lowest Number they have free.
 func (db *DB) PutSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedule) error {
 	if err := requireField("schedule", "UserID", s.UserID); err != nil {
 		return err
@@ -150,6 +192,12 @@ func (db *DB) PutSchedule(ctx context.Context, ws bot.WorkspaceRef, s bot.Schedu
 		// The owner may have changed: drop the old index entry.
 		if err := b.delete(old); err != nil {
 			return err
+		}
+		s.Number = old.Number
+		if s.UserID != old.UserID {
+			if s.Number, err = b.freeNumber(s.UserID); err != nil {
+				return err
+			}
 		}
 		return b.put(s)
 	})
@@ -170,21 +218,9 @@ func (db *DB) DeleteSchedule(ctx context.Context, ws bot.WorkspaceRef, id int64)
 // SchedulesOf returns userID's schedules in ws, by ID, through the index.
 func (db *DB) SchedulesOf(ctx context.Context, ws bot.WorkspaceRef, userID string) ([]bot.Schedule, error) {
 	var list []bot.Schedule
-	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		b := readScheduleBuckets(tx, ws)
-		if b.byUser == nil {
-			return nil
-		}
-		prefix := userPrefix(userID)
-		c := b.byUser.Cursor()
-		for k, _ := c.Seek(prefix); hasPrefix(k, prefix); k, _ = c.Next() {
-			s, err := b.get(idOf(k[len(prefix):]))
-			if err != nil {
-				return fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
-			}
-			list = append(list, s)
-		}
-		return nil
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
+		list, err = readScheduleBuckets(tx, ws).ofUser(userID)
+		return err
 	})
 	return list, err
 }
@@ -197,4 +233,36 @@ func (db *DB) Schedules(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Schedul
 		return err
 	})
 	return list, err
+}
+
+// numberSchedules (schema 4 → 5) gives every schedule its owner's Number:
+// 1, 2, … in ID order, the order hosts have always seen them listed in.
+func numberSchedules(tx *bbolt.Tx) error {
+	all := tx.Bucket(workspacesBucket)
+	if all == nil {
+		return nil
+	}
+	return all.ForEachBucket(func(k []byte) error {
+		b := all.Bucket(k).Bucket(schedulesBucket)
+		if b == nil {
+			return nil
+		}
+		list, err := allRecords(b, decodeSchedule)
+		if err != nil {
+			return fmt.Errorf("workspace %s: %w", k, err)
+		}
+		next := map[string]int{}
+		for _, s := range list { // by ID: the bucket's key order
+			next[s.UserID]++
+			s.Number = next[s.UserID]
+			data, err := encodeSchedule(s)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(idKey(s.ID), data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

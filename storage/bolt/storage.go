@@ -13,6 +13,11 @@
 //	              .../logs_by_time/  start · spaceID → ∅
 //	              .../logs_by_user/  user · start · spaceID → ∅
 //	              .../sequences/     counter name → big-endian uint64
+//	              .../xlinks/        userID → XLink (a host's X account)
+//	              .../seen_spaces/   spaceID → SeenSpace (what the watcher saw on X)
+//	              .../seen_open/     spaceID → ∅ (scheduled or live)
+//	              .../seen_by_host/  user · At · spaceID → ∅ (creator's host and co-hosts)
+//	              .../reviews/       spaceID → Review (staff's decision on a log)
 //	jobs/                            job key → Job (pending)
 //	due/                             due · job key → ∅
 //	outcomes/                        job key → Outcome (finished)
@@ -50,6 +55,13 @@ const lockTimeout = time.Second
 // batchDelay is how long db.Batch waits for more writers to join a commit.
 const batchDelay = 2 * time.Millisecond
 
+// initialMmap is the address space mapped at open. A write that grows the
+// file past the mapping must remap it, which waits for every read
+// transaction: a backup streaming the file (Backup) would hold the bot's
+// writes until it ended. Mapping 1 GiB from the start (address space, not
+// memory or disk) lets writes go on during a backup of a file up to that.
+const initialMmap = 1 << 30
+
 // ErrInUse means the database file is held by another running sparkbot.
 var ErrInUse = errors.New("the database file is in use by another running sparkbot")
 
@@ -77,7 +89,7 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("storage: create directory for %s: %w", path, err)
 	}
-	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, NoSync: opt.NoSync})
+	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, NoSync: opt.NoSync, InitialMmapSize: initialMmap})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("storage: %s: %w; stop the other sparkbot, or give this one another file with --db or SPARKBOT_DB", path, ErrInUse)
 	}

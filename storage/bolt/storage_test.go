@@ -265,7 +265,7 @@ func TestStoredValuesAreCompact(t *testing.T) {
 	}{
 		{cohortsBucket, idKey(1), `{"Name":"Spark 3"}`},
 		{hostsBucket, []byte("u1"), `{"Memberships":[{"Cohort":1}]}`},
-		{schedulesBucket, idKey(sched.ID), `{"UserID":"u1","Title":"Mic"}`},
+		{schedulesBucket, idKey(sched.ID), `{"Number":1,"UserID":"u1","Title":"Mic"}`},
 		{logsBucket, []byte("s1"), `{"UserID":"u1","Minutes":60}`},
 		{applicationsBucket, []byte("u2"), `{"State":"pending"}`},
 	}

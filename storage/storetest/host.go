@@ -75,6 +75,7 @@ func fullHost(userID string) bot.Host {
 		},
 		RemindersOff: true,
 		Leads:        []time.Duration{2 * time.Hour, 15 * time.Minute, 30 * time.Second},
+		Quiet:        bot.QuietHours{Start: bot.TimeOfDay{Hour: 23, Minute: 30}, End: bot.TimeOfDay{Hour: 6}},
 		Excused:      map[string]string{"2025-03-03": "travel", "2025-03-10": "ill"},
 	}
 }

@@ -357,6 +357,7 @@ func fullJob(ws bot.WorkspaceRef, rest string, due time.Time) bot.Job {
 		Message:    msg,
 		ToHosts:    true,
 		CreatedBy:  "staff-1",
+		Personal:   true,
 		Attempts:   2,
 		LastError:  "DMs closed",
 	}

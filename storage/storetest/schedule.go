@@ -17,7 +17,7 @@ var scheduleTests = []contractTest{
 		if added.ID == 0 || added.ID == 999 {
 			t.Fatalf("got ID %d, want a new non-zero ID", added.ID)
 		}
-		want.ID = added.ID
+		want.ID, want.Number = added.ID, 1 // the host's first
 		wantEqual(t, added, want)
 		got, err := s.Schedule(t.Context(), wsA, added.ID)
 		must(t, err)
@@ -34,6 +34,35 @@ var scheduleTests = []contractTest{
 			seen[added.ID] = true
 		}
 	}},
+	{"numbers are per user, from 1, the lowest free", func(t *testing.T, s bot.Store) {
+		first := addSchedule(t, s, wsA, bot.Schedule{UserID: "u1"})
+		other := addSchedule(t, s, wsA, bot.Schedule{UserID: "u2"})
+		second := addSchedule(t, s, wsA, bot.Schedule{UserID: "u1", Number: 7}) // ignored: the store picks it
+		elsewhere := addSchedule(t, s, wsB, bot.Schedule{UserID: "u1"})
+		wantEqual(t, []int{first.Number, other.Number, second.Number, elsewhere.Number}, []int{1, 1, 2, 1})
+		must(t, s.DeleteSchedule(t.Context(), wsA, first.ID))
+		again := addSchedule(t, s, wsA, bot.Schedule{UserID: "u1"})
+		third := addSchedule(t, s, wsA, bot.Schedule{UserID: "u1"})
+		wantEqual(t, []int{again.Number, third.Number}, []int{1, 3})
+		got, err := s.Schedule(t.Context(), wsA, again.ID)
+		must(t, err)
+		wantEqual(t, got.Number, 1)
+	}},
+	{"put keeps the number, or gives a free one to a new owner", func(t *testing.T, s bot.Store) {
+		addSchedule(t, s, wsA, bot.Schedule{UserID: "u1"})
+		sch := addSchedule(t, s, wsA, bot.Schedule{UserID: "u1"})
+		addSchedule(t, s, wsA, bot.Schedule{UserID: "u2"})
+		sch.Title, sch.Number = "Renamed", 9
+		must(t, s.PutSchedule(t.Context(), wsA, sch))
+		got, err := s.Schedule(t.Context(), wsA, sch.ID)
+		must(t, err)
+		wantEqual(t, []any{got.Title, got.Number}, []any{"Renamed", 2})
+		sch.UserID = "u2"
+		must(t, s.PutSchedule(t.Context(), wsA, sch))
+		got, err = s.Schedule(t.Context(), wsA, sch.ID)
+		must(t, err)
+		wantEqual(t, got.Number, 2) // u2 has #1 already
+	}},
 	{"missing is ErrNotFound", func(t *testing.T, s bot.Store) {
 		_, err := s.Schedule(t.Context(), wsA, 1)
 		wantErrIs(t, err, bot.ErrNotFound)
@@ -46,6 +75,7 @@ var scheduleTests = []contractTest{
 		added := addSchedule(t, s, wsA, fullSchedule("u1"))
 		want := bot.Schedule{ID: added.ID, UserID: "u1", Title: "Moved", Paused: true}
 		must(t, s.PutSchedule(t.Context(), wsA, want))
+		want.Number = added.Number
 		got, err := s.Schedule(t.Context(), wsA, added.ID)
 		must(t, err)
 		wantEqual(t, got, want)

@@ -23,10 +23,14 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		tests []contractTest
 	}{
 		{"Cohort", cohortTests},
+		{"Stipend", stipendTests},
 		{"Host", hostTests},
 		{"Application", applicationTests},
 		{"Schedule", scheduleTests},
 		{"Log", logTests},
+		{"XLink", xlinkTests},
+		{"SeenSpace", seenSpaceTests},
+		{"Review", reviewTests},
 	}
 	for _, suite := range suites {
 		t.Run(suite.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ package fakediscord
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -82,6 +83,8 @@ type Server struct {
 	conns      []*websocket.Conn
 	conn       *gatewayConn // the current session
 	seq        int64
+	rejected   []Rejection    // requests refused for breaking a limit
+	followUps  map[string]int // follow-ups so far, by interaction token
 }
 
 type gatewayConn struct {
@@ -101,6 +104,7 @@ func New(t testing.TB) *Server {
 		AppID: "1180000000000000001", changed: make(chan struct{}),
 		failures: map[string][]Reply{}, roles: map[string][]*discordgo.Role{},
 		dmChannels: map[string]string{}, events: map[string][]map[string]any{}, nextID: 1190000000000000000,
+		followUps: map[string]int{},
 	}
 	mux := http.NewServeMux()
 	p := Prefix
@@ -111,10 +115,8 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("POST "+p+"/users/@me/channels", s.userChannel)
 	mux.HandleFunc("POST "+p+"/channels/{channel}/messages", s.message)
 	mux.HandleFunc("GET "+p+"/guilds/{guild}/roles", s.guildRoles)
-	mux.HandleFunc("POST "+p+"/interactions/{id}/{token}/callback", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	})
-	mux.HandleFunc("PATCH "+p+"/webhooks/{app}/{token}/messages/@original", s.message)
+	mux.HandleFunc("POST "+p+"/interactions/{id}/{token}/callback", s.callback)
+	mux.HandleFunc("PATCH "+p+"/webhooks/{app}/{token}/messages/@original", s.edit)
 	mux.HandleFunc("POST "+p+"/webhooks/{app}/{token}", s.message)
 	mux.HandleFunc("GET "+p+"/guilds/{guild}/scheduled-events", s.listEvents)
 	mux.HandleFunc("POST "+p+"/guilds/{guild}/scheduled-events", s.saveEvent)
@@ -273,9 +275,10 @@ func (s *Server) record(next http.Handler) http.Handler {
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		c := Call{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 		c.JSON, c.Files, c.Data = parseBody(r.Header.Get("Content-Type"), body)
+		r.Body = io.NopCloser(bytes.NewReader(c.JSON)) // a multipart request's handler reads its payload_json
+		r = r.WithContext(context.WithValue(r.Context(), callKey{}, c))
 		s.mu.Lock()
 		s.calls = append(s.calls, c)
 		key := r.Method + " " + r.URL.Path
@@ -378,7 +381,58 @@ func (s *Server) DMChannel(userID string) string {
 	return s.dmChannels[userID]
 }
 
+// callKey is the request context key of the Call being served.
+type callKey struct{}
+
+func callOf(r *http.Request) Call { c, _ := r.Context().Value(callKey{}).(Call); return c }
+
+// callback answers an interaction's first response: a message (types 4
+// and 7) is held to Discord's limits; a deferral or a PONG has none.
+func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	var cb struct {
+		Type int             `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(c.JSON, &cb); err != nil {
+		s.refuse(w, c, 50035, "Invalid Form Body", "callback is not JSON")
+		return
+	}
+	if (cb.Type == 4 || cb.Type == 7) && !s.check(w, c, cb.Data, cb.Type == 4) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// edit answers an edit of an interaction's original response.
+func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
+	if c := callOf(r); !s.check(w, c, c.JSON, false) {
+		return
+	}
+	s.reply(w, r)
+}
+
+// message answers a new message: in a channel, or an interaction follow-up.
+// Follow-ups carry Discord's rate-limit headers: five per interaction, then
+// two seconds to reset (the fake counts, it does not refuse).
 func (s *Server) message(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	if !s.check(w, c, c.JSON, true) {
+		return
+	}
+	if token := r.PathValue("token"); token != "" {
+		s.mu.Lock()
+		s.followUps[token]++
+		n := s.followUps[token]
+		s.mu.Unlock()
+		w.Header().Set("X-RateLimit-Limit", "5")
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(4-(n-1)%5))
+		w.Header().Set("X-RateLimit-Reset-After", "2.000")
+	}
+	s.reply(w, r)
+}
+
+func (s *Server) reply(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	id := s.id()
 	s.mu.Unlock()

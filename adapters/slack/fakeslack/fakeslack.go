@@ -43,11 +43,15 @@ type Channel struct {
 
 // Failure is what the next call of a method answers instead of succeeding:
 // Slack's {"ok":false,"error":Error}, or HTTP 429 with Retry-After when
-// RetryAfter is set.
+// RetryAfter is set. Pass, the zero Failure, lets a call through, so that
+// a later one in the queue fails.
 type Failure struct {
 	Error      string
 	RetryAfter int // seconds
 }
+
+// Pass is a queued Failure that lets its call succeed.
+var Pass = Failure{}
 
 // Post is one chat.postMessage the fake accepted.
 type Post struct {
@@ -92,6 +96,30 @@ type Server struct {
 	files    map[string]*Upload // by file id, between upload URL and completion
 	conns    []*Socket
 	ts       int
+	hooks    map[string]int // posts each response_url has taken
+	rejected []Rejection
+}
+
+// Rejection is a message the fake refused as Slack would.
+type Rejection struct {
+	Where  string // the method, or "response_url"
+	Code   string // Slack's error
+	Reason string
+}
+
+// Rejections returns the messages refused so far.
+func (s *Server) Rejections() []Rejection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Rejection(nil), s.rejected...)
+}
+
+// reject records a refusal and returns its code.
+func (s *Server) reject(where, code, reason string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejected = append(s.rejected, Rejection{Where: where, Code: code, Reason: reason})
+	return code
 }
 
 // New starts a fake Slack on 127.0.0.1; it stops when the test ends.
@@ -115,6 +143,7 @@ func Start() *Server {
 		failures: make(map[string][]Failure),
 		calls:    make(map[string]int),
 		files:    make(map[string]*Upload),
+		hooks:    make(map[string]int),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
@@ -214,6 +243,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		fail, s.failures[method] = &q[0], q[1:]
 	}
 	s.mu.Unlock()
+	if fail != nil && *fail == Pass {
+		fail = nil
+	}
 	switch {
 	case fail != nil && fail.RetryAfter > 0:
 		w.Header().Set("Retry-After", strconv.Itoa(fail.RetryAfter))
@@ -312,6 +344,9 @@ func (s *Server) postMessage(f formValues) (map[string]any, string) {
 	if code := s.canPost(ch); code != "" {
 		return nil, code
 	}
+	if code, reason := CheckMessage(f.Get("text"), f.Get("blocks")); code != "" {
+		return nil, s.reject("chat.postMessage", code, reason)
+	}
 	s.mu.Lock()
 	s.ts++
 	ts := fmt.Sprintf("1700000000.%06d", s.ts)
@@ -384,6 +419,9 @@ func (s *Server) completeUpload(f formValues) (map[string]any, string) {
 	if code := s.canPost(ch); code != "" {
 		return nil, code
 	}
+	if c := f.Get("initial_comment"); runes(c) > MaxText {
+		return nil, s.reject("files.completeUploadExternal", "msg_too_long", fmt.Sprintf("a comment of %d characters", runes(c)))
+	}
 	s.mu.Lock()
 	up, ok := s.files[files[0].ID]
 	s.mu.Unlock()
@@ -401,8 +439,26 @@ func (s *Server) hook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := Hook{ID: r.PathValue("id"), Raw: string(raw)}
-	if err := json.Unmarshal(raw, &h.Msg); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	var blocks struct {
+		Blocks json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(raw, &h.Msg); err != nil || json.Unmarshal(raw, &blocks) != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	s.hooks[h.ID]++
+	used := s.hooks[h.ID]
+	s.mu.Unlock()
+	if used > MaxResponses {
+		http.Error(w, s.reject("response_url", "used_url", fmt.Sprintf("post %d to one response_url", used)), http.StatusNotFound)
+		return
+	}
+	if raw := string(blocks.Blocks); raw == "null" {
+		blocks.Blocks = nil
+	}
+	if code, reason := CheckMessage(h.Msg.Text, string(blocks.Blocks)); code != "" {
+		http.Error(w, s.reject("response_url", code, reason), http.StatusBadRequest)
 		return
 	}
 	s.Hooks <- h
