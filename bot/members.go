@@ -50,8 +50,8 @@ func scanHosts(ctx context.Context, st Store, ws WorkspaceRef, from, to time.Tim
 }
 
 // hostLogs is one host's logs read once for [from, to): it serves every
-// read of theirs within that range from them, and reads schedules (and
-// anything else) from src, schedules at most once.
+// read of theirs within that range from them, and reads schedules (at
+// most once), Spaces seen on X, and anything else from src.
 type hostLogs struct {
 	src       HostData
 	ws        WorkspaceRef
@@ -75,6 +75,10 @@ func (c *hostLogs) LogsOf(ctx context.Context, ws WorkspaceRef, userID string, f
 		return nil, nil
 	}
 	return c.logs[i:j:j], nil
+}
+
+func (c *hostLogs) SeenSpacesOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SeenSpace, error) {
+	return c.src.SeenSpacesOf(ctx, ws, userID, from, to)
 }
 
 func (c *hostLogs) SchedulesOf(ctx context.Context, ws WorkspaceRef, userID string) ([]Schedule, error) {

@@ -80,6 +80,9 @@ func Assess(quota, logged, upcoming int, excused bool, left, lastCall time.Durat
 type Occurrence struct {
 	Schedule Schedule
 	Start    time.Time
+	// SpaceID is set for a Space the host scheduled on X rather than
+	// registered (xschedule.go); Schedule then holds only its title.
+	SpaceID string
 }
 
 // HostWeek is one host's account of one week.
@@ -142,6 +145,7 @@ func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, fr
 type HostData interface {
 	LogsOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SpaceLog, error)
 	SchedulesOf(ctx context.Context, ws WorkspaceRef, userID string) ([]Schedule, error)
+	SeenSpacesOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SeenSpace, error)
 }
 
 func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
@@ -243,13 +247,18 @@ func (a *accounting) host(ctx context.Context, st HostData, ws WorkspaceRef, h H
 
 // record accounts weeks (consecutive, within s) from the host's logs
 // read for them: counted, the ones that count, by Start, and logs, all of
-// them (the open week's schedule reads them). Schedules are read only if
-// a week is still open.
+// them (the open week's schedule reads them). Schedules, and the Spaces
+// the host scheduled on X, are read only if a week is still open: the
+// week containing now.
 func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h Host, s recordSpan, weeks []Week, counted, logs []SpaceLog, now time.Time) (HostRecord, error) {
 	var schedules []Schedule
+	var onX []SeenSpace
 	if len(weeks) > 0 && now.Before(weeks[len(weeks)-1].End) {
 		var err error
 		if schedules, err = st.SchedulesOf(ctx, ws, h.UserID); err != nil {
+			return HostRecord{}, err
+		}
+		if onX, err = scheduledOnX(ctx, st, ws, h.UserID, s.current.Start, s.current.End); err != nil {
 			return HostRecord{}, err
 		}
 	}
@@ -267,7 +276,7 @@ func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h
 		if j > i {
 			own = counted[i:j:j]
 		}
-		rec.Weeks[k] = accountWeek(a.c, h, w, own, logs, schedules, now)
+		rec.Weeks[k] = accountWeek(a.c, h, w, own, logs, schedules, onX, now)
 		i = j
 	}
 	if s.notOwed {
@@ -294,14 +303,18 @@ func streak(weeks []HostWeek, now time.Time) int {
 }
 
 // accountWeek builds one HostWeek from the logs that count in it (own),
-// and the host's logs and schedules.
-func accountWeek(c Cohort, h Host, w Week, own, logs []SpaceLog, schedules []Schedule, now time.Time) HostWeek {
+// and the host's logs, schedules and Spaces scheduled on X.
+func accountWeek(c Cohort, h Host, w Week, own, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Logs: own}
 	if len(h.Excused) > 0 {
 		hw.Excuse = h.Excused[w.StartDate.String()]
 	}
 	if now.Before(w.End) {
 		hw.Upcoming = pending(schedules, logs, now, w)
+		if x := xUpcoming(onX, schedules, logs, now, w); len(x) > 0 {
+			hw.Upcoming = append(hw.Upcoming, x...)
+			sortOccurrences(hw.Upcoming)
+		}
 	}
 	switch h.Presence(c, w) {
 	case NoWeek:

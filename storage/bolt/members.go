@@ -22,7 +22,7 @@ func (db *DB) ScanHosts(ctx context.Context, ws bot.WorkspaceRef, from, to time.
 		if hosts == nil {
 			return nil
 		}
-		data := txData{ws: ws, logs: readLogBuckets(tx, ws), schedules: readScheduleBuckets(tx, ws)}
+		data := txData{ws: ws, logs: readLogBuckets(tx, ws), schedules: readScheduleBuckets(tx, ws), seen: readSeenBuckets(tx, ws)}
 		c := hosts.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if err := ctx.Err(); err != nil {
@@ -44,11 +44,13 @@ func (db *DB) ScanHosts(ctx context.Context, ws bot.WorkspaceRef, from, to time.
 	})
 }
 
-// txData reads one workspace's logs and schedules in an open transaction.
+// txData reads one workspace's logs, schedules and seen Spaces in an open
+// transaction.
 type txData struct {
 	ws        bot.WorkspaceRef
 	logs      logBuckets
 	schedules scheduleBuckets
+	seen      seenBuckets
 }
 
 func (d txData) check(ws bot.WorkspaceRef) error {
@@ -70,4 +72,11 @@ func (d txData) SchedulesOf(_ context.Context, ws bot.WorkspaceRef, userID strin
 		return nil, err
 	}
 	return d.schedules.ofUser(userID)
+}
+
+func (d txData) SeenSpacesOf(_ context.Context, ws bot.WorkspaceRef, userID string, from, to time.Time) ([]bot.SeenSpace, error) {
+	if err := d.check(ws); err != nil {
+		return nil, err
+	}
+	return d.seen.ofHost(userID, from, to)
 }

@@ -28,6 +28,9 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Application", applicationTests},
 		{"Schedule", scheduleTests},
 		{"Log", logTests},
+		{"XLink", xlinkTests},
+		{"SeenSpace", seenSpaceTests},
+		{"Review", reviewTests},
 		{"HostScanner", memberTests},
 	}
 	for _, suite := range suites {
