@@ -38,3 +38,7 @@ func must(t testing.TB, err error) {
 		t.Fatalf("unexpected error: %v", err)
 	}
 }
+
+func TestWebStoreContract(t *testing.T) {
+	storetest.RunWebStore(t, func(t *testing.T) storetest.WebStore { return openTest(t) })
+}
