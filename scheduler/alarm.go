@@ -113,7 +113,7 @@ func (s *Scheduler) nextWake(ctx context.Context, now time.Time) (at time.Time, 
 	limit := len(s.inflight) + len(s.tried) + 1
 	waiting := s.backlog && len(s.inflight) > 0
 	s.mu.Unlock()
-	jobs, err := s.store.DueJobs(ctx, endOfTime, limit)
+	jobs, err := s.upcoming(ctx, limit) // replica.go
 	if err != nil {
 		s.log.Error("reading the due index to set the timer", "err", err)
 		return now.Add(stuckRetry), true

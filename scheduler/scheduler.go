@@ -115,6 +115,8 @@ type Scheduler struct {
 
 	observer DeliveryObserver // observer.go; nil: nobody
 
+	replica *replica // how the store is shared with other processes (replica.go)
+
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
 	afterSend func(bot.Job) bool
@@ -136,6 +138,7 @@ func New(store bot.Store, clock bot.Clock, logger *slog.Logger, cfg Config) *Sch
 		slots:     make(chan struct{}, cfg.Workers),
 		inflight:  map[string]bool{},
 		tried:     map[string]bool{},
+		replica:   newReplica(store),
 	}
 }
 
@@ -157,9 +160,6 @@ func (s *Scheduler) Dispatch() {
 // the safety net's period passes, until ctx ends; then it waits for
 // deliveries in flight.
 func (s *Scheduler) Run(ctx context.Context) error {
-	if err := s.PlanAll(ctx); err != nil {
-		s.log.Error("planning at start failed; the next tick retries through the due index", "err", err)
-	}
 	c := cron.New(cron.WithChain(cron.Recover(cronLogger{s.log})))
 	trigger := func() { s.Dispatch() } // the loop below ticks, so ticks never overlap
 	if _, err := c.AddFunc("@every "+s.cfg.Tick.String(), trigger); err != nil {
@@ -173,6 +173,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	// starts: what was not handed out stays pending.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer s.drain(stopWork)
+	// Plan now, or, on a store replicas share, campaign to lead (replica.go).
+	waitReplica, err := s.startReplica(ctx, work, c)
+	if err != nil {
+		return err
+	}
+	defer waitReplica()
 	al := newAlarm(s.clock)
 	defer al.stop()
 	s.wake(work, al)
@@ -242,13 +248,13 @@ func (s *Scheduler) tick(ctx context.Context) error {
 	s.mu.Lock()
 	clear(s.tried)
 	s.mu.Unlock()
-	jobs, err := s.store.DueJobs(ctx, now, tickBatch)
+	jobs, full, err := s.dueJobs(ctx, now) // claimed, on a shared store (replica.go)
 	if err != nil {
 		s.log.Error("reading due jobs", "err", err)
 		return err
 	}
 	s.lastWake.Store(now.UnixNano())
-	if len(jobs) == tickBatch {
+	if full {
 		s.setBacklog()
 	}
 	for _, j := range jobs {
@@ -261,6 +267,7 @@ func (s *Scheduler) tick(ctx context.Context) error {
 		cur, err := s.store.PendingJob(ctx, j.Key)
 		if err != nil || cur.Due.After(now) {
 			s.release(j.Key, err != nil && !errors.Is(err, bot.ErrNotFound))
+			s.unclaim(ctx, j.Key)
 			continue
 		}
 		j := cur
@@ -268,6 +275,7 @@ func (s *Scheduler) tick(ctx context.Context) error {
 		case s.slots <- struct{}{}:
 		default:
 			s.release(j.Key, false)
+			s.unclaim(ctx, j.Key)
 			s.setBacklog()
 			return nil
 		}

@@ -61,6 +61,9 @@ type Options struct {
 	// become it, and how often the leader checks its connection (5s). A
 	// dead leader is replaced within about this long.
 	LeaderPoll time.Duration
+	// ClaimLease is how long a replica's claim on a due job lasts unless
+	// renewed (30s): a dead replica's jobs are taken over after it.
+	ClaimLease time.Duration
 	// Replica names this process in job claims; default host-pid-random.
 	Replica string
 	// MaxConns bounds the pool (default: pgxpool's, 4 or the CPU count).
@@ -73,6 +76,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.LeaderPoll <= 0 {
 		o.LeaderPoll = 5 * time.Second
+	}
+	if o.ClaimLease <= 0 {
+		o.ClaimLease = 30 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
