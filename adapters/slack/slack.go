@@ -109,6 +109,8 @@ type Adapter struct {
 	botName string // from auth.test, for fixes like "invite @sparkbot"
 
 	work sync.WaitGroup // commands and clicks answered after their ack
+
+	health health // health.go: readiness
 }
 
 var _ bot.Notifier = (*Adapter)(nil)
@@ -201,6 +203,7 @@ func (a *Adapter) authenticate(ctx context.Context) bool {
 	for attempt := 0; ; attempt++ {
 		resp, err := a.api.AuthTestContext(ctx)
 		if err == nil {
+			a.health.authenticated.Store(true)
 			a.mu.Lock()
 			if resp.User != "" {
 				a.botName = resp.User
