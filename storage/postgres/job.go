@@ -165,17 +165,27 @@ func (db *DB) FinishJob(ctx context.Context, o bot.Outcome) error {
 	if err := requireField("outcome", "Key", o.Key); err != nil {
 		return err
 	}
-	doc, err := encodeDoc("outcome "+o.Key, o)
+	args, err := outcomeArgs(o)
 	if err != nil {
 		return err
 	}
-	_, err = db.pool.Exec(ctx, `
-		INSERT INTO jobs (key, kind, ws, result, at, at_ns, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, ws = excluded.ws, result = excluded.result,
-			at = excluded.at, at_ns = excluded.at_ns, outcome = excluded.outcome,
-			due = NULL, due_ns = NULL, job = NULL, claimed_by = NULL, lease_until = NULL`,
-		[]byte(o.Key), string(o.Kind), wsKey(o.Workspace), string(o.Result), o.At, nanos(o.At), doc)
+	_, err = db.pool.Exec(ctx, finishJob, args...)
 	return err
+}
+
+// finishJob turns a key's row, pending or not, into its outcome.
+const finishJob = `
+	INSERT INTO jobs (key, kind, ws, result, at, at_ns, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, ws = excluded.ws, result = excluded.result,
+		at = excluded.at, at_ns = excluded.at_ns, outcome = excluded.outcome,
+		due = NULL, due_ns = NULL, job = NULL, claimed_by = NULL, lease_until = NULL`
+
+func outcomeArgs(o bot.Outcome) ([]any, error) {
+	doc, err := encodeDoc("outcome "+o.Key, o)
+	if err != nil {
+		return nil, err
+	}
+	return []any{[]byte(o.Key), string(o.Kind), wsKey(o.Workspace), string(o.Result), o.At, nanos(o.At), doc}, nil
 }
 
 // DropJob removes the pending job of key, if any, without an outcome.
