@@ -29,6 +29,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,12 +67,21 @@ type Options struct {
 	ClaimLease time.Duration
 	// Replica names this process in job claims; default host-pid-random.
 	Replica string
-	// MaxConns bounds the pool (default: pgxpool's, 4 or the CPU count).
+	// MaxConns bounds the pool; default defaultMaxConns, unless the URL
+	// sets pool_max_conns.
 	MaxConns int32
 	// Logger hears about lost connections of the listener and the leader
 	// election (default: slog's).
 	Logger *slog.Logger
 }
+
+// defaultMaxConns is the pool's size: the scheduler's 32 workers and the
+// commands in flight share it, and a commit holds its connection for an
+// fsync, so pgxpool's default of 4 would let only 4 writes commit at once
+// (BenchmarkLogConcurrentPostgres: ~700 logs/s with 4, see BENCHMARKS.md).
+// Each replica holds up to this many, and two more (the listener and the
+// role locks), of the server's max_connections (100 by default).
+const defaultMaxConns = 16
 
 func (o Options) withDefaults() Options {
 	if o.LeaderPoll <= 0 {
@@ -109,8 +119,11 @@ func OpenWith(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: the database URL is not one PostgreSQL understands (postgres://user:password@host:5432/dbname): %w", redact(err))
 	}
-	if opt.MaxConns > 0 {
+	switch {
+	case opt.MaxConns > 0:
 		cfg.MaxConns = opt.MaxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = defaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
