@@ -75,6 +75,7 @@ func (r *Router) spacesApply(ctx context.Context, c *Call) (Response, error) {
 		Cohort: co.ID, UserID: c.UserID, Name: c.UserName, Handle: handle, Followers: followers, Country: country, Show: show,
 		Failed: applicationFailures(co, followers, country), State: Pending, At: r.clock.Now(),
 	}
+	r.checkFollowers(ctx, co, &app)
 	if err := r.store.PutApplication(ctx, c.Workspace, app); err != nil {
 		return Response{}, err
 	}
@@ -104,8 +105,8 @@ func (r *Router) cohortApplications(ctx context.Context, c *Call) (Response, err
 		if a.State != Pending || a.Cohort != co.ID {
 			continue
 		}
-		resp.Addf("%s — @%s, %s followers, %s, applied %s", UserRef(a.UserID), UserText(a.Handle),
-			thousands(a.Followers), a.Country, At(a.At, nil, TimeDate))
+		resp.Addf("%s — @%s, %s, %s, applied %s", UserRef(a.UserID), UserText(a.Handle),
+			followersText(a, r.x != nil), a.Country, At(a.At, nil, TimeDate))
 		if a.Show != "" {
 			resp.Add(Line{Text("    show: "), UserText(a.Show)})
 		}

@@ -171,6 +171,8 @@ func applySettings(co *Cohort, c *Call) {
 	set("staff", func() { co.StaffChannel = optionValue[string](c, "staff") })
 	set("announce", func() { co.AnnounceChannel = optionValue[string](c, "announce") })
 	set("fallback", func() { co.FallbackChannel = optionValue[string](c, "fallback") })
+	set("live", func() { co.LiveChannel = optionValue[string](c, "live") })
+	set("xretention", func() { co.XRetentionDays = optionValue[int](c, "xretention") })
 }
 
 // describeCohort appends the cohort's settings to m.
@@ -191,6 +193,7 @@ func describeCohort(m *Message, co Cohort) {
 		}
 		m.Addf("%s: %s", ch.name, ChannelRef(ch.id))
 	}
+	describeX(m, co)
 }
 
 // cohortOption loads the cohort the cohort: option names (any cohort the

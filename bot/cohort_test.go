@@ -34,7 +34,7 @@ func TestJoiningMidWeek(t *testing.T) {
 	h := newHarness(t, "2026-12-05T20:00:00-05:00") // Saturday of week 1
 	h.withCohort("2026-11-30", "alice")
 	h.must("alice", false, "/spaces status", "your first counted week starts Mon 7 Dec 00:00 EST")
-	h.must("boss", true, "/cohort report", "@alice: 0 of 2 (0 verified) — not counted (joined mid-week)")
+	h.must("boss", true, "/cohort report", "@alice: 0 of 2 — not counted (joined mid-week)")
 	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00")) // Tuesday of week 2
 	h.must("alice", false, "/spaces history", "Week 1 (from 2026-11-30): 0 of 2 — not counted (joined mid-week)")
 	h.must("alice", false, "/spaces status", "This week: 0 of 2")

@@ -47,14 +47,12 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 		return rows[i].host.UserID < rows[j].host.UserID
 	})
 	var missed []Span
-	unverified := 0
 	var logs []SpaceLog
 	for _, r := range rows {
-		m.Addf("%s: %d of %d — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, r.week.Standing)
+		m.Addf("%s: %d of %d%s — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, provenanceNote(r.week.Logs), r.week.Standing)
 		if r.week.Standing == Missed {
 			missed = append(missed, UserRef(r.host.UserID))
 		}
-		unverified += len(r.week.Logs) - r.week.Verified()
 		logs = append(logs, r.week.Logs...)
 	}
 	if len(rows) == 0 {
@@ -63,14 +61,14 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	}
 	m.Section("Highlights")
 	m.Add(listLine("Missed: ", missed, "nobody 🎉"))
-	m.Addf("Unverified one-click logs: %d", unverified)
+	m.Addf("Logs: %s", orNone(ProvenanceCounts(logs)))
 	m.Add(streakLeaders(rows))
 	sort.SliceStable(logs, func(i, j int) bool { return logs[i].Listeners > logs[j].Listeners })
 	for i, l := range logs {
 		if i == digestTopN || l.Listeners == 0 {
 			break
 		}
-		m.Addf("Top Space %d: %s by %s — %s listeners", i+1, UserText(titleOr(l)), UserRef(l.UserID), thousands(l.Listeners))
+		m.Addf("Top Space %d: %s by %s — %s listeners (%s)", i+1, UserText(titleOr(l)), UserRef(l.UserID), thousands(l.Listeners), l.Provenance)
 	}
 	return m
 }

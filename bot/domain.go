@@ -47,6 +47,11 @@ type Cohort struct {
 	AnnounceChannel string
 	// FallbackChannel receives a mention of a host whose DMs fail for good.
 	FallbackChannel string
+	// LiveChannel, if set, hears when a linked host goes live on X (watch.go).
+	LiveChannel string
+	// XRetentionDays is how long after the cohort ends its X data is kept
+	// (retention.go); 0 means DefaultXRetentionDays.
+	XRetentionDays int
 
 	CreatedAt time.Time
 	CreatedBy string
@@ -108,6 +113,10 @@ type Application struct {
 	// Show is a link to the applicant's show elsewhere (a podcast, another
 	// audio platform), if they gave one.
 	Show string
+	// XFollows is the followers_count X gave for Handle when the
+	// application came in (XChecked says when); -1: X has no such account.
+	XFollows int
+	XChecked time.Time
 	// Failed lists the cohort rules the application did not meet, in words.
 	Failed    []string
 	State     ApplicationState

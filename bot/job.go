@@ -23,6 +23,8 @@ const (
 	JobEvents   JobKind = "events"   // sync a workspace's platform events with its upcoming Spaces
 	JobAlert    JobKind = "alert"    // staff channel post: a host missed two counted weeks in a row
 	JobFinal    JobKind = "final"    // a cohort's final report to staff, and its hosts' closing DMs
+	JobWatch    JobKind = "watch"    // one round of watching X for linked hosts' Spaces (watch.go)
+	JobRecheck  JobKind = "recheck"  // ask X again about a pasted Space link it could not check (xcheck.go)
 )
 
 // Job is one pending delivery in the due index. Its Key is its idempotency
@@ -40,6 +42,7 @@ type Job struct {
 	Channel    string // where a post goes
 	ScheduleID int64
 	Occurrence time.Time     // the occurrence's scheduled start
+	SpaceID    string        // the X Space the job is about: a reminder of a Space scheduled on X, a re-check
 	Lead       time.Duration // a reminder's lead time
 	Level      Standing      // a warning's level
 	Week       Date          // the week (its start date) a warning, check or digest is about

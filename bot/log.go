@@ -31,21 +31,30 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, NotFoundf("%s was not a host of %s in %s; staff can log only the weeks they were a member in.",
 			mentionText(h.UserID), co.Name, co.weekName(week))
 	}
-	p, refusal, err := r.planLog(ctx, c, co, l, typed, loc)
+	xc, err := r.checkOnX(ctx, c, h, &l, typed, loc)
+	if err != nil {
+		return Response{}, err
+	}
+	p, refusal, err := r.planLog(ctx, c, co, l, typed || xc.verified, loc)
 	if err != nil || refusal != nil {
 		return derefResponse(refusal), err
+	}
+	if p.replaces == "" {
+		p.replaces = xc.replaces
 	}
 	if err := r.saveLog(ctx, c, p.log, p.replaces); err != nil {
 		return Response{}, err
 	}
+	r.recheckLater(ctx, c.Workspace, p.log, xc)
 	note, err := r.weekNote(ctx, c.Workspace, co, h, p.log.Start, +1)
 	if err != nil {
 		return Response{}, err
 	}
-	if p.log.Provenance == StaffLogged {
+	if p.log.LoggedBy != "" {
 		r.tellHost(ctx, c.Workspace, co, "log", h.UserID, now, staffLogMessage(p.log, p.clashes, note, h.Location(co, "")))
 	}
 	resp := logReply(p.log, p.replaces != "", p.clashes, loc)
+	xc.note(&resp, p.replaces != "")
 	resp.Add(note...)
 	return resp, nil
 }

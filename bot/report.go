@@ -42,10 +42,10 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		resp.Addf("Excused: %s", UserText(cur.Excuse))
 	}
 	for _, l := range cur.Logs {
-		resp.Addf("✓ %s%s, %s", displayID(l), titleSuffix(l.Title), At(l.Start, loc, TimeFull))
+		resp.Add(append(Linef("✓ %s%s, %s", displayID(l), titleSuffix(l.Title), At(l.Start, loc, TimeFull)), howKnown(l)...))
 	}
 	for _, o := range cur.Upcoming {
-		resp.Addf("◷ %s, %s (%s)", UserText(o.Schedule.Title), At(o.Start, loc, TimeFull), At(o.Start, loc, TimeRelative))
+		resp.Add(append(Linef("◷ %s, %s (%s)", UserText(o.Schedule.Title), At(o.Start, loc, TimeFull), At(o.Start, loc, TimeRelative)), upcomingNote(o)...))
 	}
 	resp.Addf("Week ends %s (%s left). Streak: %s met.", At(cur.Week.End, loc, TimeFull), HumanDuration(cur.Week.End.Sub(now)), plural(rec.Streak, "week"))
 	if hint := standingHint(cur); hint != "" {
@@ -102,6 +102,9 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 			line = append(line, Linef(" (%s)", UserText(w.Excuse))...)
 		}
 		resp.Add(line)
+		if err := r.addWeekLogs(ctx, c.Workspace, co, h, w, &resp.Message); err != nil {
+			return Response{}, err
+		}
 	}
 	return resp, nil
 }
@@ -169,8 +172,8 @@ func addHostRows(m *Message, rows []hostRow) {
 		m.Addf("No hosts in this week.")
 	}
 	for _, row := range rows {
-		line := Linef("%s: %d of %d (%d verified) — %s, streak %d", UserRef(row.host.Host.UserID),
-			len(row.week.Logs), row.week.Quota, row.week.Verified(), row.week.Standing, row.host.Streak)
+		line := Linef("%s: %d of %d%s — %s, streak %d", UserRef(row.host.Host.UserID),
+			len(row.week.Logs), row.week.Quota, provenanceNote(row.week.Logs), row.week.Standing, row.host.Streak)
 		if row.week.Excuse != "" {
 			line = append(line, Linef(" (excused: %s)", UserText(row.week.Excuse))...)
 		}

@@ -23,6 +23,8 @@ type Router struct {
 	dashboard *Dashboard
 	// observer hears how each request ended (observer.go); nil: nobody.
 	observer CommandObserver
+	// x, if set, is X: links are resolved and pasted links checked (xcheck.go).
+	x XSource
 }
 
 // NewRouter returns a Router over store, reading the time from clock.

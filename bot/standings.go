@@ -16,7 +16,7 @@ func CountStandings(ctx context.Context, st Store, now time.Time) (map[Standing]
 	}
 	counts := map[Standing]int{}
 	for _, ws := range workspaces {
-		co, err := st.Cohort(ctx, ws)
+		co, err := st.Cohort(ctx, ws) // the latest: only it can be running
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}

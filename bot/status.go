@@ -80,6 +80,9 @@ func Assess(quota, logged, upcoming int, excused bool, left, lastCall time.Durat
 type Occurrence struct {
 	Schedule Schedule
 	Start    time.Time
+	// SpaceID is set for a Space the host scheduled on X rather than
+	// registered (xschedule.go); Schedule then holds only its title.
+	SpaceID string
 }
 
 // HostWeek is one host's account of one week.
@@ -163,6 +166,7 @@ func firstWeek(c Cohort, h Host) (w Week, ok bool) {
 type HostData interface {
 	LogsOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SpaceLog, error)
 	SchedulesOf(ctx context.Context, ws WorkspaceRef, userID string) ([]Schedule, error)
+	SeenSpacesOf(ctx context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SeenSpace, error)
 }
 
 func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
@@ -193,9 +197,13 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 	if err != nil {
 		return HostRecord{}, err
 	}
+	onX, err := scheduledOnX(ctx, st, ws, h.UserID, current.Start, current.End)
+	if err != nil {
+		return HostRecord{}, err
+	}
 	rec := HostRecord{Host: h}
 	for w := first; !w.Start.After(current.Start); w = w.Next() {
-		rec.Weeks = append(rec.Weeks, accountWeek(c, h, w, logs, schedules, now))
+		rec.Weeks = append(rec.Weeks, accountWeek(c, h, w, logs, schedules, onX, now))
 	}
 	if notOwed {
 		rec.Weeks[0].Standing = NotCounted
@@ -221,7 +229,7 @@ func streak(weeks []HostWeek, now time.Time) int {
 }
 
 // accountWeek builds one HostWeek from the host's logs and schedules.
-func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, now time.Time) HostWeek {
+func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Excuse: h.Excused[w.StartDate.String()]}
 	for _, l := range countedLogs(c, logs) {
 		if w.Contains(l.Start) {
@@ -230,6 +238,10 @@ func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule
 	}
 	if now.Before(w.End) {
 		hw.Upcoming = pending(schedules, logs, now, w)
+		if x := xUpcoming(onX, schedules, logs, now, w); len(x) > 0 {
+			hw.Upcoming = append(hw.Upcoming, x...)
+			sortOccurrences(hw.Upcoming)
+		}
 	}
 	switch h.Presence(c, w) {
 	case NoWeek:

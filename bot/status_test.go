@@ -71,7 +71,7 @@ func TestStatusAndStreak(t *testing.T) {
 	h.must("boss", true, `/cohort excuse user:@alice week:2026-12-09 reason:"flu"`, "counts as met")
 	h.must("alice", false, "/spaces status", "Streak: 2 weeks met")
 	h.must("alice", false, "/spaces history", "Week 2 (from 2026-12-07): 1 of 2 — excused (flu)")
-	report := h.must("boss", true, "/cohort report week:2026-12-08", "@alice: 1 of 2 (1 verified) — excused")
+	report := h.must("boss", true, "/cohort report week:2026-12-08", "@alice: 1 of 2 (1 link, not verified) — excused")
 	mustContain(t, report, "week 2")
 }
 

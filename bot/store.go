@@ -87,4 +87,7 @@ type Store interface {
 	ScheduleStore
 	LogStore
 	JobStore
+	XLinkStore     // xlink.go
+	SeenSpaceStore // seenspace.go
+	ReviewStore    // review.go
 }

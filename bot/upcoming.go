@@ -48,7 +48,7 @@ func UpcomingReminders(co Cohort, h Host, schedules []Schedule, now time.Time, n
 				break
 			}
 			for _, lead := range h.LeadTimes() {
-				if r := (Reminder{Occurrence{s, start}, lead}); !r.At().Before(now) {
+				if r := (Reminder{Occurrence{Schedule: s, Start: start}, lead}); !r.At().Before(now) {
 					out = append(out, r)
 				}
 			}

@@ -89,8 +89,8 @@ func (m *Metrics) Handler() http.Handler {
 // Register adds a collector of another package's (the X API client's).
 func (m *Metrics) Register(c prometheus.Collector) error { return m.reg.Register(c) }
 
-// GaugeFunc registers a gauge whose value f reads at each scrape, such as
-// sparkbot_x_api_budget_remaining once the X client can say it.
+// GaugeFunc registers a gauge whose value f reads at each scrape. (The X
+// API budget has its own, WatchXBudgets.)
 func (m *Metrics) GaugeFunc(name, help string, f func() float64) error {
 	return m.reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 }

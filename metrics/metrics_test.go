@@ -13,6 +13,7 @@ import (
 
 	"sparkbot/bot"
 	"sparkbot/scheduler"
+	"sparkbot/xapi"
 )
 
 type jobCounts struct {
@@ -127,10 +128,26 @@ func TestMetricsServeGoAndProcessCollectors(t *testing.T) {
 func TestGaugeFunc(t *testing.T) {
 	m := New()
 	budget := 42.0
-	if err := m.GaugeFunc("sparkbot_x_api_budget_remaining", "X API requests left in the current window.", func() float64 { return budget }); err != nil {
+	if err := m.GaugeFunc("sparkbot_example_remaining", "An example gauge.", func() float64 { return budget }); err != nil {
 		t.Fatal(err)
 	}
-	want := "# HELP sparkbot_x_api_budget_remaining X API requests left in the current window.\n# TYPE sparkbot_x_api_budget_remaining gauge\nsparkbot_x_api_budget_remaining 42\n"
+	want := "# HELP sparkbot_example_remaining An example gauge.\n# TYPE sparkbot_example_remaining gauge\nsparkbot_example_remaining 42\n"
+	if err := testutil.GatherAndCompare(m.reg, strings.NewReader(want), "sparkbot_example_remaining"); err != nil {
+		t.Error(err)
+	}
+}
+
+type budgets []xapi.Budget
+
+func (b budgets) Budgets() []xapi.Budget { return b }
+
+func TestXBudgets(t *testing.T) {
+	m := New()
+	m.WatchXBudgets(budgets{{Endpoint: xapi.EndpointSpaces, Remaining: 12}, {Endpoint: xapi.EndpointSpace, Remaining: -1}})
+	want := `# HELP sparkbot_x_api_budget_remaining Requests the X API client may still send in the current rate-limit window, by endpoint.
+# TYPE sparkbot_x_api_budget_remaining gauge
+sparkbot_x_api_budget_remaining{endpoint="spaces"} 12
+`
 	if err := testutil.GatherAndCompare(m.reg, strings.NewReader(want), "sparkbot_x_api_budget_remaining"); err != nil {
 		t.Error(err)
 	}

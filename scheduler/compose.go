@@ -22,7 +22,12 @@ func (s *Scheduler) compose(ctx context.Context, j bot.Job) (verdict, error) {
 	case bot.JobCheck:
 		return verdict{done: true}, s.checkCohort(ctx, j.Workspace)
 	case bot.JobReminder, bot.JobNudge:
+		if j.SpaceID != "" {
+			return s.composeXReminder(ctx, j)
+		}
 		return s.composeOccurrence(ctx, j)
+	case bot.JobWatch, bot.JobRecheck:
+		return s.composeX(ctx, j)
 	case bot.JobWarning:
 		return s.composeWarning(ctx, j)
 	case bot.JobDigest:

@@ -88,6 +88,15 @@ var expiries = map[bot.JobKind]expiry{
 		late: "posted however late while the host's run of missed weeks stands; an " +
 			"excuse given meanwhile cancels it.",
 	},
+	bot.JobWatch: {
+		late: "polls X at once, then every minute; rounds missed while sparkbot was stopped " +
+			"are not made up, so a Space that began and ended meanwhile is not seen (its " +
+			"host logs it by link).",
+	},
+	bot.JobRecheck: {
+		late: "asks X once when it runs, then again at growing intervals up to an hour, for " +
+			"three days after the log; then the log stays unverified, for staff in /cohort review.",
+	},
 }
 
 // lateAfter is how late a post may go out before it says it is late.

@@ -13,7 +13,8 @@ import (
 
 // allKinds are the job kinds there are; each states its expiry.
 var allKinds = []bot.JobKind{bot.JobReminder, bot.JobNudge, bot.JobWarning, bot.JobCheck, bot.JobDigest,
-	bot.JobStipend, bot.JobAnnounce, bot.JobDM, bot.JobPost, bot.JobPlan, bot.JobEvents, bot.JobAlert, bot.JobFinal}
+	bot.JobStipend, bot.JobAnnounce, bot.JobDM, bot.JobPost, bot.JobPlan, bot.JobEvents, bot.JobAlert, bot.JobFinal,
+	bot.JobWatch, bot.JobRecheck}
 
 // expiryList renders the expiry table as the README lists it: one item a
 // kind, wrapped at 76 columns.

@@ -55,7 +55,7 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	// Tomorrow's run first: whatever fails below, planning goes on daily.
 	tomorrow := bot.DateOf(now.UTC()).AddDays(1)
 	next := bot.Job{Key: planKey(tomorrow), Kind: bot.JobPlan, Due: bot.LocalTime(tomorrow, planAt, time.UTC)}
-	if err := s.store.AddJobs(ctx, []bot.Job{next}); err != nil {
+	if err := s.store.AddJobs(ctx, append([]bot.Job{next}, s.watchJobs(now)...)); err != nil {
 		return err
 	}
 	last, err := s.store.PlannedThrough(ctx)

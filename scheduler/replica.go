@@ -68,10 +68,13 @@ type Waker interface {
 }
 
 // leaderKinds are the periodic work only the leader takes: planning, the
-// cohort checks, digests, stipend and final reports, and the Discord
-// Scheduled Events sync. Deliveries to hosts and channels are any
-// scheduler's. A new periodic kind (the X watcher's) belongs here.
-var leaderKinds = []bot.JobKind{bot.JobPlan, bot.JobCheck, bot.JobDigest, bot.JobStipend, bot.JobFinal, bot.JobEvents}
+// cohort checks, digests, stipend and final reports, the Discord
+// Scheduled Events sync, and X: the watcher's rounds and the re-checks of
+// pasted links, so one process keeps to X's rate limits (the X client
+// counts them in memory). Deliveries to hosts and channels are any
+// scheduler's. A new periodic kind belongs here.
+var leaderKinds = []bot.JobKind{bot.JobPlan, bot.JobCheck, bot.JobDigest, bot.JobStipend, bot.JobFinal, bot.JobEvents,
+	bot.JobWatch, bot.JobRecheck}
 
 // replica is how this scheduler shares its store: its claimer, and
 // whether it leads. Set up by New, from the store's capabilities.

@@ -114,6 +114,7 @@ type Scheduler struct {
 	eventSeq atomic.Uint64 // tells apart event sync requests (events.go)
 
 	observer DeliveryObserver // observer.go; nil: nobody
+	watcher  Watcher          // watch.go; nil: X is not connected
 
 	replica *replica // how the store is shared with other processes (replica.go)
 

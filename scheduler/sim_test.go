@@ -175,7 +175,7 @@ func TestCohortWeek(t *testing.T) {
 		}
 		seen[d.Target+d.Text] = true
 	}
-	if report := w.must("boss", "/cohort report week:2026-10-27", "Spark Fall — week 1"); !strings.Contains(report, "@ana: 2 of 2 (1 verified) — met") {
+	if report := w.must("boss", "/cohort report week:2026-10-27", "Spark Fall — week 1"); !strings.Contains(report, "@ana: 2 of 2 (1 link, not verified; 1 one-click) — met") {
 		t.Errorf("report should show ana's unverified one-click log:\n%s", report)
 	}
 }

@@ -99,7 +99,7 @@ type Adapter struct {
 	staff   map[string]bool
 
 	users  *userCache
-	dms    sync.Map // team+user → DM channel id
+	dms    *dmCache // team+user → DM channel id (user.go)
 	groups *groupCache
 	// progress remembers how far a DM or post of several messages got
 	// before it failed, so its retry does not send the first ones twice.
@@ -153,6 +153,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 		}
 	}
 	a.users = newUserCache(a.api, cfg.Clock)
+	a.dms = newDMCache(cfg.Clock)
 	a.groups = &groupCache{api: a.api, clock: cfg.Clock}
 	a.progress = split.NewProgress(cfg.Clock)
 	return a, nil

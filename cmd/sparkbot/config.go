@@ -105,14 +105,15 @@ func (cfg Config) check() error {
 	if cfg.UserRate < 0 {
 		return errors.New("--user-rate (SPARKBOT_USER_RATE) must be 0 (no limit) or more commands a minute")
 	}
-	if cfg.AdminAddr != "" && cfg.AdminToken == "" && !loopback(cfg.AdminAddr) {
+	if cfg.AdminAddr != "" && cfg.AdminToken == "" && !loopbackAddr(cfg.AdminAddr) {
 		return fmt.Errorf("the admin listener --admin %s is not on loopback: set SPARKBOT_ADMIN_TOKEN (sent as a bearer token), or bind it to 127.0.0.1", cfg.AdminAddr)
 	}
 	return nil
 }
 
-// loopback reports whether addr can only be reached from this machine.
-func loopback(addr string) bool {
+// loopbackAddr reports whether a listen address can only be reached from
+// this machine.
+func loopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	return err == nil && loopbackHost(host)
 }

@@ -193,7 +193,43 @@ func copyWorkspace(ctx context.Context, src *bolt.DB, dst *postgres.DB, ws bot.W
 			return err
 		}
 	}
+	if err := copyWorkspaceX(ctx, src, dst, ws); err != nil {
+		return err
+	}
 	return copyWorkspaceRest(ctx, src, dst, ws)
+}
+
+// copyWorkspaceX copies what ws keeps of X: hosts' links, the Spaces the
+// watcher saw, and review decisions.
+func copyWorkspaceX(ctx context.Context, src *bolt.DB, dst *postgres.DB, ws bot.WorkspaceRef) error {
+	links, err := src.XLinks(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if err := dst.PutXLink(ctx, ws, l); err != nil {
+			return err
+		}
+	}
+	seen, err := src.AllSeenSpaces(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, s := range seen {
+		if err := dst.PutSeenSpace(ctx, ws, s); err != nil {
+			return err
+		}
+	}
+	reviews, err := src.Reviews(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, rv := range reviews {
+		if err := dst.PutReview(ctx, ws, rv); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // copyWorkspaceRest copies ws's schedules, logs and counters.

@@ -58,6 +58,11 @@ func boltWithEverything(t *testing.T) string {
 	gone, err := db.AddSchedule(ctx, ws, bot.Schedule{UserID: "alice", Title: "gone"}) // its ID is never handed out again
 	must(t, err)
 	must(t, db.DeleteSchedule(ctx, ws, gone.ID))
+	must(t, db.PutXLink(ctx, ws, bot.XLink{UserID: "alice", Handle: "alice_x", XID: "42", Resolved: at}))
+	must(t, db.PutSeenSpace(ctx, ws, bot.SeenSpace{ID: "1SeenOpen", Cohort: 1, CreatorID: "42", UserID: "alice", CoHosts: []string{"bob"},
+		State: bot.XLive, StartedAt: at, Peak: 7, LastSeen: at}))
+	must(t, db.PutSeenSpace(ctx, ws, bot.SeenSpace{ID: "1SeenNobody", Cohort: 1, CreatorID: "99", State: bot.XEnded, ScheduledStart: at}))
+	must(t, db.PutReview(ctx, ws, bot.Review{SpaceID: "1Rejected", UserID: "alice", Decision: bot.ReviewRejected, Reason: "not hers", By: "boss", At: at}))
 	must(t, db.FinishJob(ctx, bot.Outcome{Key: ws.Key() + "/dm/x", Kind: bot.JobDM, Workspace: ws, Result: bot.Failed, Reason: "DMs closed", At: at}))
 	return path
 }
@@ -137,6 +142,18 @@ func sameStores(t *testing.T, src *bolt.DB, dst *postgres.DB) {
 		n1, e1 := src.NextSequence(ctx, ws, "announcement")
 		n2, e2 := dst.NextSequence(ctx, ws, "announcement")
 		same("the next announcement number", n1, n2, e1, e2)
+		x1, e1 := src.XLinks(ctx, ws)
+		x2, e2 := dst.XLinks(ctx, ws)
+		same("X links", x1, x2, e1, e2)
+		v1, e1 := src.AllSeenSpaces(ctx, ws)
+		v2, e2 := dst.SeenSpacesOf(ctx, ws, "bob", logsFrom, logsTo)
+		same("bob's seen Spaces", v1[1:], v2, e1, e2) // by id: 1SeenNobody, 1SeenOpen
+		w1, e1 := src.SeenSpace(ctx, ws, "1SeenNobody")
+		w2, e2 := dst.SeenSpace(ctx, ws, "1SeenNobody")
+		same("a seen Space of no host", w1, w2, e1, e2)
+		r1, e1 := src.Reviews(ctx, ws)
+		r2, e2 := dst.ReviewsOf(ctx, ws, []string{"1Rejected"})
+		same("reviews", r1, r2, e1, e2)
 		next1, e1 := src.AddSchedule(ctx, ws, bot.Schedule{UserID: "alice"})
 		next2, e2 := dst.AddSchedule(ctx, ws, bot.Schedule{UserID: "alice"})
 		same("the next schedule", next1, next2, e1, e2)

@@ -90,9 +90,9 @@ func (r *replica) read(stderr io.Reader) {
 	}
 }
 
-// slowSlack forwards to the fake Slack, each chat.postMessage after delay,
+// latentSlack forwards to the fake Slack, each chat.postMessage after delay,
 // so that deliveries are still going out when a replica is killed.
-func slowSlack(t *testing.T, fake *fakeslack.Server, delay time.Duration) string {
+func latentSlack(t *testing.T, fake *fakeslack.Server, delay time.Duration) string {
 	target, err := url.Parse(fake.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestTwoReplicasOneKilled(t *testing.T) {
 		"SPARKBOT_DATABASE_URL=" + dbURL,
 		"SPARKBOT_SLACK_BOT_TOKEN=" + fakeslack.BotToken,
 		"SPARKBOT_SLACK_SIGNING_SECRET=replica-test-secret",
-		"SPARKBOT_SLACK_API_URL=" + slowSlack(t, fake, 20*time.Millisecond),
+		"SPARKBOT_SLACK_API_URL=" + latentSlack(t, fake, 20*time.Millisecond),
 		"SPARKBOT_HTTP_ADDR=127.0.0.1:0", "SPARKBOT_ADMIN_ADDR=",
 		"SPARKBOT_LOG_FORMAT=json", "SPARKBOT_LOG_LEVEL=info",
 		"SPARKBOT_CLAIM_LEASE=2s", "SPARKBOT_LEADER_POLL=250ms", "SPARKBOT_SHUTDOWN_GRACE=1s",

@@ -24,6 +24,8 @@ type storedApplication struct {
 	Followers int                  `json:",omitzero"`
 	Country   string               `json:",omitzero"`
 	Show      string               `json:",omitzero"`
+	XFollows  int                  `json:",omitzero"`
+	XChecked  time.Time            `json:",omitzero"`
 	Failed    []string             `json:",omitzero"`
 	State     bot.ApplicationState `json:",omitzero"`
 	Reason    string               `json:",omitzero"`

@@ -33,6 +33,8 @@ type storedCohort struct {
 	StaffChannel    string       `json:",omitzero"`
 	AnnounceChannel string       `json:",omitzero"`
 	FallbackChannel string       `json:",omitzero"`
+	LiveChannel     string       `json:",omitzero"`
+	XRetentionDays  int          `json:",omitzero"`
 	CreatedAt       time.Time    `json:",omitzero"`
 	CreatedBy       string       `json:",omitzero"`
 }

@@ -13,8 +13,9 @@ import (
 
 // What bot.Store's methods cannot list, for copying a file's data into
 // another store (sparkbot migrate): every workspace, with a cohort or not,
-// the counters, the schedule ID sequence, the tokens; and how many records
-// of each kind the file holds, counted from the buckets' keys.
+// the counters, the schedule ID sequence, the tokens, every seen Space and
+// review; and how many records of each kind the file holds, counted from
+// the buckets' keys.
 
 // AllWorkspaces lists every workspace the file holds data of, by Key().
 func (db *DB) AllWorkspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
@@ -114,7 +115,8 @@ func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
 			w := all.Bucket(k)
 			for kind, name := range map[string][]byte{"cohorts": cohortsBucket, "hosts": hostsBucket,
 				"applications": applicationsBucket, "schedules": schedulesBucket, "logs": logsBucket,
-				"stipend issues": stipendsBucket, "sequences": sequencesBucket} {
+				"stipend issues": stipendsBucket, "sequences": sequencesBucket, "X links": xlinksBucket,
+				"seen Spaces": seenSpacesBucket, "reviews": reviewsBucket} {
 				counts[kind] += keys(w.Bucket(name))
 			}
 			return nil
@@ -126,4 +128,25 @@ func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
 		return err
 	})
 	return counts, err
+}
+
+// AllSeenSpaces returns every Space the watcher saw in ws, by id, open or
+// not.
+func (db *DB) AllSeenSpaces(ctx context.Context, ws bot.WorkspaceRef) ([]bot.SeenSpace, error) {
+	var all []bot.SeenSpace
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
+		all, err = allRecords(bucket(tx, ws, seenSpacesBucket), decodeSeenSpace)
+		return err
+	})
+	return all, err
+}
+
+// Reviews returns every review decision in ws, by Space id.
+func (db *DB) Reviews(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Review, error) {
+	var all []bot.Review
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
+		all, err = allRecords(bucket(tx, ws, reviewsBucket), decodeReview)
+		return err
+	})
+	return all, err
 }

@@ -90,6 +90,7 @@ type storedJob struct {
 	Channel    string           `json:",omitzero"`
 	ScheduleID int64            `json:",omitzero"`
 	Occurrence time.Time        `json:",omitzero"`
+	SpaceID    string           `json:",omitzero"`
 	Lead       time.Duration    `json:",omitzero"`
 	Level      bot.Standing     `json:",omitzero"`
 	Week       bot.Date         `json:",omitzero"`

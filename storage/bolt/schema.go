@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -32,6 +32,13 @@ var migrations = []func(*bbolt.Tx) error{
 	func(*bbolt.Tx) error { return nil },
 	// 4 → 5: schedules get their host's Number (schedule.go).
 	numberSchedules,
+	// 5 → 6: X links, the Spaces the watcher saw, review decisions
+	// (storage/bolt/xlink.go, seenspace.go, review.go), and jobs that name
+	// a Space (Job.SpaceID). New buckets need no rewrite; the version is
+	// raised so that an older binary, which would let a rejected Space be
+	// logged again and drop the Space of an X reminder it rewrites, refuses
+	// the file.
+	func(*bbolt.Tx) error { return nil },
 }
 
 var (

@@ -13,6 +13,11 @@
 //	              .../logs_by_time/  start · spaceID → ∅
 //	              .../logs_by_user/  user · start · spaceID → ∅
 //	              .../sequences/     counter name → big-endian uint64
+//	              .../xlinks/        userID → XLink (a host's X account)
+//	              .../seen_spaces/   spaceID → SeenSpace (what the watcher saw on X)
+//	              .../seen_open/     spaceID → ∅ (scheduled or live)
+//	              .../seen_by_host/  user · At · spaceID → ∅ (creator's host and co-hosts)
+//	              .../reviews/       spaceID → Review (staff's decision on a log)
 //	jobs/                            job key → Job (pending)
 //	due/                             due · job key → ∅
 //	outcomes/                        job key → Outcome (finished)

@@ -28,6 +28,9 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Application", applicationTests},
 		{"Schedule", scheduleTests},
 		{"Log", logTests},
+		{"XLink", xlinkTests},
+		{"SeenSpace", seenSpaceTests},
+		{"Review", reviewTests},
 	}
 	for _, suite := range suites {
 		t.Run(suite.name, func(t *testing.T) {

@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Checking a pasted link: with X on, /spaces log url: looks the Space up,
+// waiting at most xReplyWait. A Space X returns is refused if neither its
+// creator nor its hosts are the host's linked account, or if it has only
+// been scheduled; otherwise it is logged verified by X, at X's started_at
+// (an at: more than 15 minutes off is refused, saying what X says). If X
+// cannot find it, cannot be reached or is rate-limited, the log is kept as
+// a link, not verified, and a recheck job asks again later.
+
+// xCheck is what X said about a pasted link.
+type xCheck struct {
+	verified bool
+	recheck  bool   // kept unverified; ask X again later
+	why      string // why it is not verified, for the reply
+	replaces string // the host's unverified log of the same Space, now verified
+}
+
+// checkOnX looks l up on X for h's log and updates it with what X says,
+// or refuses it.
+func (r *Router) checkOnX(ctx context.Context, c *Call, h Host, l *SpaceLog, typed bool, loc *time.Location) (xCheck, error) {
+	if r.x == nil {
+		return xCheck{}, nil
+	}
+	link, err := r.store.XLink(ctx, c.Workspace, h.UserID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return xCheck{}, err
+	}
+	switch {
+	case !link.For(h.Handle):
+		return xCheck{recheck: true, why: "your X account is not linked yet"}, nil
+	case !link.Linked():
+		return xCheck{why: fmt.Sprintf("X has no account @%s, the handle staff have for you", h.Handle)}, nil
+	}
+	wait, cancel := context.WithTimeout(ctx, xReplyWait)
+	defer cancel()
+	sp, err := r.x.Space(wait, l.SpaceID)
+	switch {
+	case errors.Is(err, ErrXNotFound):
+		return xCheck{recheck: true, why: "X does not find that Space"}, nil
+	case err != nil:
+		return xCheck{recheck: true, why: "X could not be asked just now"}, nil
+	}
+	if err := checkXSpace(sp, l, link, h, typed, loc); err != nil {
+		return xCheck{}, err
+	}
+	if err := checkLogTime(l.Start, r.clock.Now(), loc, c.Staff); err != nil {
+		return xCheck{}, err
+	}
+	xc := xCheck{verified: true}
+	if old, err := r.store.Log(ctx, c.Workspace, l.SpaceID); err == nil && old.UserID == l.UserID && !old.Provenance.Verified() {
+		xc.replaces = old.SpaceID
+		l.ScheduleID, l.Occurrence = old.ScheduleID, old.Occurrence
+	}
+	if seen, err := r.store.SeenSpace(ctx, c.Workspace, l.SpaceID); err == nil {
+		l.Listeners = max(l.Listeners, seen.Peak)
+	}
+	return xc, nil
+}
+
+// checkXSpace refuses a Space X describes that is not the host's or has
+// not started, and otherwise makes l X's account of it.
+func checkXSpace(sp XSpace, l *SpaceLog, link XLink, h Host, typed bool, loc *time.Location) error {
+	if !sp.HostedBy(link.XID) {
+		if l.LoggedBy != "" {
+			return Forbiddenf("Space %s was hosted by another account, not %s's linked @%s.", l.SpaceID, mentionText(h.UserID), link.Handle)
+		}
+		return Forbiddenf("Space %s was hosted by another account, not your linked @%s.", l.SpaceID, link.Handle)
+	}
+	if sp.State == XScheduled || sp.StartedAt.IsZero() {
+		when := ""
+		if !sp.ScheduledStart.IsZero() {
+			when = " (X has it scheduled for " + sp.ScheduledStart.In(loc).Format("Mon 2 Jan 15:04 MST") + ")"
+		}
+		return Invalidf("Space %s hasn't started yet%s; log it once you've hosted it.", l.SpaceID, when)
+	}
+	if typed && absDuration(l.Start.Sub(sp.StartedAt)) > atTolerance {
+		return Invalidf("at:%s doesn't match X: Space %s started %s. Leave out at: and X's time is used.",
+			l.Start.In(loc).Format("2006-01-02 15:04"), l.SpaceID, sp.StartedAt.In(loc).Format("2006-01-02 15:04 MST"))
+	}
+	l.Start, l.Provenance = sp.StartedAt, VerifiedByX
+	l.Title = firstText(l.Title, sp.Title)
+	l.Listeners = sp.Participants // X's number, not the host's
+	if !sp.EndedAt.IsZero() {
+		l.Minutes = min(max(int(sp.EndedAt.Sub(sp.StartedAt).Round(time.Minute)/time.Minute), 1), maxLogMinutes)
+	}
+	return nil
+}
+
+// recheckLater queues a job to ask X about l again when X could not say.
+func (r *Router) recheckLater(ctx context.Context, ws WorkspaceRef, l SpaceLog, xc xCheck) {
+	if !xc.recheck {
+		return
+	}
+	job := Job{Key: fmt.Sprintf("%s/recheck/%s/%d", ws.Key(), l.SpaceID, l.LoggedAt.Unix()), Kind: JobRecheck,
+		Workspace: ws, Due: l.LoggedAt.Add(recheckFirst), UserID: l.UserID, SpaceID: l.SpaceID}
+	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
+		r.log.Error("could not queue a recheck of a pasted link on X", "workspace", ws.Key(), "space", l.SpaceID, "err", err)
+		return
+	}
+	r.planner.Dispatch()
+}
+
+// note adds to a log's reply what X said (an upgrade's reply says it
+// was verified already).
+func (xc xCheck) note(resp *Response, upgraded bool) {
+	switch {
+	case xc.verified && !upgraded:
+		resp.Addf("✓ Verified by X.")
+	case xc.recheck:
+		resp.Addf("Not verified yet: %s. I'll ask X again later.", xc.why)
+	case xc.why != "":
+		resp.Addf("Not verified: %s.", xc.why)
+	}
+}
+
+// Rechecks: at growing intervals, from recheckFirst after the log up to
+// recheckGap apart, for recheckFor; then the log stays unverified, for
+// staff in /cohort review.
+const (
+	recheckFirst = 5 * time.Minute
+	recheckGap   = time.Hour
+	recheckFor   = 3 * 24 * time.Hour
+)
+
+// Recheck asks X again about the pasted link spaceID it could not check,
+// for the recheck job first due at first. It returns when to ask again,
+// or the zero time when done: verified, refused as another account's
+// (flagged for staff), gone, or given up.
+func (w *Watcher) Recheck(ctx context.Context, ws WorkspaceRef, spaceID string, first time.Time) (time.Time, error) {
+	now := w.clock.Now()
+	again := now.Add(min(recheckGap, max(recheckFirst, now.Sub(first)/2)))
+	if now.Sub(first) > recheckFor {
+		return time.Time{}, nil
+	}
+	l, err := w.store.Log(ctx, ws, spaceID)
+	if errors.Is(err, ErrNotFound) || err == nil && l.Provenance.Verified() {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	h, err := w.store.Host(ctx, ws, l.UserID)
+	if err != nil {
+		return time.Time{}, ignoreNotFound(err)
+	}
+	link, err := w.store.XLink(ctx, ws, l.UserID)
+	switch {
+	case errors.Is(err, ErrNotFound) || err == nil && !link.For(h.Handle):
+		return again, nil // the watcher resolves the handle meanwhile
+	case err != nil:
+		return time.Time{}, err
+	case !link.Linked():
+		return time.Time{}, nil // no account to check against
+	}
+	ctx, cancel := context.WithTimeout(ctx, roundTimeout)
+	defer cancel()
+	sp, err := w.x.Space(ctx, spaceID)
+	switch {
+	case err != nil:
+		return again, nil // not found (yet), or X unavailable: ask again
+	case !sp.HostedBy(link.XID):
+		return time.Time{}, w.store.PutReview(ctx, ws, Review{SpaceID: spaceID, UserID: l.UserID, Decision: ReviewFlagged,
+			Reason: "X says another account hosted it, not @" + link.Handle, At: now})
+	case sp.State != XEnded || sp.StartedAt.IsZero():
+		return again, nil // not started, or live: the watcher logs it when it ends
+	}
+	return time.Time{}, w.verify(ctx, ws, h, l, sp)
+}
+
+// verify makes l, a pasted link X now confirms, verified by X, and tells
+// its host.
+func (w *Watcher) verify(ctx context.Context, ws WorkspaceRef, h Host, l SpaceLog, sp XSpace) error {
+	up := l
+	up.Start, up.Provenance = sp.StartedAt, VerifiedByX
+	up.Title = firstText(l.Title, sp.Title)
+	up.Listeners = sp.Participants
+	if seen, err := w.store.SeenSpace(ctx, ws, l.SpaceID); err == nil {
+		up.Listeners = max(up.Listeners, seen.Peak)
+	}
+	if !sp.EndedAt.IsZero() {
+		up.Minutes = min(max(int(sp.EndedAt.Sub(sp.StartedAt).Round(time.Minute)/time.Minute), 1), maxLogMinutes)
+	}
+	if err := w.store.ReplaceLog(ctx, ws, l.SpaceID, up); err != nil {
+		return err
+	}
+	w.planner.LogsChanged(ctx, ws, l.UserID)
+	co, err := w.store.Cohort(ctx, ws)
+	if err != nil {
+		return err
+	}
+	msg := messagef("✓ Verified by X: your log of Space %s%s, started %s.", up.SpaceID, titleSuffix(up.Title),
+		At(up.Start, h.Location(co, ""), TimeFull))
+	job := Job{Key: fmt.Sprintf("%s/xverified/%s/%s", ws.Key(), url.PathEscape(l.UserID), l.SpaceID), Kind: JobDM,
+		Workspace: ws, Due: w.clock.Now(), UserID: l.UserID, Message: &msg}
+	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+		return err
+	}
+	w.planner.Dispatch()
+	return nil
+}

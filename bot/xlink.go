@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// XLink is a host's X account: the handle staff approved (with the
+// application, /cohort add or /cohort link), resolved on X to the
+// account's id once. The link is what makes a log trustworthy, so hosts
+// cannot change it themselves.
+type XLink struct {
+	UserID string
+	Handle string // the handle it resolves, without @
+	// XID is the account's id on X; empty until resolved.
+	XID      string
+	Resolved time.Time
+	// Missing is set when X has no account by Handle; CheckedAt is when X
+	// last said so (it is asked again a day later).
+	Missing   bool
+	CheckedAt time.Time
+	// Told is set once staff have been told the handle does not resolve.
+	Told bool
+	// LastLive is when the watcher last saw the host live on X.
+	LastLive time.Time
+	// LinkedBy is the staff member who set the handle with /cohort link.
+	LinkedBy string
+	LinkedAt time.Time
+}
+
+// XLinkStore keeps hosts' X links.
+type XLinkStore interface {
+	XLink(ctx context.Context, ws WorkspaceRef, userID string) (XLink, error) // ErrNotFound
+	PutXLink(ctx context.Context, ws WorkspaceRef, l XLink) error
+	// DeleteXLink forgets userID's link; none is not an error.
+	DeleteXLink(ctx context.Context, ws WorkspaceRef, userID string) error
+	XLinks(ctx context.Context, ws WorkspaceRef) ([]XLink, error) // by UserID
+}
+
+// For reports whether l is the link of handle: a link stands for the
+// handle the host has now, and a changed handle must be resolved again.
+func (l XLink) For(handle string) bool {
+	return handle != "" && strings.EqualFold(l.Handle, handle)
+}
+
+// Linked reports whether l names an X account.
+func (l XLink) Linked() bool { return l.XID != "" }
+
+// xStaffChannel is where staff hear about X links: the staff channel, else
+// the digest channel.
+func xStaffChannel(co Cohort) string {
+	if co.StaffChannel != "" {
+		return co.StaffChannel
+	}
+	return co.DigestChannel
+}
+
+// resolve looks up on X the handles of linked hosts that have no X id yet,
+// a few a round (users/by/username has its own budget).
+func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
+	for i, wh := range set.unresolved {
+		if i == maxResolves {
+			return
+		}
+		u, err := w.x.UserByName(ctx, wh.host.Handle)
+		switch {
+		case errors.Is(err, ErrXNotFound):
+			wh.link = XLink{UserID: wh.host.UserID, Handle: wh.host.Handle, Missing: true, CheckedAt: now,
+				Told: wh.link.For(wh.host.Handle) && wh.link.Told, LinkedBy: wh.link.LinkedBy, LinkedAt: wh.link.LinkedAt}
+			w.unresolvable(ctx, wh, now)
+			continue
+		case err != nil:
+			w.log.Warn("watching X: resolving handles failed; trying again next round", "err", err)
+			return
+		}
+		wh.link = resolvedLink(wh.link, wh.host, u, now)
+		if err := w.store.PutXLink(ctx, wh.ws, wh.link); err != nil {
+			w.log.Error("watching X: storing a resolved link", "workspace", wh.ws.Key(), "user", wh.host.UserID, "err", err)
+			continue
+		}
+		set.byXID[u.ID] = append(set.byXID[u.ID], wh)
+		set.users[wh.ws][wh.host.UserID] = wh
+	}
+}
+
+// resolvedLink is h's link once X resolved its handle to u.
+func resolvedLink(old XLink, h Host, u XUser, now time.Time) XLink {
+	l := XLink{UserID: h.UserID, Handle: h.Handle, XID: u.ID, Resolved: now}
+	if old.For(h.Handle) {
+		l.LinkedBy, l.LinkedAt, l.LastLive = old.LinkedBy, old.LinkedAt, old.LastLive
+	}
+	return l
+}
+
+// unresolvable stores wh's link as a handle X has no account for, and
+// tells staff, once: the host stays on logging by hand until relinked.
+func (w *Watcher) unresolvable(ctx context.Context, wh *watched, now time.Time) {
+	if !wh.link.Told {
+		if ch := xStaffChannel(wh.co); ch != "" {
+			msg := UnresolvedMessage(wh.host.UserID, wh.host.Handle)
+			job := Job{Key: fmt.Sprintf("%s/xlink/%s/%s", wh.ws.Key(), url.PathEscape(wh.host.UserID), strings.ToLower(wh.host.Handle)),
+				Kind: JobPost, Workspace: wh.ws, Due: now, UserID: wh.host.UserID, Channel: ch, Message: &msg}
+			if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+				w.log.Error("watching X: telling staff of a handle that does not resolve", "workspace", wh.ws.Key(), "err", err)
+				return
+			}
+			w.planner.Dispatch()
+		}
+		wh.link.Told = true
+	}
+	if err := w.store.PutXLink(ctx, wh.ws, wh.link); err != nil {
+		w.log.Error("watching X: storing a link that does not resolve", "workspace", wh.ws.Key(), "user", wh.host.UserID, "err", err)
+	}
+}
+
+// UnresolvedMessage tells staff that a host's handle does not resolve on X.
+func UnresolvedMessage(userID, handle string) Message {
+	m := messagef("X has no account %s, the handle of %s: their Spaces are not seen on X, and they log by hand.",
+		UserText("@"+handle), UserRef(userID))
+	m.Addf("If the handle is wrong, set the right one with /cohort link user:@name handle:@their_x.")
+	return m
+}
