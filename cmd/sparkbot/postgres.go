@@ -91,7 +91,7 @@ func (a *App) openStore(ctx context.Context, cfg Config, logger *slog.Logger) (s
 	if err != nil {
 		return nil, err
 	}
-	logger.Info("running on PostgreSQL: replicas share the work", "schema", postgres.SchemaVersion())
+	logger.Info("running on PostgreSQL: replicas share the work", "schema_version", postgres.SchemaVersion())
 	return db, nil
 }
 
