@@ -155,7 +155,7 @@ var secretVars = []string{"SPARKBOT_DISCORD_TOKEN", "SPARKBOT_SLACK_BOT_TOKEN", 
 // secrets are the values of SPARKBOT_ variables named like secrets
 // (TOKEN, SECRET), never to be logged.
 func (a *App) secrets() []string {
-	var out []string
+	out := databaseSecrets(a.getenv("SPARKBOT_DATABASE_URL")) // postgres.go
 	if a.Environ == nil {
 		for _, k := range secretVars {
 			out = append(out, a.getenv(k))

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -74,6 +75,19 @@ func (d databaseConfig) check() error {
 		return errors.New("SPARKBOT_CLAIM_LEASE and SPARKBOT_LEADER_POLL must be positive durations, like 30s and 5s")
 	case d.SlackSockets < 1 || d.SlackSockets > maxSlackSockets:
 		return fmt.Errorf("SPARKBOT_SLACK_SOCKETS must be 1 to %d: Slack takes at most %d Socket Mode connections per app", maxSlackSockets, maxSlackSockets)
+	}
+	return nil
+}
+
+// databaseSecrets are what of a database URL is never to be logged: its
+// password.
+func databaseSecrets(dbURL string) []string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		return nil
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return []string{pw}
 	}
 	return nil
 }
