@@ -115,8 +115,8 @@ type watched struct {
 // whose handles are not resolved yet, and the open Spaces of each workspace.
 type watchSet struct {
 	byXID      map[string][]*watched
-	order      []string // every key of byXID, sorted (index)
-	scheduled  []string // the keys of byXID with a registered schedule (index)
+	order      []string                             // every key of byXID, sorted (index)
+	scheduled  []string                             // the keys of byXID with a registered schedule (index)
 	users      map[WorkspaceRef]map[string]*watched // linked hosts by user id
 	unresolved []*watched
 	open       map[WorkspaceRef][]SeenSpace
