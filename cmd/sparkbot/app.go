@@ -15,11 +15,9 @@ import (
 
 	"sparkbot/adapters/console"
 	"sparkbot/bot"
-	"sparkbot/edge"
 	"sparkbot/logging"
 	"sparkbot/metrics"
 	"sparkbot/scheduler"
-	"sparkbot/storage/bolt"
 )
 
 // App is the sparkbot program: configuration in, adapters and storage wired
@@ -85,7 +83,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		fake = bot.NewFakeClock(start)
 		clock, zone = fake, start.Location()
 	}
-	db, err := bolt.Open(cfg.DB)
+	db, err := a.openStore(ctx, cfg, logger) // bbolt, or PostgreSQL (postgres.go)
 	if err != nil {
 		return err
 	}
@@ -96,12 +94,13 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	wall := bot.SystemClock{} // signatures, rate limits and metrics run on the wall clock, always
 	m := metrics.New()
 	env := platformEnv{getenv: a.Getenv, router: router, clock: wall, logger: logger, metrics: m,
-		replay:  edge.NewReplaySet(wall, edge.DefaultReplayCapacity),
-		handler: newLimitedHandler(router, edge.NewLimiter(wall, cfg.UserRate), m, logger)}
+		replay:  replayGuardOf(db, wall),
+		handler: newLimitedHandler(router, limiterOf(db, wall, cfg.UserRate), m, logger)}
 	platforms, err := startPlatforms(env)
 	if err != nil {
 		return err
 	}
+	shareRoles(db, cfg.Database, platforms, a.getenv)
 	dashboard, err := a.newSite(db, router, clock, logger)
 	if err != nil {
 		return err
