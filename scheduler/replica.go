@@ -116,8 +116,9 @@ func (s *Scheduler) Leading() bool { return s.replica.leading.Load() }
 func (s *Scheduler) dueJobs(ctx context.Context, now time.Time) (jobs []bot.Job, full bool, err error) {
 	r := s.replica
 	if r.claimer == nil {
-		jobs, err = s.store.DueJobs(ctx, now, tickBatch)
-		return jobs, len(jobs) == tickBatch, err
+		limit := s.tickLimit() // no more than the workers can take
+		jobs, err = s.store.DueJobs(ctx, now, limit)
+		return jobs, len(jobs) == limit, err
 	}
 	free := min(tickBatch, cap(s.slots)-len(s.slots))
 	if free == 0 {

@@ -238,6 +238,16 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // tickBatch bounds the jobs one tick reads; the rest wait for the next.
 const tickBatch = 1000
 
+// tickLimit is how many due jobs a tick reads: enough to pass over those
+// in flight (the earliest due, mostly) and fill every worker, and no
+// more, so that under a backlog, when each finishing worker asks for a
+// tick, a tick does not decode a thousand jobs to hand out one.
+func (s *Scheduler) tickLimit() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return min(tickBatch, len(s.inflight)+cap(s.slots))
+}
+
 // Tick hands every due job to a worker and returns without waiting for
 // them: a slow platform holds its worker, never the tick. When every worker
 // is busy the remaining jobs wait for the next tick.
@@ -247,7 +257,9 @@ func (s *Scheduler) Tick(ctx context.Context) { s.tick(ctx) }
 func (s *Scheduler) tick(ctx context.Context) error {
 	now := s.clock.Now()
 	s.mu.Lock()
-	clear(s.tried)
+	if len(s.tried) > 0 {
+		s.tried = map[string]bool{} // a new map: clear would keep a burst's capacity
+	}
 	s.mu.Unlock()
 	jobs, full, err := s.dueJobs(ctx, now) // claimed, on a shared store (replica.go)
 	if err != nil {

@@ -93,6 +93,9 @@ type world struct {
 	src    bot.XSource
 	// wrap, if set, wraps the X source the bot uses (a test's recorder).
 	wrap func(bot.XSource) bot.XSource
+	// noSync opens the database without fsync: for the long simulations,
+	// whose point is X's budget, not crash safety.
+	noSync bool
 	// botStart and wallStart are where the two clocks began: the wall
 	// keeps up with the bot's clock (see sync).
 	botStart, wallStart time.Time
@@ -121,7 +124,7 @@ func newWorld(t *testing.T, now string) *world {
 // open starts the bot on the database file: as at a (re)start.
 func (w *world) open() {
 	w.t.Helper()
-	db, err := bolt.Open(w.path)
+	db, err := bolt.OpenWith(w.path, bolt.Options{NoSync: w.noSync})
 	if err != nil {
 		w.t.Fatal(err)
 	}

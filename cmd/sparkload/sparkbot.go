@@ -61,8 +61,9 @@ func startSparkbot(ctx context.Context, bin, dir, db, apiURL, logLevel string) (
 		"SPARKBOT_DB=" + db, "SPARKBOT_HTTP_ADDR=" + addr, "SPARKBOT_LOG_LEVEL=" + logLevel,
 		"SPARKBOT_SLACK_BOT_TOKEN=" + fakeslack.BotToken, "SPARKBOT_SLACK_SIGNING_SECRET=" + signingSecret,
 		"SPARKBOT_SLACK_API_URL=" + apiURL,
-		"SPARKBOT_USER_RATE=0", // no per-user rate limit
-		"SPARKBOT_ADMIN_ADDR=", // no admin listener: nothing else to bind
+		"SPARKBOT_USER_RATE=0",                           // no per-user rate limit
+		"SPARKBOT_ADMIN_ADDR=",                           // no admin listener: nothing else to bind
+		"SPARKBOT_PUBLIC_URL=https://sparkload.example/", // dashboard links, never opened
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting sparkbot: %w", err)
