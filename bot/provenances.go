@@ -76,8 +76,8 @@ func (r *Router) addWeekLogs(ctx context.Context, ws WorkspaceRef, co Cohort, h 
 		if sp.UserID == h.UserID || sp.State != XEnded {
 			continue
 		}
-		m.Add(append(Linef("    ↔ co-hosted %s, %s", spaceName(SpaceLog{SpaceID: sp.ID, Title: sp.Title}), At(sp.StartedAt, loc, TimeFull)),
-			Linef(" — verified by X; it counts for its creator%s", creatorNote(sp))...))
+		line := Linef("    ↔ co-hosted %s, %s — verified by X; it counts for its creator", spaceName(SpaceLog{SpaceID: sp.ID, Title: sp.Title}), At(sp.StartedAt, loc, TimeFull))
+		m.Add(append(line, creatorNote(sp)...))
 	}
 	return nil
 }
