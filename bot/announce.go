@@ -172,6 +172,9 @@ func (r *Router) announceCancel(ctx context.Context, c *Call) (Response, error) 
 // sendWelcome queues the welcome DM of a newly admitted host.
 func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h Host) error {
 	msg := WelcomeMessage(co, h)
+	if h.rejoined(co) {
+		msg = WelcomeBackMessage(co, h)
+	}
 	joined := h.Joined(co)
 	job := Job{
 		Key:  fmt.Sprintf("%s%s/%d", CohortJobPrefix(ws, "welcome", co.ID), h.UserID, joined.Unix()),

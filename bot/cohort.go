@@ -70,8 +70,29 @@ func nextCohort(prev Cohort, name string, start Date) Cohort {
 	return co
 }
 
+// checkSettings checks changed settings against the other cohorts: a new
+// start after the previous cohort's end, a name none of them has.
+func (r *Router) checkSettings(ctx context.Context, c *Call, co Cohort) error {
+	if c.Has("start") || c.Has("weekstart") {
+		if err := checkStart(co); err != nil {
+			return err
+		}
+	}
+	if !c.Has("start") && !c.Has("weekstart") && !c.Has("name") || co.ID <= 1 {
+		return nil
+	}
+	prev, err := r.store.CohortByID(ctx, c.Workspace, co.ID-1)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return r.checkNext(ctx, c.Workspace, prev, co)
+}
+
 // checkNext requires the next cohort to start once prev has ended, under a
-// name no earlier cohort has (cohort: options name them).
+// name no other cohort has (cohort: options name them).
 func (r *Router) checkNext(ctx context.Context, ws WorkspaceRef, prev, co Cohort) error {
 	if co.FirstWeek().Start.Before(prev.EndsAt()) {
 		return Invalidf("start:%s is before %s ended (its last week ends %s); start on %s or later.",
@@ -82,7 +103,7 @@ func (r *Router) checkNext(ctx context.Context, ws WorkspaceRef, prev, co Cohort
 		return err
 	}
 	for _, old := range all {
-		if strings.EqualFold(strings.TrimSpace(old.Name), strings.TrimSpace(co.Name)) {
+		if old.ID != co.ID && strings.EqualFold(strings.TrimSpace(old.Name), strings.TrimSpace(co.Name)) {
 			return Conflictf("An earlier cohort here is called %s already; give this one another name, like \"%s 2\".", old.Name, old.Name)
 		}
 	}
@@ -104,10 +125,8 @@ func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) 
 			return Response{}, Conflictf("%s has started: changing start, weekstart or tz now would move every week hosts are counted in. Excuse a week instead with /cohort excuse.", co.Name)
 		}
 		applySettings(&co, c)
-		if c.Has("start") || c.Has("weekstart") {
-			if err := checkStart(co); err != nil {
-				return Response{}, err
-			}
+		if err := r.checkSettings(ctx, c, co); err != nil {
+			return Response{}, err
 		}
 		if err := r.store.PutCohort(ctx, c.Workspace, co); err != nil {
 			return Response{}, err

@@ -81,3 +81,17 @@ func TestPlatformZoneIsKept(t *testing.T) {
 		t.Errorf("a DM would read in %s, want the chosen Europe/Paris", got)
 	}
 }
+
+// TestNextCohortSettings: the next cohort's settings keep it after the
+// last one and under a name of its own.
+func TestNextCohortSettings(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-11-30 weeks:2`, "Created")
+	h.clock.Set(mustTime(t, "2026-12-15T09:00:00-05:00"))
+	h.must("boss", true, "/cohort settings weeks:3", "Spark has ended: its weeks can no longer change")
+	h.must("boss", true, `/cohort create name:"Spark 2" start:2026-12-21`, "Created Spark 2.")
+	h.must("boss", true, "/cohort settings start:2026-12-07", "start:2026-12-07 is before Spark ended")
+	h.must("boss", true, `/cohort settings name:"SPARK"`, "An earlier cohort here is called Spark already")
+	h.must("boss", true, `/cohort settings name:"Spark Two" start:2026-12-28`, "Saved")
+	h.must("alice", false, "/spaces apply handle:@alice_x followers:9000 country:US", "Application received for @alice_x to join Spark Two")
+}

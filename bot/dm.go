@@ -70,3 +70,13 @@ func UnexcuseMessage(co Cohort, w Week, reason, state string) Message {
 	m.Add(line)
 	return m
 }
+
+// WelcomeBackMessage is the DM a host re-added to a cohort gets instead of
+// the first welcome.
+func WelcomeBackMessage(co Cohort, h Host) Message {
+	var m Message
+	m.Add(Line{Text("Welcome back to "), UserText(co.Name), Text(", @"), UserText(h.Handle), Text("! You're a host again.")})
+	m.Addf("Your past weeks are kept: see /spaces history. Weeks you were not a member for do not count.")
+	m.Addf("The one rule: host at least %s every week. Your recurring Spaces are as you left them: /spaces schedule list.", plural(co.Quota, "Space"))
+	return m
+}

@@ -18,11 +18,9 @@ func FinalTime(co Cohort) time.Time { return DigestTime(co, co.EndsAt()).Add(5 *
 // FinalRow is one host's whole cohort.
 type FinalRow struct {
 	UserID string
-	// Counted weeks (a member for the whole week): Met, Excused, Missed.
-	Counted, Met, Excused, Missed int
-	Spaces, Listeners             int
-	Streak                        int  // at the end
-	AtEnd                         bool // a member when the cohort ended
+	Tally       // every week of the cohort
+	Streak int  // at the end
+	AtEnd  bool // a member when the cohort ended
 }
 
 // FinalRows accounts the whole cohort for every host who was ever a member
@@ -37,22 +35,7 @@ func FinalRows(ctx context.Context, st Store, ws WorkspaceRef, co Cohort) ([]Fin
 	for i, rec := range recs {
 		row := FinalRow{UserID: rec.Host.UserID, Streak: rec.Streak, AtEnd: rec.Host.MemberAt(co, end.Add(-time.Nanosecond))}
 		for _, w := range rec.Weeks {
-			for _, l := range w.Logs {
-				row.Spaces++
-				row.Listeners += l.Listeners
-			}
-			if !w.Standing.Owed() {
-				continue
-			}
-			row.Counted++
-			switch w.Standing {
-			case Met:
-				row.Met++
-			case Excused:
-				row.Excused++
-			default:
-				row.Missed++
-			}
+			row.add(co, w)
 		}
 		rows[i] = row
 	}
@@ -66,7 +49,7 @@ func FinalMessage(co Cohort, rows []FinalRow) Message {
 	m.Add(Linef("Ended %s after %s.", At(co.EndsAt(), co.Location(), TimeDate), plural(co.Weeks, "week")))
 	all := 0
 	for _, r := range rows {
-		if r.Counted > 0 && r.Missed == 0 {
+		if r.Counted > 0 && len(r.Missed) == 0 {
 			all++
 		}
 	}

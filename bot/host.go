@@ -104,7 +104,7 @@ func (r *Router) pastMember(ctx context.Context, c *Call) (Cohort, Host, error) 
 	if err != nil {
 		return Cohort{}, Host{}, err
 	}
-	if _, ever := h.firstJoined(co); !ever {
+	if !h.WasMember(co) {
 		return Cohort{}, Host{}, Forbiddenf("You were not a host in %s. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
 	}
 	return co, h, nil

@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -117,7 +115,7 @@ func (r *Router) logger(ctx context.Context, c *Call, l SpaceLog) (Cohort, Host,
 		return Cohort{}, Host{}, err
 	}
 	h, err := r.store.Host(ctx, c.Workspace, l.UserID)
-	if errors.Is(err, ErrNotFound) || err == nil && len(h.periods(co)) == 0 {
+	if errors.Is(err, ErrNotFound) || err == nil && !h.WasMember(co) {
 		return Cohort{}, Host{}, NotFoundf("%s is not a host of %s.", mentionText(l.UserID), co.Name)
 	}
 	return co, h, err
@@ -357,25 +355,15 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	return resp, nil
 }
 
-// tellHost queues a DM to a host about what staff did to their logs (the
-// action: "log", "unlog"). Each action has a number of its own in the key,
-// so every action is one DM, and a retry of the delivery never a second.
-// The change it tells of is committed already, so a failure here is logged
-// for staff, not reported as the command's.
+// tellHost DMs a host what staff did to their logs (the action: "log",
+// "unlog"), as a staff-action notice (queueNotice): one DM per action,
+// never two on a retry, reaching a host removed since. The change it tells
+// of is committed already, so a failure here is logged for staff, not
+// reported as the command's.
 func (r *Router) tellHost(ctx context.Context, ws WorkspaceRef, co Cohort, action, userID string, at time.Time, msg Message) {
-	n, err := r.store.NextSequence(ctx, ws, "logdm")
-	if err == nil {
-		job := Job{
-			Key:  fmt.Sprintf("%s%d/%s/%s", CohortJobPrefix(ws, "logdm", co.ID), n, action, url.PathEscape(userID)),
-			Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: at, UserID: userID, Message: &msg,
-		}
-		err = r.store.AddJobs(ctx, []Job{job})
-	}
-	if err != nil {
+	if err := r.queueNotice(ctx, ws, co, action, userID, at, msg); err != nil {
 		r.log.Error("could not queue the DM telling a host of a staff "+action, "workspace", ws.Key(), "user", userID, "err", err)
-		return
 	}
-	r.planner.Dispatch()
 }
 
 // staffLogMessage tells a host staff logged l for them; forced over clashes.

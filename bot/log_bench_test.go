@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sparkbot/bot"
 	"sparkbot/scheduler"
@@ -30,10 +31,24 @@ func benchHarness(b *testing.B) (*harness, []string) {
 	return h, users
 }
 
+// logRequest is log n of the run, by user: a Space that started n half
+// hours before now, so that no two logs of one host overlap (a host is on
+// air once at a time). The request is marked staff, as a host who is staff
+// too, so logs older than the backfill window are taken; it still logs
+// the caller's own Space, by the host's path.
 func logRequest(h *harness, user string, n int64) bot.Request {
-	return bot.Request{Workspace: h.ws, UserID: user, UserName: user, Path: []string{"spaces", "log"},
-		Options: map[string]string{"url": fmt.Sprintf("1bench%08d", n), "listeners": "12"}}
+	at := h.clock.Now().Add(-time.Duration(n+1) * 30 * time.Minute).In(newYork)
+	return bot.Request{Workspace: h.ws, UserID: user, UserName: user, Staff: true, Path: []string{"spaces", "log"},
+		Options: map[string]string{"url": fmt.Sprintf("1bench%08d", n), "listeners": "12", "at": at.Format("2006-01-02 15:04")}}
 }
+
+var newYork = func() *time.Location {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
 
 func checkLogged(b *testing.B, resp bot.Response) {
 	if text := resp.PlainText(func(s bot.Span) string { return s.Text }); !strings.HasPrefix(text, "Logged Space") {

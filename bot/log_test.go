@@ -145,6 +145,20 @@ func TestStaffLogForSomeoneNotAHost(t *testing.T) {
 	h.clock.Set(mustTime(t, "2026-12-09T12:00:00-05:00"))
 	h.must("boss", true, "/spaces log url:1y user:@alice", "@alice was not a host of Spark Phase 1 in week 2 (from 2026-12-07)")
 	h.must("boss", true, `/spaces log url:1z at:"2026-12-01 20:00" user:@alice`, "Logged Space 1z") // a member then
+	// She hears of it, though no longer a host: the DM is a personal notice.
+	jobs, err := h.store.PendingJobs(context.Background(), h.ws.Key()+"/notice/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	for _, j := range jobs {
+		if j.UserID == "alice" && strings.Contains(j.Key, "/log/") {
+			told = j.Personal && strings.Contains(render(*j.Message, h.clock.Now()), "@boss logged Space 1z for you")
+		}
+	}
+	if !told {
+		t.Errorf("no personal DM tells alice of the log: %+v", jobs)
+	}
 }
 
 // TestStaffLogAndUnlogDMTheHost: a host hears when staff log or unlog for

@@ -1,6 +1,9 @@
 package bot
 
-import "time"
+import (
+	"iter"
+	"time"
+)
 
 // The membership rules (DESIGN.md, "Membership"): a host belongs to a
 // cohort for periods, and a week counts for them only if one period covers
@@ -26,7 +29,7 @@ const joinedEarly = 24 * time.Hour
 // leaving before the week's end, makes it PartWeek, which does not count.
 func (h Host) Presence(co Cohort, w Week) Presence {
 	p := NoWeek
-	for _, m := range h.periods(co) {
+	for m := range h.periods(co) {
 		if !m.overlaps(w.Start, w.End) {
 			continue
 		}
@@ -45,9 +48,15 @@ func (h Host) MemberOf(co Cohort) bool {
 	return ok
 }
 
+// WasMember reports whether h was ever a member of co.
+func (h Host) WasMember(co Cohort) bool {
+	_, ok := h.firstJoined(co)
+	return ok
+}
+
 // MemberAt reports whether h was a member of co at t.
 func (h Host) MemberAt(co Cohort, t time.Time) bool {
-	for _, m := range h.periods(co) {
+	for m := range h.periods(co) {
 		if !t.Before(m.Joined) && (m.Left.IsZero() || t.Before(m.Left)) {
 			return true
 		}
@@ -57,7 +66,7 @@ func (h Host) MemberAt(co Cohort, t time.Time) bool {
 
 // MemberDuring reports whether h was a member of co at any time in [from, to).
 func (h Host) MemberDuring(co Cohort, from, to time.Time) bool {
-	for _, m := range h.periods(co) {
+	for m := range h.periods(co) {
 		if m.overlaps(from, to) {
 			return true
 		}
@@ -91,7 +100,7 @@ func (h *Host) Leave(co Cohort, t time.Time) {
 
 // firstJoined returns when h first joined co; ok is false if never.
 func (h Host) firstJoined(co Cohort) (t time.Time, ok bool) {
-	for _, m := range h.periods(co) {
+	for m := range h.periods(co) {
 		if !ok || m.Joined.Before(t) {
 			t, ok = m.Joined, true
 		}
@@ -100,7 +109,7 @@ func (h Host) firstJoined(co Cohort) (t time.Time, ok bool) {
 }
 
 func (h Host) open(co Cohort) (Membership, bool) {
-	for _, m := range h.periods(co) {
+	for m := range h.periods(co) {
 		if m.Left.IsZero() {
 			return m, true
 		}
@@ -108,14 +117,25 @@ func (h Host) open(co Cohort) (Membership, bool) {
 	return Membership{}, false
 }
 
-func (h Host) periods(co Cohort) []Membership {
-	var out []Membership
-	for _, m := range h.Memberships {
-		if m.Cohort == co.ID {
-			out = append(out, m)
+// periods yields h's memberships of co, without allocating: reports ask
+// for every host and week.
+func (h Host) periods(co Cohort) iter.Seq[Membership] {
+	return func(yield func(Membership) bool) {
+		for _, m := range h.Memberships {
+			if m.Cohort == co.ID && !yield(m) {
+				return
+			}
 		}
 	}
-	return out
+}
+
+// rejoined reports whether h has more than one membership of co.
+func (h Host) rejoined(co Cohort) bool {
+	n := 0
+	for range h.periods(co) {
+		n++
+	}
+	return n > 1
 }
 
 // overlaps reports whether m covers some instant of [from, to).

@@ -3,6 +3,8 @@ package bot_test
 import (
 	"strings"
 	"testing"
+
+	"sparkbot/bot"
 )
 
 // logWeek has user log two Spaces on the Tuesday and Wednesday of the week
@@ -73,4 +75,24 @@ func TestRemovingKeepsLogs(t *testing.T) {
 	h.must("boss", true, "/cohort remove user:@alice", "Their logs stay on record")
 	board := h.must("bob", false, "/spaces leaderboard", "This week")
 	mustContain(t, board, "@alice — 2 Spaces, 20 listeners")
+}
+
+// BenchmarkPresence is the week rule for a host with a history (joined,
+// left, rejoined), as every report asks it for every host and week.
+func BenchmarkPresence(b *testing.B) {
+	co := bot.NewCohort("Spark", bot.Date{Year: 2026, Month: 11, Day: 30})
+	co.ID = 2
+	joined := co.FirstWeek().Start
+	h := bot.Host{Memberships: []bot.Membership{
+		{Cohort: 1, Joined: joined.AddDate(0, -4, 0), Left: joined.AddDate(0, -1, 0)},
+		{Cohort: 2, Joined: joined, Left: joined.AddDate(0, 0, 16)},
+		{Cohort: 2, Joined: joined.AddDate(0, 0, 35)},
+	}}
+	w := co.WeekOf(joined.AddDate(0, 0, 50))
+	b.ReportAllocs()
+	for b.Loop() {
+		if h.Presence(co, w) != bot.WholeWeek {
+			b.Fatal("want the whole week")
+		}
+	}
 }

@@ -49,11 +49,12 @@ func (r *Router) observe(ctx context.Context, req Request, outcome string, start
 		return
 	}
 	r.observer.CommandDone(ctx, CommandEvent{Workspace: req.Workspace, UserID: req.UserID,
-		Command: commandLabel(req), Outcome: outcome, Duration: r.clock.Now().Sub(start)})
+		Command: CommandName(req), Outcome: outcome, Duration: r.clock.Now().Sub(start)})
 }
 
-// commandLabel names req's command from the table, never from its text.
-func commandLabel(req Request) string {
+// CommandName names req's command from the table, never from its text:
+// the Command of its CommandEvent.
+func CommandName(req Request) string {
 	if req.Action != nil {
 		return ClickCommand
 	}

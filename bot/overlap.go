@@ -176,14 +176,12 @@ func countedEach(c Cohort, logs []SpaceLog) []SpaceLog {
 // overlapRefusal refuses l, which overlaps first: it names the first log
 // and says what to do. forHost is set when staff log for the host.
 func overlapRefusal(l, first SpaceLog, gap time.Duration, loc *time.Location, forHost bool) Response {
-	var resp Response
-	whose := "your"
+	whose, apostrophe := Text("your"), Text("")
 	if forHost {
-		resp = Reply("%s already has a log that overlaps.", UserRef(l.UserID))
-		whose = "their"
+		whose, apostrophe = UserRef(l.UserID), Text("'s")
 	}
-	resp.Addf("That overlaps %s %s%s, started %s: a host is on air once at a time, so logs less than %s apart (or inside a log's minutes:) are one Space.",
-		whose, logNoun(first), titleSuffix(first.Title), At(first.Start, loc, TimeFull), HumanDuration(gap))
+	resp := Reply("That overlaps %s%s %s%s, started %s: a host is on air once at a time, so logs less than %s apart (or inside a log's minutes:) are one Space.",
+		whose, apostrophe, logNoun(first), titleSuffix(first.Title), At(first.Start, loc, TimeFull), HumanDuration(gap))
 	if !first.Provenance.HasSpaceID() {
 		resp.Addf("If it is the same Space, log its link with at:\"%s\" to replace it.", first.Start.In(loc).Format("2006-01-02 15:04"))
 	} else {

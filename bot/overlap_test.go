@@ -60,7 +60,7 @@ func TestOneSpaceCountsOnce(t *testing.T) {
 		}},
 		{"staff are refused too, and told about force:true", []act{
 			{line: `/spaces log url:AAA at:"2026-12-01 20:00"`, want: "Logged"},
-			{user: "boss", staff: true, line: `/spaces log url:BBB at:"2026-12-01 20:10" user:@alice`, want: "@alice already has a log that overlaps"},
+			{user: "boss", staff: true, line: `/spaces log url:BBB at:"2026-12-01 20:10" user:@alice`, want: "That overlaps @alice's log of Space AAA, started Tue 1 Dec 20:00 EST"},
 			{user: "boss", staff: true, line: `/spaces log url:BBB at:"2026-12-01 20:10" user:@alice`, want: "force:true"},
 			{line: "/spaces status", want: "This week: 1 of 2"},
 		}},

@@ -25,14 +25,12 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	if end := co.EndsAt(); !now.Before(end) {
-		met := 0
+		var t Tally
 		for _, w := range rec.Weeks {
-			if w.Standing.Counts() {
-				met++
-			}
+			t.add(co, w)
 		}
-		resp.Addf("%s ended %s. You met %d of %s (streak at the end: %s). See /spaces history.",
-			UserText(co.Name), At(end, loc, TimeDate), met, plural(len(rec.Weeks), "week"), plural(rec.Streak, "week"))
+		resp.Addf("%s ended %s. You met %d of %s that counted (streak at the end: %s). See /spaces history.",
+			UserText(co.Name), At(end, loc, TimeDate), t.Met+t.Excused, plural(t.Counted, "week"), plural(rec.Streak, "week"))
 		return resp, nil
 	}
 	cur := rec.Current()
@@ -139,6 +137,20 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	resp := Response{Ephemeral: true}
+	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
+	addHostRows(&resp.Message, weekRows(recs, week))
+	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
+		return Response{}, err
+	}
+	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
+		return Response{}, err
+	}
+	return r.addFailures(ctx, c.Workspace, &resp, week)
+}
+
+// weekRows are the hosts' rows of week, who needs attention first.
+func weekRows(recs []HostRecord, week Week) []hostRow {
 	var rows []hostRow
 	for _, rec := range recs {
 		if wk, ok := rec.WeekStarting(week.Start); ok {
@@ -152,10 +164,12 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		}
 		return rows[i].host.Host.Name < rows[j].host.Host.Name
 	})
-	resp := Response{Ephemeral: true}
-	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
+	return rows
+}
+
+func addHostRows(m *Message, rows []hostRow) {
 	if len(rows) == 0 {
-		resp.Addf("No hosts in this week.")
+		m.Addf("No hosts in this week.")
 	}
 	for _, row := range rows {
 		line := Linef("%s: %d of %d%s — %s, streak %d", UserRef(row.host.Host.UserID),
@@ -163,15 +177,8 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 		if row.week.Excuse != "" {
 			line = append(line, Linef(" (excused: %s)", UserText(row.week.Excuse))...)
 		}
-		resp.Add(line)
+		m.Add(line)
 	}
-	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
-		return Response{}, err
-	}
-	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
-		return Response{}, err
-	}
-	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 
 // addRevisions appends the rows of issued stipend reports that a later

@@ -111,7 +111,7 @@ func purgeLinks(ctx context.Context, st Store, ws WorkspaceRef, cohorts []Cohort
 		}
 		kept := false
 		for _, co := range cohorts {
-			if !expired[co.ID] && len(h.periods(co)) > 0 {
+			if !expired[co.ID] && h.WasMember(co) {
 				kept = true
 			}
 		}

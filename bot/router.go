@@ -57,7 +57,7 @@ func (r *Router) Handle(ctx context.Context, req Request) (resp Response) {
 	defer func() { r.observe(ctx, req, outcome, start) }()
 	defer func() {
 		if p := recover(); p != nil {
-			r.log.Error("handler panicked", "workspace", req.Workspace.Key(), "command", commandLabel(req),
+			r.log.Error("handler panicked", "workspace", req.Workspace.Key(), "command", CommandName(req),
 				"outcome", OutcomePanic, "panic", p, "stack", string(debug.Stack()))
 			resp = Reply("%s", UserText(UserMessage(errors.New("panic"))))
 			resp.Failed = true
@@ -71,10 +71,10 @@ func (r *Router) Handle(ctx context.Context, req Request) (resp Response) {
 	switch KindOf(err) {
 	case KindInternal:
 		r.log.Error("command failed", "workspace", req.Workspace.Key(), "user", req.UserID,
-			"path", strings.Join(req.Path, " "), "command", commandLabel(req), "outcome", outcome, "err", err)
+			"path", strings.Join(req.Path, " "), "command", CommandName(req), "outcome", outcome, "err", err)
 	case KindForbidden:
 		r.log.Warn("command refused", "workspace", req.Workspace.Key(), "user", req.UserID,
-			"path", strings.Join(req.Path, " "), "command", commandLabel(req), "outcome", outcome, "reason", UserMessage(err))
+			"path", strings.Join(req.Path, " "), "command", CommandName(req), "outcome", outcome, "reason", UserMessage(err))
 	}
 	// Error messages may quote what the user typed: never let that ping.
 	resp = Reply("%s", UserText(UserMessage(err)))

@@ -27,18 +27,46 @@ const (
 	StipendNotMember StipendStatus = "not a member" // no week of the month counted for them
 )
 
-// StipendRow is one host's month: every host who was a member at some time
-// in the month's weeks has one.
-type StipendRow struct {
-	UserID, Name, Handle string
-	// Counted weeks closed in the month while the host was a member for
-	// the whole week; of them Met were met, Excused excused, and Missed
-	// (by week number) missed.
+// Tally counts a host's closed weeks of a period (a month, a cohort).
+type Tally struct {
+	// Counted weeks closed while the host was a member for the whole
+	// week; of them Met were met, Excused excused, and Missed (by week
+	// number) missed.
 	Counted, Met, Excused int
 	Missed                []int
-	// Spaces, Unverified and Listeners count the logs of the month's
-	// closed weeks, counted or not.
+	// Spaces, Unverified and Listeners count the logs of the weeks,
+	// counted or not.
 	Spaces, Unverified, Listeners int
+}
+
+// add counts one closed week of co.
+func (t *Tally) add(co Cohort, w HostWeek) {
+	for _, l := range w.Logs {
+		t.Spaces++
+		t.Listeners += l.Listeners
+		if !l.Provenance.HasSpaceID() {
+			t.Unverified++
+		}
+	}
+	if !w.Standing.Owed() {
+		return
+	}
+	t.Counted++
+	switch w.Standing {
+	case Met:
+		t.Met++
+	case Excused:
+		t.Excused++
+	default:
+		t.Missed = append(t.Missed, co.WeekNumber(w.Week.Start))
+	}
+}
+
+// StipendRow is one host's month: every host who was a member at some time
+// in the month's weeks has one. Its Tally covers the month's closed weeks.
+type StipendRow struct {
+	UserID, Name, Handle string
+	Tally
 	// DueCents is the amount due in US cents: the stipend when eligible,
 	// the suggested prorated amount for review, zero for not a member.
 	DueCents int64
@@ -87,27 +115,8 @@ func stipendRow(co Cohort, m Month, rec HostRecord, asOf time.Time) StipendRow {
 	h := rec.Host
 	row := StipendRow{UserID: h.UserID, Name: h.Name, Handle: h.Handle}
 	for _, w := range rec.Weeks {
-		if MonthOf(w.Week) != m || w.Week.End.After(asOf) {
-			continue // another month's, or still open
-		}
-		for _, l := range w.Logs {
-			row.Spaces++
-			row.Listeners += l.Listeners
-			if !l.Provenance.HasSpaceID() {
-				row.Unverified++
-			}
-		}
-		if !w.Standing.Owed() {
-			continue
-		}
-		row.Counted++
-		switch w.Standing {
-		case Met:
-			row.Met++
-		case Excused:
-			row.Excused++
-		default:
-			row.Missed = append(row.Missed, co.WeekNumber(w.Week.Start))
+		if MonthOf(w.Week) == m && !w.Week.End.After(asOf) { // the month's, and closed
+			row.add(co, w)
 		}
 	}
 	row.DueCents, row.Status = stipendDue(co.Stipend, row)
@@ -376,15 +385,27 @@ func (r *Router) cohortExport(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	m := optionValue[Month](c, "month")
-	rows, err := StipendReport(ctx, r.store, c.Workspace, co, m, r.clock.Now())
+	rows, issued, err := MonthStipend(ctx, r.store, c.Workspace, co, m, r.clock.Now())
 	if err != nil {
 		return Response{}, err
 	}
-	var issued *StipendIssue
-	if is, err := r.store.IssuedStipend(ctx, c.Workspace, co.ID, m); err == nil {
-		rows, issued = Revise(rows, is), &is
-	} else if !errors.Is(err, ErrNotFound) {
-		return Response{}, err
-	}
 	return Response{Ephemeral: true, Message: StipendMessage(co, m, rows, issued)}, nil
+}
+
+// MonthStipend is month m's report as staff read it at now: StipendReport,
+// revised against the report issued on the 1st if there is one (which it
+// returns too). /cohort export and the dashboard's stipend page show it.
+func MonthStipend(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, *StipendIssue, error) {
+	rows, err := StipendReport(ctx, st, ws, co, m, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := st.IssuedStipend(ctx, ws, co.ID, m)
+	if errors.Is(err, ErrNotFound) {
+		return rows, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return Revise(rows, is), &is, nil
 }

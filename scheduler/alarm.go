@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 
@@ -107,23 +108,25 @@ func (s *Scheduler) arm(ctx context.Context, al *alarm, tickErr error) {
 // pending, and when due jobs wait for busy workers: the first worker to
 // finish asks for a tick itself (done).
 func (s *Scheduler) nextWake(ctx context.Context, now time.Time) (at time.Time, ok bool) {
+	// The states as they were before the index is read: a job a worker
+	// finishes meanwhile counts as held, not as tried and still due; its
+	// worker asks for the alarm to be set again when done.
 	s.mu.Lock()
-	// Jobs are skipped below only when held or tried, so this many are
-	// enough to reach one that decides.
-	limit := len(s.inflight) + len(s.tried) + 1
+	held, tried := maps.Clone(s.inflight), maps.Clone(s.tried)
 	waiting := s.backlog && len(s.inflight) > 0
 	s.mu.Unlock()
-	jobs, err := s.store.DueJobs(ctx, endOfTime, limit)
+	// Jobs are passed over only when held or tried, so this many are
+	// enough to reach one that decides.
+	jobs, err := s.store.DueJobs(ctx, endOfTime, len(held)+len(tried)+1)
 	if err != nil {
 		s.log.Error("reading the due index to set the timer", "err", err)
 		return now.Add(stuckRetry), true
 	}
 	for _, j := range jobs {
-		held, tried := s.jobState(j.Key)
 		due := !j.Due.After(now)
 		switch {
-		case held:
-		case due && tried:
+		case held[j.Key]:
+		case due && tried[j.Key]:
 			at, ok = earlier(at, ok, now.Add(stuckRetry)), true
 		case due && waiting:
 			return at, ok
@@ -132,14 +135,6 @@ func (s *Scheduler) nextWake(ctx context.Context, now time.Time) (at time.Time, 
 		}
 	}
 	return at, ok
-}
-
-// jobState says whether a worker holds key, and whether it was tried since
-// the last tick.
-func (s *Scheduler) jobState(key string) (held, tried bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inflight[key], s.tried[key]
 }
 
 // earlier is the earlier of t and, if set, at.

@@ -253,3 +253,31 @@ func TestFailingStoreDoesNotSpin(t *testing.T) {
 	}
 	r.waitForTimer(start.Add(2 * stuckRetry))
 }
+
+// TestTimerIgnoresAJobFinishedWhileItLooks: a worker that finishes its job
+// while the timer is being set does not make that job look stuck (tried,
+// still due), which would put every due job off by stuckRetry.
+func TestTimerIgnoresAJobFinishedWhileItLooks(t *testing.T) {
+	w := newWorld(t, mustTime(t, "2026-11-30T09:00:00-05:00"))
+	ctx := context.Background()
+	now := w.clock.Now()
+	r := &running{world: w}
+	held, next := r.postJob("held", now), r.postJob("next", now.Add(time.Minute))
+	if err := w.db.AddJobs(ctx, []bot.Job{held, next}); err != nil {
+		t.Fatal(err)
+	}
+	store := &staleStore{Store: w.db}
+	s := New(store, w.clock, quiet, w.cfg)
+	s.slots <- struct{}{} // held is on a worker...
+	s.claim(held.Key)
+	store.meanwhile = func() { // ...which finishes it after the index was read
+		if err := w.db.FinishJob(ctx, bot.Outcome{Key: held.Key, Kind: held.Kind, Workspace: w.ws, Result: bot.Sent, At: now}); err != nil {
+			t.Error(err)
+		}
+		s.done(held.Key)
+	}
+	at, ok := s.nextWake(ctx, now)
+	if !ok || !at.Equal(next.Due) {
+		t.Errorf("nextWake = %s, %v; want %s, the next job's due time", at, ok, next.Due)
+	}
+}

@@ -31,13 +31,13 @@ func skipped(reason string) verdict { return verdict{skip: reason} }
 func (s *Scheduler) process(ctx context.Context, j bot.Job) (progress bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("job panicked", "key", j.Key, "panic", p, "stack", string(debug.Stack()))
+			s.log.Error("job panicked", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", "panic", "key", j.Key, "panic", p, "stack", string(debug.Stack()))
 			progress = s.retry(ctx, j, fmt.Errorf("panic: %v", p), 0)
 		}
 	}()
 	v, err := s.compose(ctx, j)
 	if err != nil {
-		s.log.Error("composing a delivery failed", "key", j.Key, "err", err)
+		s.log.Error("composing a delivery failed", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", "compose_failed", "key", j.Key, "err", err)
 		return s.retry(ctx, j, err, 0)
 	}
 	switch {
@@ -65,7 +65,8 @@ func (s *Scheduler) deliver(ctx context.Context, j bot.Job, v verdict) bool {
 	if !ok {
 		// Not the delivery's fault, and not to give up on: the platform may
 		// be configured again. Look again in a while.
-		s.log.Warn("no adapter for a delivery's platform; will look again", "key", j.Key, "platform", j.Workspace.Platform)
+		s.log.Warn("no adapter for a delivery's platform; will look again", "workspace", j.Workspace.Key(), "kind", j.Kind,
+			"outcome", "no_adapter", "key", j.Key, "platform", j.Workspace.Platform)
 		return s.check(j, ignoreGone(s.store.UpdateJob(ctx, postpone(j, s.clock.Now().Add(noAdapterRetry)))))
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
@@ -145,7 +146,7 @@ func (s *Scheduler) fallBack(ctx context.Context, j bot.Job, v verdict) {
 	job := bot.Job{Key: j.Key + "/fallback", Kind: bot.JobPost, Workspace: j.Workspace, Due: s.clock.Now(),
 		UserID: v.dm, Channel: v.fallback, Message: &msg}
 	if err := s.store.AddJobs(ctx, []bot.Job{job}); err != nil {
-		s.log.Error("queueing a fallback post", "key", j.Key, "err", err)
+		s.log.Error("queueing a fallback post", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", "fallback_failed", "key", j.Key, "err", err)
 	}
 }
 
@@ -163,7 +164,7 @@ func (s *Scheduler) finish(ctx context.Context, j bot.Job, result bot.Result, re
 // check logs a store error and reports whether the job moved on.
 func (s *Scheduler) check(j bot.Job, err error) bool {
 	if err != nil {
-		s.log.Error("recording a job's state", "key", j.Key, "err", err)
+		s.log.Error("recording a job's state", "workspace", j.Workspace.Key(), "kind", j.Kind, "outcome", "store_failed", "key", j.Key, "err", err)
 		return false
 	}
 	return true

@@ -20,6 +20,7 @@ type delivery struct {
 	At     time.Time
 	Target string // "@user" or "#channel"
 	Text   string
+	File   *bot.File // the attachment, if any (a stipend report's CSV)
 }
 
 func (d delivery) String() string {
@@ -62,7 +63,7 @@ func (r *recorder) record(target string, m bot.Message) error {
 			return err
 		}
 	}
-	r.sent = append(r.sent, delivery{At: now, Target: target, Text: text})
+	r.sent = append(r.sent, delivery{At: now, Target: target, Text: text, File: m.File})
 	return nil
 }
 

@@ -232,6 +232,16 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // tickBatch bounds the jobs one tick reads; the rest wait for the next.
 const tickBatch = 1000
 
+// tickLimit is how many due jobs a tick reads: enough to pass over those
+// in flight (the earliest due, mostly) and fill every worker, and no
+// more, so that under a backlog, when each finishing worker asks for a
+// tick, a tick does not decode a thousand jobs to hand out one.
+func (s *Scheduler) tickLimit() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return min(tickBatch, len(s.inflight)+cap(s.slots))
+}
+
 // Tick hands every due job to a worker and returns without waiting for
 // them: a slow platform holds its worker, never the tick. When every worker
 // is busy the remaining jobs wait for the next tick.
@@ -241,16 +251,19 @@ func (s *Scheduler) Tick(ctx context.Context) { s.tick(ctx) }
 func (s *Scheduler) tick(ctx context.Context) error {
 	now := s.clock.Now()
 	s.mu.Lock()
-	clear(s.tried)
+	if len(s.tried) > 0 {
+		s.tried = map[string]bool{} // a new map: clear would keep a burst's capacity
+	}
 	s.mu.Unlock()
-	jobs, err := s.store.DueJobs(ctx, now, tickBatch)
+	limit := s.tickLimit()
+	jobs, err := s.store.DueJobs(ctx, now, limit)
 	if err != nil {
 		s.log.Error("reading due jobs", "err", err)
 		return err
 	}
 	s.lastWake.Store(now.UnixNano())
-	if len(jobs) == tickBatch {
-		s.setBacklog()
+	if len(jobs) == limit {
+		s.setBacklog() // more may be due than were read
 	}
 	for _, j := range jobs {
 		if !s.claim(j.Key) {

@@ -271,19 +271,29 @@ func checkStipend(t *testing.T, ctx context.Context, s *site) {
 		t.Fatal(err)
 	}
 	co, _ := s.db.Cohort(context.Background(), s.ws)
-	want, err := bot.StipendReport(context.Background(), s.db, s.ws, co, bot.Month{Year: 2026, Month: 12}, s.clock.Now())
+	want, _, err := bot.MonthStipend(context.Background(), s.db, s.ws, co, bot.Month{Year: 2026, Month: 12}, s.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != len(want) || len(want) == 0 {
 		t.Fatalf("the page has %d rows, the report %d", len(rows), len(want))
 	}
+	statuses := map[bot.StipendStatus]int{}
 	for i, w := range want {
 		got := rows[i]
+		amount := fmt.Sprintf("$%d.%02d", w.DueCents/100, w.DueCents%100)
+		if w.DueCents >= 100_000 {
+			amount = fmt.Sprintf("$%d,%03d.%02d", w.DueCents/100_000, w.DueCents/100%1000, w.DueCents%100)
+		}
+		if w.Status == bot.StipendReview {
+			amount = "suggested " + amount
+		}
 		wantFields := map[string]string{
 			"weeks_met": fmt.Sprintf("%d of %d", w.Met+w.Excused, w.Counted), "excused": fmt.Sprint(w.Excused),
 			"spaces": fmt.Sprint(w.Spaces), "unverified": fmt.Sprint(w.Unverified), "listeners": fmt.Sprint(w.Listeners),
+			"status": string(w.Status), "amount": amount, "revised": strings.Join(w.Revised, ", "),
 		}
+		statuses[w.Status]++
 		if got.User != w.UserID {
 			t.Errorf("row %d is %s, the report's is %s", i, got.User, w.UserID)
 		}
@@ -292,6 +302,9 @@ func checkStipend(t *testing.T, ctx context.Context, s *site) {
 				t.Errorf("%s %s: page %q, report %q", w.UserID, k, got.Fields[k], v)
 			}
 		}
+	}
+	if statuses[bot.StipendReview] == 0 || statuses[bot.StipendEligible]+statuses[bot.StipendNotMember] == 0 {
+		t.Errorf("the seeded month has statuses %v; the test wants a review row and another kind", statuses)
 	}
 }
 

@@ -244,14 +244,14 @@ func unclearTime(sc bot.Schedule, d bot.Date, loc *time.Location) bool {
 // describe sets what a reader sees of the event, and its alarms.
 func describe(ev *ics.VEvent, g bot.Grant, h bot.Host, sc bot.Schedule) {
 	summary := sc.Title
-	desc := fmt.Sprintf("Your recurring Space #%d (%s at %s %s). Once hosted, log it: /spaces log url:<link>", sc.ID, sc.Days, sc.At, sc.Zone)
+	desc := fmt.Sprintf("Your recurring Space #%d (%s at %s %s). Once hosted, log it: /spaces log url:<link>", sc.Number, sc.Days, sc.At, sc.Zone)
 	if g.Scope == bot.FeedCohort {
 		who := "@" + h.Handle
 		if h.Handle == "" {
 			who = displayName(h)
 		}
 		summary = who + ": " + sc.Title
-		desc = fmt.Sprintf("Recurring Space #%d of %s (%s at %s %s).", sc.ID, who, sc.Days, sc.At, sc.Zone)
+		desc = fmt.Sprintf("Recurring Space #%d of %s (%s at %s %s).", sc.Number, who, sc.Days, sc.At, sc.Zone)
 	}
 	ev.SetSummary(summary)
 	ev.SetDescription(desc)

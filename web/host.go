@@ -47,7 +47,7 @@ type logRow struct {
 }
 
 type scheduleRow struct {
-	ID                    int64
+	Number                int // the host's own #1, #2 (never the workspace-wide ID)
 	Title, When, Length   string
 	State, Skips, Next    string
 	NextISO               string
@@ -161,7 +161,7 @@ func logRowOf(l bot.SpaceLog, c clock) logRow {
 func provenance(l bot.SpaceLog) string { return l.Provenance.String() }
 
 func scheduleRowOf(sc bot.Schedule, c clock) scheduleRow {
-	row := scheduleRow{ID: sc.ID, Title: sc.Title, When: fmt.Sprintf("%s at %s %s", sc.Days, sc.At, sc.Zone),
+	row := scheduleRow{Number: sc.Number, Title: sc.Title, When: fmt.Sprintf("%s at %s %s", sc.Days, sc.At, sc.Zone),
 		Length: bot.HumanDuration(sc.Duration), State: "active"}
 	switch {
 	case sc.Paused && sc.PausedUntil.IsZero():

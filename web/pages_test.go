@@ -23,14 +23,14 @@ func TestStipendCSVIsTheExport(t *testing.T) {
 	p := s.staffBrowser().get("/dashboard/stipend.csv?month=2026-12")
 	co, _ := s.db.Cohort(context.Background(), s.ws)
 	m := bot.Month{Year: 2026, Month: 12}
-	rows, err := bot.StipendReport(context.Background(), s.db, s.ws, co, m, s.clock.Now())
+	rows, _, err := bot.MonthStipend(context.Background(), s.db, s.ws, co, m, s.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := string(bot.StipendCSV(co, m, rows)); p.body != want {
 		t.Errorf("the page's CSV differs from bot.StipendCSV:\n got %q\nwant %q", p.body, want)
 	}
-	if cd := p.header.Get("Content-Disposition"); !strings.Contains(cd, `filename="stipend-2026-12.csv"`) {
+	if cd := p.header.Get("Content-Disposition"); !strings.Contains(cd, `filename="stipend-spark-phase-1-2026-12.csv"`) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 }
@@ -145,5 +145,23 @@ func TestHostPage(t *testing.T) {
 	}
 	if strings.Contains(p.body, "Excuse the week") {
 		t.Error("a host is offered the staff's excuse form")
+	}
+}
+
+// TestStipendRevisedSinceIssued: once the month's report was issued, the
+// page shows what changed since, as /cohort export does.
+func TestStipendRevisedSinceIssued(t *testing.T) {
+	s := seedBrowserCohort(t)
+	co, _ := s.db.Cohort(context.Background(), s.ws)
+	m := bot.Month{Year: 2026, Month: 12}
+	if _, err := bot.IssueStipendReport(context.Background(), s.db, s.ws, co, m, s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.do("boss", true, `/cohort excuse user:@alice week:2026-12-14 reason:"sick"`, "Excused")
+	p := s.staffBrowser().get("/dashboard/stipend?month=2026-12")
+	for _, want := range []string{"Issued", "1 row revised since", "status review→eligible"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the stipend page lacks %q", want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"sparkbot/bot"
@@ -14,12 +16,15 @@ import (
 
 type stipendView struct {
 	layout
-	Month  string
-	Months []monthLink
-	CSV    string
-	AsOf   stamp
-	Rows   []stipendRow
-	Total  stipendRow
+	Month   string
+	Covers  string
+	Issued  string
+	Revised int
+	Months  []monthLink
+	CSV     string
+	AsOf    stamp
+	Rows    []stipendRow
+	Total   stipendRow
 }
 
 type monthLink struct {
@@ -28,8 +33,13 @@ type monthLink struct {
 }
 
 type stipendRow struct {
-	UserID, Name, Handle, Path                            string
-	WeeksMet, Weeks, Excused, Spaces, Unverified, Listens int
+	UserID, Name, Handle, Path  string
+	Status, Class, Amount       string
+	Met, Counted, Excused       int
+	Missed                      string
+	Spaces, Unverified, Listens int
+	Revised                     string
+	DueCents                    int64
 }
 
 // cohortMonths are the months the cohort's weeks end in: a week counts in
@@ -74,18 +84,19 @@ func monthAfter(a, b bot.Month) bool {
 	return a.Year > b.Year || (a.Year == b.Year && a.Month > b.Month)
 }
 
-// stipendRows loads the session's cohort and the month's report.
-func (s *Server) stipendRows(ctx context.Context, r *http.Request, sess session) (bot.Cohort, bot.Month, []bot.Month, []bot.StipendRow, error) {
+// stipendRows loads the session's cohort and the month's report as
+// /cohort export gives it: revised against the issued one, if any.
+func (s *Server) stipendRows(ctx context.Context, r *http.Request, sess session) (bot.Cohort, bot.Month, []bot.Month, []bot.StipendRow, *bot.StipendIssue, error) {
 	co, err := s.cohortOf(ctx, sess.Workspace)
 	if err != nil {
-		return co, bot.Month{}, nil, nil, err
+		return co, bot.Month{}, nil, nil, nil, err
 	}
 	m, months, err := stipendMonth(r, co, s.now())
 	if err != nil {
-		return co, m, nil, nil, err
+		return co, m, nil, nil, nil, err
 	}
-	rows, err := bot.StipendReport(ctx, s.store, sess.Workspace, co, m, s.now())
-	return co, m, months, rows, err
+	rows, issued, err := bot.MonthStipend(ctx, s.store, sess.Workspace, co, m, s.now())
+	return co, m, months, rows, issued, err
 }
 
 func (s *Server) stipendPage(w http.ResponseWriter, r *http.Request) error {
@@ -93,32 +104,67 @@ func (s *Server) stipendPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	co, m, months, rows, err := s.stipendRows(r.Context(), r, sess)
+	co, m, months, rows, issued, err := s.stipendRows(r.Context(), r, sess)
 	if err != nil {
 		return err
 	}
 	c := clock{now: s.now(), loc: co.Location()}
-	v := stipendView{layout: frame(sess, co, "Stipend", "stipend"), Month: monthName(m), AsOf: c.stamp(c.now),
-		CSV: "/dashboard/stipend.csv?month=" + m.String()}
+	v := stipendView{layout: frame(sess, co, "Stipend", "stipend"), Month: m.Name(), AsOf: c.stamp(c.now),
+		CSV: "/dashboard/stipend.csv?month=" + m.String(), Covers: monthCovers(co, m)}
+	if issued != nil {
+		v.Issued = c.full(issued.IssuedAt)
+	}
 	for _, mm := range months {
-		v.Months = append(v.Months, monthLink{Value: mm.String(), Label: monthName(mm), Current: mm == m})
+		v.Months = append(v.Months, monthLink{Value: mm.String(), Label: mm.Name(), Current: mm == m})
 	}
 	for _, row := range rows {
-		sr := stipendRow{UserID: row.UserID, Name: row.Name, Handle: row.Handle, Path: bot.HostPagePath(row.UserID),
-			WeeksMet: row.Met + row.Excused, Weeks: row.Counted, Excused: row.Excused, Spaces: row.Spaces, Unverified: row.Unverified, Listens: row.Listeners}
-		if sr.Name == "" {
-			sr.Name = row.UserID
+		sr := stipendRowOf(row)
+		if sr.Revised != "" {
+			v.Revised++
 		}
 		v.Rows = append(v.Rows, sr)
-		v.Total.WeeksMet += sr.WeeksMet
-		v.Total.Weeks += sr.Weeks
+		v.Total.Met += sr.Met
+		v.Total.Counted += sr.Counted
 		v.Total.Excused += sr.Excused
 		v.Total.Spaces += sr.Spaces
 		v.Total.Unverified += sr.Unverified
 		v.Total.Listens += sr.Listens
+		v.Total.DueCents += sr.DueCents
 	}
+	v.Total.Amount = usd(v.Total.DueCents)
 	s.render(w, http.StatusOK, "stipend", v)
 	return nil
+}
+
+func stipendRowOf(row bot.StipendRow) stipendRow {
+	sr := stipendRow{UserID: row.UserID, Name: row.Name, Handle: row.Handle, Path: bot.HostPagePath(row.UserID),
+		Status: string(row.Status), Class: strings.ReplaceAll(string(row.Status), " ", "-"), Amount: usd(row.DueCents),
+		Met: row.Met + row.Excused, Counted: row.Counted, Excused: row.Excused, Spaces: row.Spaces, Unverified: row.Unverified,
+		Listens: row.Listeners, Revised: strings.Join(row.Revised, ", "), DueCents: row.DueCents}
+	if sr.Name == "" {
+		sr.Name = row.UserID
+	}
+	if row.Status == bot.StipendReview {
+		sr.Amount = "suggested " + sr.Amount
+	}
+	for i, w := range row.Missed {
+		if i > 0 {
+			sr.Missed += ", "
+		}
+		sr.Missed += strconv.Itoa(w)
+	}
+	return sr
+}
+
+// monthCovers says which weeks a month's report counts.
+func monthCovers(co bot.Cohort, m bot.Month) string {
+	weeks := co.WeeksOfMonth(m)
+	if len(weeks) == 0 {
+		return "No week of the cohort ends in " + m.Name() + "."
+	}
+	first, last := weeks[0], weeks[len(weeks)-1]
+	return fmt.Sprintf("Weeks %d–%d, the weeks that end in %s; %s a month.", co.WeekNumber(first.Start), co.WeekNumber(last.Start),
+		m.Month, usd(int64(co.Stipend)*100))
 }
 
 // stipendCSV serves the month's report as the CSV /cohort export attaches.
@@ -127,18 +173,22 @@ func (s *Server) stipendCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	co, m, _, rows, err := s.stipendRows(r.Context(), r, sess)
+	co, m, _, rows, _, err := s.stipendRows(r.Context(), r, sess)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="stipend-`+m.String()+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+bot.StipendFileName(co, m)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(bot.StipendCSV(co, m, rows))
 	return nil
 }
 
-// monthName renders a month as "December 2026".
-func monthName(m bot.Month) string {
-	return fmt.Sprintf("%s %d", m.Month, m.Year)
+// usd renders cents as $1,875.00.
+func usd(cents int64) string {
+	whole := strconv.FormatInt(cents/100, 10)
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return fmt.Sprintf("$%s.%02d", whole, cents%100)
 }

@@ -147,6 +147,8 @@ type Adapter struct {
 	stopWork   context.CancelFunc
 	registered chan struct{} // closed after the first successful registration
 	regOnce    sync.Once
+
+	health health // health.go: readiness
 }
 
 var _ bot.Notifier = (*Adapter)(nil)
@@ -235,6 +237,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 	defer removeReady()
 	removeInteraction := a.gw.AddHandler(a.onInteraction)
 	defer removeInteraction()
+	defer a.gw.AddHandler(a.onConnect)()    // health.go
+	defer a.gw.AddHandler(a.onDisconnect)() // health.go
 
 	if !a.retry(ctx, "connect to the Discord gateway", a.open) {
 		return nil

@@ -154,3 +154,16 @@ func FuzzParseInteraction(f *testing.F) {
 		}
 	})
 }
+
+// TestReadyAfterConnectAndRegistration: the adapter is ready once the
+// gateway is up and the commands are registered.
+func TestReadyAfterConnectAndRegistration(t *testing.T) {
+	e := newEnv(t)
+	if err := e.a.Ready(); err == nil {
+		t.Fatal("ready before Run")
+	}
+	e.run()
+	if err := e.a.Ready(); err != nil {
+		t.Errorf("after Run connected and registered: %v", err)
+	}
+}

@@ -112,3 +112,28 @@ func TestSocketModeActsOnARedeliveredEnvelopeOnce(t *testing.T) {
 	h.logs.waitLog(t, "ignored a redelivered Socket Mode envelope")
 	h.seen.none(t)
 }
+
+// TestReadyInEachMode: HTTP mode is ready once the token is accepted,
+// Socket Mode once the socket is connected too.
+func TestReadyInEachMode(t *testing.T) {
+	h := newHarness(t)
+	if h.adapter.Ready() == nil {
+		t.Error("HTTP mode ready before auth.test")
+	}
+	h.run()
+	h.logs.waitLog(t, "connected to Slack")
+	if err := h.adapter.Ready(); err != nil {
+		t.Errorf("HTTP mode after auth.test: %v", err)
+	}
+
+	s := newHarness(t, socketMode)
+	s.run()
+	sock := s.fake.Socket(t)
+	if err := sock.Hello(); err != nil {
+		t.Fatal(err)
+	}
+	s.logs.waitLog(t, "Socket Mode connected")
+	if err := s.adapter.Ready(); err != nil {
+		t.Errorf("Socket Mode connected: %v", err)
+	}
+}

@@ -47,7 +47,7 @@ func dmKey(ws bot.WorkspaceRef, userID string) string { return ws.ID + "/" + use
 // dmChannel returns the id of the bot's DM conversation with user.
 func (a *Adapter) dmChannel(ctx context.Context, ws bot.WorkspaceRef, userID string) (string, error) {
 	if ch, ok := a.dms.Load(dmKey(ws, userID)); ok {
-		return ch.(string), nil
+		return ch, nil
 	}
 	c, _, _, err := a.api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{userID}})
 	if err != nil {

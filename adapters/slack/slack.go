@@ -99,7 +99,7 @@ type Adapter struct {
 	staff   map[string]bool
 
 	users  *userCache
-	dms    sync.Map // team+user → DM channel id
+	dms    *dmCache // team+user → DM channel id (user.go)
 	groups *groupCache
 	// progress remembers how far a DM or post of several messages got
 	// before it failed, so its retry does not send the first ones twice.
@@ -109,6 +109,8 @@ type Adapter struct {
 	botName string // from auth.test, for fixes like "invite @sparkbot"
 
 	work sync.WaitGroup // commands and clicks answered after their ack
+
+	health health // health.go: readiness
 }
 
 var _ bot.Notifier = (*Adapter)(nil)
@@ -151,6 +153,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 		}
 	}
 	a.users = newUserCache(a.api, cfg.Clock)
+	a.dms = newDMCache(cfg.Clock)
 	a.groups = &groupCache{api: a.api, clock: cfg.Clock}
 	a.progress = split.NewProgress(cfg.Clock)
 	return a, nil
@@ -201,6 +204,7 @@ func (a *Adapter) authenticate(ctx context.Context) bool {
 	for attempt := 0; ; attempt++ {
 		resp, err := a.api.AuthTestContext(ctx)
 		if err == nil {
+			a.health.authenticated.Store(true)
 			a.mu.Lock()
 			if resp.User != "" {
 				a.botName = resp.User

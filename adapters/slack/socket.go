@@ -54,6 +54,7 @@ func (a *Adapter) dispatch(ctx context.Context, evt socketmode.Event) {
 	if evt.Request != nil {
 		envelope = evt.Request.EnvelopeID
 	}
+	a.health.socketEvent(evt.Type)
 	if !a.firstEnvelope(ctx, evt.Type, envelope) {
 		// Acknowledged, so Slack stops redelivering it; not acted on again.
 		a.later(ctx, func(ctx context.Context) { a.ackSocket(ctx, envelope, "", nil) })

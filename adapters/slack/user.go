@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	slackgo "github.com/slack-go/slack"
 
 	"sparkbot/bot"
@@ -18,14 +19,23 @@ type user struct {
 	Admin bool   // workspace admin or owner
 }
 
-// userCache remembers users.info answers for userTTL, so a busy host costs
-// one call every few minutes and admin changes are seen soon enough.
-type userCache struct {
-	api   webAPI
-	clock bot.Clock
+// Bounds of the adapter's caches: a workspace's active people, with room.
+// Past them the least recently used entry goes first.
+const (
+	maxCachedUsers = 50_000
+	// dmTTL is how long a DM channel id is trusted before
+	// conversations.open is asked again.
+	dmTTL = time.Hour
+)
 
-	mu      sync.Mutex
-	entries map[string]userEntry // by user id
+// userCache remembers users.info answers for userTTL, so a busy host costs
+// one call every few minutes and profile and admin changes are seen soon
+// enough. It holds at most maxCachedUsers (hashicorp's LRU; expiry is by
+// the adapter's clock, so tests move it).
+type userCache struct {
+	api     webAPI
+	clock   bot.Clock
+	entries *lru.Cache[string, userEntry] // by user id
 }
 
 type userEntry struct {
@@ -34,16 +44,15 @@ type userEntry struct {
 }
 
 func newUserCache(api webAPI, clock bot.Clock) *userCache {
-	return &userCache{api: api, clock: clock, entries: make(map[string]userEntry)}
+	entries, _ := lru.New[string, userEntry](maxCachedUsers) // fails only for a size ≤ 0
+	return &userCache{api: api, clock: clock, entries: entries}
 }
 
 // get returns the user with id, from the cache or users.info. When Slack
 // cannot answer it returns what it last knew, if anything, and the error.
 func (c *userCache) get(ctx context.Context, id string) (user, error) {
 	now := c.clock.Now()
-	c.mu.Lock()
-	e, ok := c.entries[id]
-	c.mu.Unlock()
+	e, ok := c.entries.Get(id)
 	if ok && now.Before(e.expires) {
 		return e.user, nil
 	}
@@ -56,11 +65,43 @@ func (c *userCache) get(ctx context.Context, id string) (user, error) {
 		return stale, err
 	}
 	u := user{Name: displayName(info), Zone: info.TZ, Admin: info.IsAdmin || info.IsOwner || info.IsPrimaryOwner}
-	c.mu.Lock()
-	c.entries[id] = userEntry{user: u, expires: now.Add(userTTL)}
-	c.mu.Unlock()
+	c.entries.Add(id, userEntry{user: u, expires: now.Add(userTTL)})
 	return u, nil
 }
+
+// dmCache remembers the bot's DM channel with each user for dmTTL, at most
+// maxCachedUsers of them.
+type dmCache struct {
+	clock   bot.Clock
+	entries *lru.Cache[string, dmEntry] // by dmKey
+}
+
+type dmEntry struct {
+	channel string
+	expires time.Time
+}
+
+func newDMCache(clock bot.Clock) *dmCache {
+	entries, _ := lru.New[string, dmEntry](maxCachedUsers)
+	return &dmCache{clock: clock, entries: entries}
+}
+
+// Load returns the DM channel remembered for key.
+func (c *dmCache) Load(key string) (string, bool) {
+	e, ok := c.entries.Get(key)
+	if !ok || !c.clock.Now().Before(e.expires) {
+		return "", false
+	}
+	return e.channel, true
+}
+
+// Store remembers channel for key.
+func (c *dmCache) Store(key, channel string) {
+	c.entries.Add(key, dmEntry{channel: channel, expires: c.clock.Now().Add(dmTTL)})
+}
+
+// Delete forgets key.
+func (c *dmCache) Delete(key string) { c.entries.Remove(key) }
 
 func displayName(u *slackgo.User) string {
 	for _, n := range []string{u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name} {

@@ -8,13 +8,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"sparkbot/adapters/console"
 	"sparkbot/bot"
+	"sparkbot/edge"
+	"sparkbot/logging"
+	"sparkbot/metrics"
 	"sparkbot/scheduler"
 	"sparkbot/storage/bolt"
 )
@@ -25,48 +28,28 @@ type App struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
+	// LookupEnv tells a variable set empty from one unset
+	// (SPARKBOT_ADMIN_ADDR= turns the admin listener off); when nil, an
+	// empty Getenv value counts as unset.
+	LookupEnv func(string) (string, bool)
+	// Environ lists the environment, so every SPARKBOT_ secret is kept
+	// out of the logs; when nil, the known secret variables are read.
+	Environ func() []string
 	// Interactive overrides terminal detection when set (tests).
 	Interactive *bool
+	// Listening, when set, hears each listener's address once it is bound
+	// ("public", "admin"): tests start on :0 ports.
+	Listening func(name string, addr net.Addr)
 }
 
-// Config is what flags and SPARKBOT_* variables set.
-type Config struct {
-	DB       string
-	Now      string // RFC3339; a fake clock starts there
-	User     string
-	Staff    bool
-	LogLevel string
-	HTTPAddr string
-}
+func (a *App) getenv(key string) string { return a.Getenv(key) }
 
-func (a *App) parseConfig(args []string) (Config, error) {
-	fs := flag.NewFlagSet("sparkbot", flag.ContinueOnError)
-	fs.SetOutput(a.Stderr)
-	cfg := Config{}
-	fs.StringVar(&cfg.DB, "db", envOr(a.Getenv, "SPARKBOT_DB", "./data/sparkbot.db"), "bbolt database file (SPARKBOT_DB)")
-	fs.StringVar(&cfg.Now, "now", "", "console: run on a fake clock starting at this RFC3339 time, moved with :advance")
-	fs.StringVar(&cfg.User, "user", envOr(a.Getenv, "USER", "host"), "console: the user you act as at first")
-	fs.BoolVar(&cfg.Staff, "staff", false, "console: act as program staff at first")
-	fs.StringVar(&cfg.LogLevel, "log-level", envOr(a.Getenv, "SPARKBOT_LOG_LEVEL", "info"), "debug, info, warn or error (SPARKBOT_LOG_LEVEL)")
-	fs.StringVar(&cfg.HTTPAddr, "http", envOr(a.Getenv, "SPARKBOT_HTTP_ADDR", ":8080"), "address of the HTTP listener: platform endpoints, dashboard, calendar feeds; the console's is on 127.0.0.1 unless a host is given (SPARKBOT_HTTP_ADDR)")
-	fs.Usage = func() {
-		fmt.Fprintf(a.Stderr, "Usage: sparkbot [flags]\n       sparkbot schedule preview --days tue,thu --at 20:00 --tz America/New_York [--from RFC3339] [--count N] [--json]\n\nFlags:\n")
-		fs.PrintDefaults()
+func (a *App) lookupEnv(key string) (string, bool) {
+	if a.LookupEnv != nil {
+		return a.LookupEnv(key)
 	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q; see sparkbot -h", fs.Arg(0))
-	}
-	return cfg, nil
-}
-
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
+	v := a.Getenv(key)
+	return v, v != ""
 }
 
 // Main runs the program and returns its exit code.
@@ -87,7 +70,7 @@ func (a *App) Main(ctx context.Context, args []string) int {
 }
 
 func (a *App) run(ctx context.Context, cfg Config) error {
-	logger, err := newLogger(a.Stderr, cfg.LogLevel)
+	logger, err := a.newLogger(cfg)
 	if err != nil {
 		return err
 	}
@@ -107,11 +90,15 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer db.Close()
-	sched := scheduler.New(db, clock, logger, scheduler.Config{})
+	sched := scheduler.New(db, clock, logger, scheduler.Config{ShutdownGrace: cfg.ShutdownGrace})
 	router := bot.NewRouter(db, clock, logger)
 	router.SetPlanner(sched)
-	// Platforms check request signatures against the wall clock, always.
-	platforms, err := startPlatforms(platformEnv{getenv: a.Getenv, router: router, clock: bot.SystemClock{}, logger: logger})
+	wall := bot.SystemClock{} // signatures, rate limits and metrics run on the wall clock, always
+	m := metrics.New()
+	env := platformEnv{getenv: a.Getenv, router: router, clock: wall, logger: logger, metrics: m,
+		replay:  edge.NewReplaySet(wall, edge.DefaultReplayCapacity),
+		handler: newLimitedHandler(router, edge.NewLimiter(wall, cfg.UserRate), m, logger)}
+	platforms, err := startPlatforms(env)
 	if err != nil {
 		return err
 	}
@@ -120,17 +107,69 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if len(platforms) == 0 {
+		obs := observer{log: logger, level: slog.LevelDebug} // a person at a console: their own lines
+		router.SetObserver(obs)
+		sched.SetObserver(obs)
 		return dashboard.serveConsoleSite(ctx, cfg.HTTPAddr, func() error { return a.runConsole(ctx, cfg, router, sched, fake, zone) })
 	}
 	if fake != nil {
 		return fmt.Errorf("--now is for the console only; unset the platform tokens to use it")
 	}
+	obs := observer{metrics: m, log: logger, level: slog.LevelInfo}
+	router.SetObserver(obs)
+	sched.SetObserver(obs)
+	m.WatchState(wall, db, func(ctx context.Context, now time.Time) (map[bot.Standing]int, error) {
+		return bot.CountStandings(ctx, db, now)
+	})
 	for _, p := range platforms {
 		sched.SetNotifier(p.name, p.notifier)
 	}
 	platforms = append(platforms, dashboard.platformSite())
+	srv, err := a.listen(cfg, platforms, logger, adminDeps{metrics: m, db: db, sched: sched, clock: wall})
+	if err != nil {
+		return err
+	}
 	platforms = append(platforms, &platform{name: "scheduler", run: sched.Run})
-	return runPlatforms(ctx, platforms, cfg.HTTPAddr, logger)
+	return runPlatforms(ctx, platforms, srv, logger)
+}
+
+// newLogger is the program's logger, also set as slog's default so that
+// discordgo's log lines pass through the same redaction.
+func (a *App) newLogger(cfg Config) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", cfg.LogLevel)
+	}
+	logger, err := logging.New(a.Stderr, logging.Options{Format: cfg.LogFormat, Level: level, Secrets: a.secrets()})
+	if err != nil {
+		return nil, fmt.Errorf("--log-format (SPARKBOT_LOG_FORMAT): %w", err)
+	}
+	slog.SetDefault(logger)
+	return logger, nil
+}
+
+// secretVars are the variables that hold secrets, read when the whole
+// environment cannot be listed.
+var secretVars = []string{"SPARKBOT_DISCORD_TOKEN", "SPARKBOT_SLACK_BOT_TOKEN", "SPARKBOT_SLACK_APP_TOKEN",
+	"SPARKBOT_SLACK_SIGNING_SECRET", "SPARKBOT_ADMIN_TOKEN", "SPARKBOT_X_BEARER_TOKEN"}
+
+// secrets are the values of SPARKBOT_ variables named like secrets
+// (TOKEN, SECRET), never to be logged.
+func (a *App) secrets() []string {
+	var out []string
+	if a.Environ == nil {
+		for _, k := range secretVars {
+			out = append(out, a.getenv(k))
+		}
+		return out
+	}
+	for _, kv := range a.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "SPARKBOT_") && (strings.Contains(k, "TOKEN") || strings.Contains(k, "SECRET")) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // runConsole runs the console adapter. On a fake clock the console drives
@@ -178,82 +217,6 @@ func startPlatforms(env platformEnv) ([]*platform, error) {
 	return out, nil
 }
 
-// runPlatforms runs every platform and, if any serves HTTP, the one HTTP
-// listener, until ctx ends or one of them fails for good. On the way out
-// the listener drains first and the platforms stop after it, so no request
-// it accepted starts work on a platform that has stopped.
-func runPlatforms(ctx context.Context, platforms []*platform, addr string, logger *slog.Logger) error {
-	httpCtx, stopHTTP := context.WithCancel(ctx)
-	defer stopHTTP()
-	platformCtx, stopPlatforms := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopPlatforms()
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	serveHTTP := false
-	platformErrs := make(chan error, len(platforms))
-	for _, p := range platforms {
-		for pattern, h := range p.routes {
-			mux.Handle(pattern, h)
-			serveHTTP = true
-		}
-		go func() { platformErrs <- p.run(platformCtx) }()
-	}
-	httpErr := make(chan error, 1)
-	if serveHTTP {
-		srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go func() { httpErr <- serveUntil(httpCtx, srv, logger) }()
-	} else {
-		httpErr <- nil
-		httpErr = nil // nothing to wait for below
-	}
-	var first error
-	keep := func(err error) {
-		if err != nil && first == nil {
-			first = err
-		}
-	}
-	running := len(platforms)
-	select {
-	case <-ctx.Done():
-	case err := <-httpErr:
-		keep(err)
-		httpErr = nil
-	case err := <-platformErrs:
-		keep(err)
-		running--
-	}
-	stopHTTP()
-	if httpErr != nil {
-		keep(<-httpErr)
-	}
-	stopPlatforms()
-	for ; running > 0; running-- {
-		keep(<-platformErrs)
-	}
-	return first
-}
-
-// serveUntil serves srv until ctx ends, then shuts it down gracefully.
-func serveUntil(ctx context.Context, srv *http.Server, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", srv.Addr)
-	if err != nil {
-		return fmt.Errorf("HTTP listener on %s: %w (set --http or SPARKBOT_HTTP_ADDR to another address)", srv.Addr, err)
-	}
-	logger.Info("HTTP listener started", "addr", ln.Addr().String())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(shutdownCtx)
-	<-done
-	return nil
-}
-
 // interactive reports whether standard input is a terminal.
 func (a *App) interactive() bool {
 	if a.Interactive != nil {
@@ -265,12 +228,4 @@ func (a *App) interactive() bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func newLogger(w io.Writer, level string) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", level)
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"sparkbot/adapters/discord"
 	"sparkbot/bot"
@@ -24,14 +25,16 @@ func discordPlatform(env platformEnv) (*platform, error) {
 		return nil, nil
 	}
 	a, err := discord.New(discord.Config{
-		Token:     token,
-		GuildID:   strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_GUILD")),
-		StaffRole: strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_STAFF_ROLE")),
-		PublicKey: strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_PUBLIC_KEY")),
-		BaseURL:   strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_API_URL")),
-		Clock:     env.clock,
-		Logger:    env.logger,
-	}, env.router)
+		Token:      token,
+		GuildID:    strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_GUILD")),
+		StaffRole:  strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_STAFF_ROLE")),
+		PublicKey:  strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_PUBLIC_KEY")),
+		BaseURL:    strings.TrimSpace(env.getenv("SPARKBOT_DISCORD_API_URL")),
+		Clock:      env.clock,
+		Logger:     env.logger,
+		HTTPClient: env.httpClient(bot.Discord, 20*time.Second),
+		Replay:     env.replayGuard(),
+	}, env.chat())
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +46,7 @@ func discordPlatform(env platformEnv) (*platform, error) {
 	default:
 		return nil, fmt.Errorf("SPARKBOT_DISCORD_EVENTS must be on or off, not %q", v)
 	}
-	return &platform{name: bot.Discord, notifier: notifier, run: a.Run, routes: a.Routes()}, nil
+	return &platform{name: bot.Discord, notifier: notifier, run: a.Run, routes: a.Routes(), ready: a.Ready}, nil
 }
 
 // notifierOnly exposes a notifier's DMs and posts and none of its optional

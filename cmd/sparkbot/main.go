@@ -3,7 +3,8 @@
 // `go run ./cmd/sparkbot` works on a fresh machine.
 //
 // It also has tool subcommands: `sparkbot schedule preview` prints a
-// recurring schedule's occurrences.
+// recurring schedule's occurrences; `sparkbot backup` and `sparkbot
+// restore` copy the database out and back.
 package main
 
 import (
@@ -24,6 +25,9 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	app := &App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	app := &App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, LookupEnv: os.LookupEnv, Environ: os.Environ}
+	if len(args) >= 1 && (args[0] == "backup" || args[0] == "restore") {
+		os.Exit(app.runDataCommand(ctx, args[0], args[1:]))
+	}
 	os.Exit(app.Main(ctx, args))
 }

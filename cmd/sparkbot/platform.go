@@ -4,8 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"sparkbot/bot"
+	"sparkbot/edge"
+	"sparkbot/metrics"
 )
 
 // platform is one started chat platform (Discord, Slack): what the rest of
@@ -17,16 +20,60 @@ type platform struct {
 	// logs and retries inside run rather than returning an error, so the
 	// other platforms and the HTTP listener keep working.
 	run func(ctx context.Context) error
-	// routes are mounted on the process's one HTTP listener ("POST /slack/commands").
+	// routes are mounted on the process's public HTTP listener ("POST /slack/commands").
 	routes map[string]http.Handler
+	// ready reports whether the platform can take commands (/readyz).
+	ready func() error
 }
 
 // platformEnv is what a platform factory may read.
 type platformEnv struct {
 	getenv func(string) string
 	router *bot.Router
-	clock  bot.Clock
-	logger *slog.Logger
+	// handler is the router as chat platforms see it: rate limited per
+	// user. Nil means the router itself (tests).
+	handler *limitedHandler
+	clock   bot.Clock
+	logger  *slog.Logger
+	replay  *edge.ReplaySet  // nil: no replay check (tests)
+	metrics *metrics.Metrics // nil: nothing counted (tests)
+}
+
+// chatHandler is what the chat adapters send requests to.
+type chatHandler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Response
+	Suggest(ctx context.Context, req bot.Request, option, typed string) []bot.Suggestion
+}
+
+// chat is the handler the chat adapters get.
+func (env platformEnv) chat() chatHandler {
+	if env.handler == nil {
+		return env.router
+	}
+	return env.handler
+}
+
+// replayGuard is what the adapters remember signed requests in.
+type replayGuard interface {
+	FirstSeen(ctx context.Context, key string, until time.Time) (bool, error)
+}
+
+// replayGuard is env.replay, or none.
+func (env platformEnv) replayGuard() replayGuard {
+	if env.replay == nil {
+		return nil
+	}
+	return env.replay
+}
+
+// httpClient is a client for platform's API with timeout, its requests
+// counted in the metrics.
+func (env platformEnv) httpClient(platform bot.Platform, timeout time.Duration) *http.Client {
+	c := &http.Client{Timeout: timeout}
+	if env.metrics != nil {
+		c.Transport = env.metrics.Transport(string(platform), nil)
+	}
+	return c
 }
 
 // platformFactories build the platforms whose settings are present; each

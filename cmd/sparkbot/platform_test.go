@@ -8,29 +8,33 @@ import (
 	"net"
 	"net/http"
 	"testing"
+	"time"
 )
 
-func freeAddr(t *testing.T) string {
+// publicOn binds a public listener with routes on 127.0.0.1:0.
+func publicOn(t *testing.T, routes map[string]http.Handler) servers {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	mux := publicRoutes([]*platform{{routes: routes}})
+	return servers{public: &server{name: "public", srv: &http.Server{Handler: mux}, ln: ln}, grace: time.Second}
 }
 
 // TestShutdownDrainsHTTPBeforePlatforms: when the program stops, the HTTP
 // listener is closed before any platform is told to stop, so no request
 // starts work on a stopped platform.
 func TestShutdownDrainsHTTPBeforePlatforms(t *testing.T) {
-	addr := freeAddr(t)
+	routes := map[string]http.Handler{"GET /ping": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "pong") })}
+	srv := publicOn(t, routes)
+	addr := srv.public.ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	up := make(chan struct{})
 	listenerClosed := make(chan bool, 1)
 	p := &platform{
 		name:   "fake",
-		routes: map[string]http.Handler{"GET /ping": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "pong") })},
+		routes: routes,
 		run: func(ctx context.Context) error {
 			close(up)
 			<-ctx.Done()
@@ -41,7 +45,7 @@ func TestShutdownDrainsHTTPBeforePlatforms(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- runPlatforms(ctx, []*platform{p}, addr, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		done <- runPlatforms(ctx, []*platform{p}, srv, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
 	<-up
 	for { // the listener starts in its own goroutine: wait until it answers
@@ -66,7 +70,7 @@ func TestOnePlatformFailingStopsTheRest(t *testing.T) {
 	stopped := make(chan struct{})
 	failing := &platform{name: "a", run: func(context.Context) error { return boom }}
 	waiting := &platform{name: "b", run: func(ctx context.Context) error { <-ctx.Done(); close(stopped); return nil }}
-	err := runPlatforms(context.Background(), []*platform{failing, waiting}, freeAddr(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err := runPlatforms(context.Background(), []*platform{failing, waiting}, servers{grace: time.Second}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if !errors.Is(err, boom) {
 		t.Errorf("got %v, want %v", err, boom)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"time"
 
 	"sparkbot/adapters/slack"
 	"sparkbot/bot"
@@ -23,13 +24,15 @@ func slackPlatform(env platformEnv) (*platform, error) {
 		Staff:         strings.Split(env.getenv("SPARKBOT_SLACK_STAFF"), ","),
 		Clock:         env.clock,
 		Logger:        env.logger,
+		HTTPClient:    env.httpClient(bot.Slack, 30*time.Second),
+		Replay:        env.replayGuard(),
 	}
 	if cfg.BotToken == "" && cfg.AppToken == "" && cfg.SigningSecret == "" {
 		return nil, nil
 	}
-	a, err := slack.New(cfg, env.router)
+	a, err := slack.New(cfg, env.chat())
 	if err != nil {
 		return nil, err
 	}
-	return &platform{name: bot.Slack, notifier: a, run: a.Run, routes: a.Routes()}, nil
+	return &platform{name: bot.Slack, notifier: a, run: a.Run, routes: a.Routes(), ready: a.Ready}, nil
 }

@@ -56,7 +56,7 @@ func (a *App) newSite(db *bolt.DB, router *bot.Router, clock bot.Clock, logger *
 // loopback public address is worth a warning there: links in chat would
 // open only on the machine sparkbot runs on.
 func (s *site) platformSite() *platform {
-	if loopback(s.dashboard.URL) {
+	if loopbackURL(s.dashboard.URL) {
 		s.logger.Warn("SPARKBOT_PUBLIC_URL is a loopback address: dashboard and calendar links will not open for anyone else; set it to sparkbot's public https address",
 			"url", s.dashboard.URL)
 	}
@@ -98,16 +98,8 @@ func (s *site) serveConsoleSite(ctx context.Context, addr string, fn func() erro
 	return err
 }
 
-// loopback reports whether a URL's host is a loopback name or address.
-func loopback(raw string) bool {
+// loopbackURL reports whether a URL's host is a loopback name or address.
+func loopbackURL(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err == nil && loopbackHost(u.Hostname())
 }

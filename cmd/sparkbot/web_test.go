@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -108,4 +109,16 @@ func runAppEnv(t *testing.T, env map[string]string) (stdout, stderr string, code
 	db := filepath.Join(t.TempDir(), "data", "sparkbot.db")
 	code = app.Main(context.Background(), []string{"--db", db, "--http", "127.0.0.1:0"})
 	return out.String(), errOut.String(), code
+}
+
+// freeAddr is a loopback address no listener holds, for a test that must
+// give --http an address before the program starts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

@@ -58,8 +58,8 @@ func fullIssue(cohort int, m bot.Month) bot.StipendIssue {
 	return bot.StipendIssue{
 		Cohort: cohort, Month: m, IssuedAt: day0.Add(time.Hour),
 		Rows: []bot.StipendRow{
-			{UserID: "u1", Name: "Ada", Handle: "ada", Counted: 4, Met: 2, Excused: 1, Missed: []int{3},
-				Spaces: 7, Unverified: 1, Listeners: 300, DueCents: 187500, Status: bot.StipendReview},
+			{UserID: "u1", Name: "Ada", Handle: "ada", Tally: bot.Tally{Counted: 4, Met: 2, Excused: 1, Missed: []int{3},
+				Spaces: 7, Unverified: 1, Listeners: 300}, DueCents: 187500, Status: bot.StipendReview},
 			{UserID: "u2", Status: bot.StipendNotMember},
 		},
 	}

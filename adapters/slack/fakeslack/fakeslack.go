@@ -124,6 +124,14 @@ func (s *Server) reject(where, code, reason string) string {
 
 // New starts a fake Slack on 127.0.0.1; it stops when the test ends.
 func New(tb testing.TB) *Server {
+	s := Start()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Slack on 127.0.0.1 outside a test (cmd/sparkload);
+// the caller closes it, and reads its channels so that it never blocks.
+func Start() *Server {
 	s := &Server{
 		Posts:    make(chan Post, 100),
 		Hooks:    make(chan Hook, 100),
@@ -145,7 +153,6 @@ func New(tb testing.TB) *Server {
 	mux.HandleFunc("GET /socket", s.socket)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
-	tb.Cleanup(s.Close)
 	return s
 }
 
