@@ -89,3 +89,21 @@ func creatorNote(sp SeenSpace) Line {
 	}
 	return Linef(", %s", UserRef(sp.UserID))
 }
+
+// ProvenanceTally counts logs by provenance: the stipend CSV's columns.
+type ProvenanceTally struct {
+	VerifiedByX, StaffLogged, LinkNotVerified, OneClick int
+}
+
+func (t *ProvenanceTally) add(p Provenance) {
+	switch p {
+	case VerifiedByX:
+		t.VerifiedByX++
+	case StaffLogged:
+		t.StaffLogged++
+	case LinkNotVerified:
+		t.LinkNotVerified++
+	case OneClick:
+		t.OneClick++
+	}
+}

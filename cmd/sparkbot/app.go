@@ -20,6 +20,7 @@ import (
 	"sparkbot/metrics"
 	"sparkbot/scheduler"
 	"sparkbot/storage/bolt"
+	"sparkbot/xapi"
 )
 
 // App is the sparkbot program: configuration in, adapters and storage wired
@@ -40,6 +41,8 @@ type App struct {
 	// Listening, when set, hears each listener's address once it is bound
 	// ("public", "admin"): tests start on :0 ports.
 	Listening func(name string, addr net.Addr)
+	// XWall is the wall clock X's rate limits run on (x.go); nil: real time.
+	XWall xapi.WallClock
 }
 
 func (a *App) getenv(key string) string { return a.Getenv(key) }
@@ -95,6 +98,9 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	router.SetPlanner(sched)
 	wall := bot.SystemClock{} // signatures, rate limits and metrics run on the wall clock, always
 	m := metrics.New()
+	if err := a.wireX(router, sched, db, clock, m, logger); err != nil {
+		return err
+	}
 	env := platformEnv{getenv: a.Getenv, router: router, clock: wall, logger: logger, metrics: m,
 		replay:  edge.NewReplaySet(wall, edge.DefaultReplayCapacity),
 		handler: newLimitedHandler(router, edge.NewLimiter(wall, cfg.UserRate), m, logger)}
