@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
+	"sparkbot/xapi"
 	"sparkbot/xapi/fakex"
 )
 
@@ -191,4 +192,25 @@ func hostedValue(t *testing.T, w *world, user string) string {
 		t.Fatalf("no occurrence of %s's schedule has started", user)
 	}
 	return bot.HostedButton(schedules[0].ID, occ[len(occ)-1]).Value
+}
+
+// TestBacksOffOn429: when another user of the token has spent the
+// watcher's window, the first poll is answered 429; the watcher sends
+// nothing more until X's reset, then polls again, and sees the Space.
+func TestBacksOffOn429(t *testing.T) {
+	w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+	w.x.SetRemaining(xapi.EndpointSpacesByCreators, 0)
+	w.advance(5 * time.Minute)
+	st := w.x.Stats(xapi.EndpointSpacesByCreators)
+	if st.Limited != 1 {
+		t.Fatalf("answered 429 %d times in 5 rounds; want once, then nothing sent until the reset", st.Limited)
+	}
+	w.x.AddSpace(fakex.Space{ID: nightOwls, State: "live", Title: "Night owls", CreatorID: "1001", StartedAt: at(t, "2026-12-01 19:06"), ParticipantCount: 8})
+	w.advance(15 * time.Minute) // past X's reset
+	if st := w.x.Stats(xapi.EndpointSpacesByCreators); st.Limited != 1 || st.MaxPerWindow > 300 {
+		t.Errorf("after the reset: %d answered 429, %d in one window", st.Limited, st.MaxPerWindow)
+	}
+	if posts := w.notes.to("#live", "is live"); len(posts) != 1 {
+		t.Errorf("after the reset the watcher did not see alice live: posts %q", posts)
+	}
 }
