@@ -72,6 +72,11 @@ func BenchmarkLogSequential(b *testing.B) {
 // coalesces their commits into shared fsyncs.
 func BenchmarkLogConcurrent(b *testing.B) {
 	h, users := benchHarness(b)
+	logConcurrently(b, h, users)
+}
+
+// logConcurrently is BenchmarkLogConcurrent's run, on any harness.
+func logConcurrently(b *testing.B, h *harness, users []string) {
 	ctx := context.Background()
 	var next, user atomic.Int64
 	b.SetParallelism((benchUsers + 1) / 2) // ×GOMAXPROCS(2) = 64 goroutines

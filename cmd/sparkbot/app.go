@@ -15,11 +15,9 @@ import (
 
 	"sparkbot/adapters/console"
 	"sparkbot/bot"
-	"sparkbot/edge"
 	"sparkbot/logging"
 	"sparkbot/metrics"
 	"sparkbot/scheduler"
-	"sparkbot/storage/bolt"
 	"sparkbot/xapi"
 )
 
@@ -88,7 +86,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		fake = bot.NewFakeClock(start)
 		clock, zone = fake, start.Location()
 	}
-	db, err := bolt.Open(cfg.DB)
+	db, err := a.openStore(ctx, cfg, logger) // bbolt, or PostgreSQL (postgres.go)
 	if err != nil {
 		return err
 	}
@@ -102,12 +100,13 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	env := platformEnv{getenv: a.Getenv, router: router, clock: wall, logger: logger, metrics: m,
-		replay:  edge.NewReplaySet(wall, edge.DefaultReplayCapacity),
-		handler: newLimitedHandler(router, edge.NewLimiter(wall, cfg.UserRate), m, logger)}
+		replay:  replayGuardOf(db, wall),
+		handler: newLimitedHandler(router, limiterOf(db, wall, cfg.UserRate), m, logger)}
 	platforms, err := startPlatforms(env)
 	if err != nil {
 		return err
 	}
+	shareRoles(db, cfg.Database, platforms, a.getenv)
 	dashboard, err := a.newSite(db, router, clock, logger)
 	if err != nil {
 		return err
@@ -162,7 +161,7 @@ var secretVars = []string{"SPARKBOT_DISCORD_TOKEN", "SPARKBOT_SLACK_BOT_TOKEN", 
 // secrets are the values of SPARKBOT_ variables named like secrets
 // (TOKEN, SECRET), never to be logged.
 func (a *App) secrets() []string {
-	var out []string
+	out := databaseSecrets(a.getenv("SPARKBOT_DATABASE_URL")) // postgres.go
 	if a.Environ == nil {
 		for _, k := range secretVars {
 			out = append(out, a.getenv(k))

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"sparkbot/bot"
-	"sparkbot/storage/bolt"
 	"sparkbot/web"
 )
 
@@ -37,7 +36,7 @@ type site struct {
 
 // newSite builds the dashboard over db. It does not yet let the router
 // hand out links: serving does (platformSite, serveConsoleSite).
-func (a *App) newSite(db *bolt.DB, router *bot.Router, clock bot.Clock, logger *slog.Logger) (*site, error) {
+func (a *App) newSite(db store, router *bot.Router, clock bot.Clock, logger *slog.Logger) (*site, error) {
 	public := a.Getenv("SPARKBOT_PUBLIC_URL")
 	explicit := public != ""
 	if !explicit {
