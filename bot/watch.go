@@ -86,9 +86,10 @@ type Watcher struct {
 
 // watchReload is how often a round reads every workspace's hosts, links
 // and schedules again, besides when Stale says they changed (the
-// scheduler does, whenever the router replans a host or a cohort). The
-// open Spaces are read every round.
-const watchReload = 15 * time.Minute
+// scheduler does, whenever the router replans a host or a cohort; with
+// replicas, only the leader's watcher polls, and a change made on another
+// replica reaches it this way). The open Spaces are read every round.
+const watchReload = 5 * time.Minute
 
 // Stale makes the next round read the hosts, links and schedules again.
 func (w *Watcher) Stale() { w.stale.Store(true) }
