@@ -224,7 +224,11 @@ func (r *Router) refuseRejected(ctx context.Context, ws WorkspaceRef, spaceID st
 	if err != nil {
 		return err
 	}
-	return Conflictf("Staff rejected Space %s (%s), so it cannot be logged again. If that's wrong, talk to staff.", spaceID, rv.Reason)
+	what := "Space " + spaceID
+	if !rv.Log.Provenance.HasSpaceID() && rv.Log.SpaceID != "" {
+		what = "the one-click log of that Space"
+	}
+	return Conflictf("Staff rejected %s (%s), so it cannot be logged again. If that's wrong, talk to staff.", what, rv.Reason)
 }
 
 // reviewedID reads the log space: names: a Space link or id, or a

@@ -183,3 +183,16 @@ func TestXDataDeletedAfterRetention(t *testing.T) {
 		t.Errorf("the log went with the X data: %v", err)
 	}
 }
+
+// TestRejectOneClickLog: a one-click log is rejected by the id the review
+// shows, and a link that is not a Space is refused.
+func TestRejectOneClickLog(t *testing.T) {
+	h := newHarness(t, "2026-12-03T12:00:00-05:00")
+	h.withCohort("2026-11-30", "alice")
+	id := "unverified-3-1764635400"
+	h.addLog(bot.SpaceLog{SpaceID: id, UserID: "alice", Title: "Owls", Start: mustParse(t, "2026-12-01T20:00:00-05:00"), Provenance: bot.OneClick, ScheduleID: 3})
+	h.must("boss", true, "/cohort review", "1. @alice: one-click log (Owls), Tue 1 Dec 20:00 EST — one-click (id "+id+")")
+	h.must("boss", true, "/cohort review reject space:"+id+` reason:"no such Space"`, "Rejected one-click log (Owls) of @alice")
+	h.must("boss", true, `/cohort review reject space:https://example.com/x reason:"no"`, "give the log's Space link or id")
+	h.must("boss", true, "/cohort review reject space:"+id, "Say which log and why")
+}

@@ -151,6 +151,7 @@ func TestPollAllowance(t *testing.T) {
 		{"the window resets within the round", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Second), Now: now}, 20},
 		{"the last minute gets what is left", bot.XBudget{Limit: 300, Remaining: 37, Reset: now.Add(50 * time.Second), Now: now}, 37},
 		{"a smaller limit", bot.XBudget{Limit: 75, Remaining: -1, Now: now}, 5},
+		{"no more than a round can send at one a second", bot.XBudget{Limit: 300, Remaining: 280, Reset: now.Add(20 * time.Second), Now: now}, 40},
 	}
 	for _, tt := range tests {
 		if got := bot.PollAllowance(tt.b, time.Minute); got != tt.want {
