@@ -17,11 +17,9 @@ func alertKey(ws bot.WorkspaceRef, userID string, firstWeek bot.Date) string {
 }
 
 // alertLookBack is how long after a run's second missed week closed its
-// alert may still be planned: longer than any outage worth catching up,
-// and shorter than outcomes are kept (PlanAll prunes them after the horizon
-// and 30 days), so a sent alert's key is remembered for as long as it
-// could be planned again.
-const alertLookBack = 28 * 24 * time.Hour
+// alert may still be planned (bot.AlertLookBack: a host's recent account
+// reaches back that far).
+const alertLookBack = bot.AlertLookBack
 
 // missedRuns returns rec's runs of two or more missed counted weeks, oldest
 // first. Only closed weeks that count are in a run: a met or excused week
@@ -76,11 +74,11 @@ func (s *Scheduler) composeAlert(ctx context.Context, j bot.Job) (verdict, error
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
 	now := s.clock.Now()
-	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
+	acct, err := bot.AccountRecent(ctx, s.store, j.Workspace, co, h, now, bot.LocalTime(j.Week, bot.TimeOfDay{}, co.Location()))
 	if err != nil {
 		return verdict{}, err
 	}
-	for _, run := range missedRuns(rec, now) {
+	for _, run := range missedRuns(acct.Record, now) {
 		if run[0].Week.StartDate == j.Week {
 			return verdict{channel: channel, msg: bot.MissedRunAlert(h.UserID, run)}, nil
 		}
