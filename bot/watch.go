@@ -51,7 +51,7 @@ const (
 	XWindow = 15 * time.Minute
 	// maxResolves bounds the handles a round resolves (users/by/username
 	// has a budget of its own).
-	maxResolves = 10
+	maxResolves = 15
 	// staleLive is how long a Space may go unseen while X cannot confirm
 	// it ended before it is logged as it was last seen.
 	staleLive = 2 * time.Hour
