@@ -309,9 +309,6 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	return resp, nil
 }
 
-// maxLeaderboardRows bounds a leaderboard's length.
-const maxLeaderboardRows = 10
-
 func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 	byUser := map[string]*leaderRow{}
 	var rows []*leaderRow
@@ -350,15 +347,14 @@ func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 	return out
 }
 
+// addLeaderboard lists every row, ranked: it is a staff view, and the
+// adapters split a long message within the platforms' limits.
 func addLeaderboard(m *Message, rows []leaderRow) {
 	if len(rows) == 0 {
 		m.Addf("No Spaces logged yet.")
 		return
 	}
 	for i, row := range rows {
-		if i == maxLeaderboardRows {
-			break
-		}
 		m.Add(append(Linef("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners)), verifiedNote(row)...))
 	}
 }

@@ -388,7 +388,7 @@ func stipendLine(r StipendRow) Line {
 	default:
 		amount = usd(r.DueCents)
 	}
-	line := Linef("%s: %s — %s (%d of %d weeks met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, r.Counted)
+	line := Linef("%s: %s — %s (%d of %s met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, plural(r.Counted, "week"))
 	if r.Excused > 0 {
 		line = append(line, Linef(", %d excused", r.Excused)...)
 	}
