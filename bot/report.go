@@ -149,7 +149,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 
-// weekRows are the hosts' rows of week, in the Roster's order.
+// weekRows are the hosts' rows of week, who needs attention first.
 func weekRows(recs []HostRecord, week Week) []hostRow {
 	var rows []hostRow
 	for _, r := range Roster(recs, week) {
