@@ -36,6 +36,28 @@ func CountedSpaces(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, fr
 	return out, nil
 }
 
+// XScheduledSpaces returns the Spaces userID's host scheduled on X that
+// start in [from, to), by start, as occurrences (SpaceID set; Schedule
+// holds the title and the length X's Spaces are taken to run), leaving out
+// those that are an occurrence of one of the host's schedules: the Spaces
+// /spaces status counts as scheduled beside the registered ones, and the
+// watcher reminds of.
+func XScheduledSpaces(ctx context.Context, st HostData, ws WorkspaceRef, userID string, schedules []Schedule, from, to time.Time) ([]Occurrence, error) {
+	seen, err := scheduledOnX(ctx, st, ws, userID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []Occurrence
+	for _, sp := range seen {
+		if !registeredNear(schedules, sp.ScheduledStart) {
+			out = append(out, Occurrence{Schedule: Schedule{UserID: sp.UserID, Title: sp.Title, Duration: xScheduledLength},
+				Start: sp.ScheduledStart, SpaceID: sp.ID})
+		}
+	}
+	sortOccurrences(out)
+	return out, nil
+}
+
 // TopSpaces returns up to n of logs with the most listeners, most first
 // (ties in the order given), leaving out Spaces nobody is known to have
 // listened to: the week's top Spaces.
