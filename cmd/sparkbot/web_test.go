@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"sparkbot/bot"
+	"sparkbot/logging"
 	"sparkbot/storage/bolt"
 )
 
@@ -154,5 +155,24 @@ func TestTrustedProxiesSetting(t *testing.T) {
 		if got := strings.Contains(logs.String(), "SPARKBOT_TRUSTED_PROXIES is not set"); got != tt.warn {
 			t.Errorf("%s with proxies %q: warned %v, want %v\n%s", tt.url, tt.proxies, got, tt.warn, logs.String())
 		}
+	}
+}
+
+// TestDashboardListeningLine: the console's log says where the dashboard
+// is, whole, through the logging package's redaction of URL paths.
+func TestDashboardListeningLine(t *testing.T) {
+	_, stderr, code := runAppEnv(t, nil)
+	if code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr)
+	}
+	var line string
+	for l := range strings.Lines(stderr) {
+		if strings.Contains(l, "dashboard listening") {
+			line = l
+		}
+	}
+	if line == "" || strings.Contains(line, logging.Redacted) || !regexp.MustCompile(`http://127\.0\.0\.1:\d+\b`).MatchString(line) ||
+		!strings.Contains(line, "/dashboard/") {
+		t.Errorf("the dashboard's log line does not say where it is: %q", line)
 	}
 }
