@@ -31,6 +31,9 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, NotFoundf("%s was not a host of %s in %s; staff can log only the weeks they were a member in.",
 			mentionText(h.UserID), co.Name, co.weekName(week))
 	}
+	if err := r.refuseRejected(ctx, c.Workspace, l.SpaceID); err != nil {
+		return Response{}, err
+	}
 	xc, err := r.checkOnX(ctx, c, h, &l, typed, loc)
 	if err != nil {
 		return Response{}, err

@@ -217,6 +217,7 @@ type leaderRow struct {
 	userID    string
 	spaces    int
 	listeners int
+	verified  int // listeners of Spaces verified by X: peaks X counted (spotlight.go)
 }
 
 func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, error) {
@@ -261,12 +262,18 @@ func tally(logs []SpaceLog) []leaderRow {
 		}
 		row.spaces++
 		row.listeners += l.Listeners
+		if l.Provenance.Verified() {
+			row.verified += l.Listeners
+		}
 	}
 	out := make([]leaderRow, len(rows))
 	for i, r := range rows {
 		out[i] = *r
 	}
 	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].verified != out[j].verified { // verified peak listeners first
+			return out[i].verified > out[j].verified
+		}
 		if out[i].spaces != out[j].spaces {
 			return out[i].spaces > out[j].spaces
 		}
@@ -287,6 +294,6 @@ func addLeaderboard(m *Message, rows []leaderRow) {
 		if i == maxLeaderboardRows {
 			break
 		}
-		m.Addf("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners))
+		m.Add(append(Linef("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners)), verifiedNote(row)...))
 	}
 }

@@ -47,11 +47,14 @@ const (
 	// xDefaultLimit is X's limit for the Spaces endpoints (requests per
 	// window), taken until X has said.
 	xDefaultLimit = 300
+	// maxRoundRequests is the most by/creator_ids requests a round sends:
+	// at one a second, what fits in roundTimeout.
+	maxRoundRequests = 40
 	// XWindow is the length of X's rate windows.
 	XWindow = 15 * time.Minute
 	// maxResolves bounds the handles a round resolves (users/by/username
 	// has a budget of its own).
-	maxResolves = 10
+	maxResolves = 15
 	// staleLive is how long a Space may go unseen while X cannot confirm
 	// it ended before it is logged as it was last seen.
 	staleLive = 2 * time.Hour
@@ -83,9 +86,10 @@ type Watcher struct {
 
 // watchReload is how often a round reads every workspace's hosts, links
 // and schedules again, besides when Stale says they changed (the
-// scheduler does, whenever the router replans a host or a cohort). The
-// open Spaces are read every round.
-const watchReload = 15 * time.Minute
+// scheduler does, whenever the router replans a host or a cohort; with
+// replicas, only the leader's watcher polls, and a change made on another
+// replica reaches it this way). The open Spaces are read every round.
+const watchReload = 5 * time.Minute
 
 // Stale makes the next round read the hosts, links and schedules again.
 func (w *Watcher) Stale() { w.stale.Store(true) }
@@ -347,8 +351,9 @@ func sortedIDs(m map[string]bool) []string {
 
 // PollAllowance is how many by/creator_ids requests one round may send:
 // an even share of what is left of X's window over the rounds left in it,
-// on the wall clock. Before X has said, a round takes its share of X's
-// documented limit; a window about to reset counts as renewed.
+// on the wall clock, and no more than fit in a round at one a second.
+// Before X has said, a round takes its share of X's documented limit; a
+// window about to reset counts as renewed.
 func PollAllowance(b XBudget, interval time.Duration) int {
 	limit := b.Limit
 	if limit <= 0 {
@@ -360,10 +365,10 @@ func PollAllowance(b XBudget, interval time.Duration) int {
 	}
 	left := b.Reset.Sub(b.Now)
 	if left <= resetSlack {
-		return b.Remaining + share
+		return min(b.Remaining+share, maxRoundRequests)
 	}
 	rounds := int((left + interval - 1) / interval)
-	return b.Remaining / rounds
+	return min(b.Remaining/rounds, maxRoundRequests)
 }
 
 // pollPlan is the X ids a round polls, in order: the urgent ones (see
@@ -445,6 +450,9 @@ func (w *Watcher) poll(ctx context.Context, set *watchSet, now time.Time) polled
 // links are dropped, so the handle is resolved again, and staff hear of it
 // as of a handle that does not resolve.
 func (w *Watcher) lost(ctx context.Context, set *watchSet, xids []string, now time.Time) {
+	if len(xids) > 0 {
+		w.Stale() // the next round reads the links again, without these
+	}
 	for _, xid := range xids {
 		for _, wh := range set.byXID[xid] {
 			wh.link.XID, wh.link.Missing, wh.link.CheckedAt = "", true, now

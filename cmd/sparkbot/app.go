@@ -18,6 +18,7 @@ import (
 	"sparkbot/logging"
 	"sparkbot/metrics"
 	"sparkbot/scheduler"
+	"sparkbot/xapi"
 )
 
 // App is the sparkbot program: configuration in, adapters and storage wired
@@ -38,6 +39,8 @@ type App struct {
 	// Listening, when set, hears each listener's address once it is bound
 	// ("public", "admin"): tests start on :0 ports.
 	Listening func(name string, addr net.Addr)
+	// XWall is the wall clock X's rate limits run on (x.go); nil: real time.
+	XWall xapi.WallClock
 }
 
 func (a *App) getenv(key string) string { return a.Getenv(key) }
@@ -93,6 +96,9 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	router.SetPlanner(sched)
 	wall := bot.SystemClock{} // signatures, rate limits and metrics run on the wall clock, always
 	m := metrics.New()
+	if err := a.wireX(router, sched, db, clock, m, logger); err != nil {
+		return err
+	}
 	env := platformEnv{getenv: a.Getenv, router: router, clock: wall, logger: logger, metrics: m,
 		replay:  replayGuardOf(db, wall),
 		handler: newLimitedHandler(router, limiterOf(db, wall, cfg.UserRate), m, logger)}
@@ -155,7 +161,7 @@ var secretVars = []string{"SPARKBOT_DISCORD_TOKEN", "SPARKBOT_SLACK_BOT_TOKEN", 
 // secrets are the values of SPARKBOT_ variables named like secrets
 // (TOKEN, SECRET), never to be logged.
 func (a *App) secrets() []string {
-	var out []string
+	out := databaseSecrets(a.getenv("SPARKBOT_DATABASE_URL")) // postgres.go
 	if a.Environ == nil {
 		for _, k := range secretVars {
 			out = append(out, a.getenv(k))

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,19 @@ func (d databaseConfig) check() error {
 	return nil
 }
 
+// databaseSecrets are what of a database URL is never to be logged: its
+// password.
+func databaseSecrets(dbURL string) []string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		return nil
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return []string{pw}
+	}
+	return nil
+}
+
 // openStore opens PostgreSQL when a database URL is set, else the bbolt file.
 func (a *App) openStore(ctx context.Context, cfg Config, logger *slog.Logger) (store, error) {
 	if err := cfg.Database.check(); err != nil {
@@ -91,7 +105,7 @@ func (a *App) openStore(ctx context.Context, cfg Config, logger *slog.Logger) (s
 	if err != nil {
 		return nil, err
 	}
-	logger.Info("running on PostgreSQL: replicas share the work", "schema", postgres.SchemaVersion())
+	logger.Info("running on PostgreSQL: replicas share the work", "schema_version", postgres.SchemaVersion())
 	return db, nil
 }
 

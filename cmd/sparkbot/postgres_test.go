@@ -64,3 +64,16 @@ func TestBackupAndRestoreOnPostgreSQLPointToPgDump(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabasePasswordIsASecret(t *testing.T) {
+	for url, want := range map[string][]string{
+		"postgres://sparkbot:s3cret@db:5432/sparkbot": {"s3cret"},
+		"postgres://sparkbot@db/sparkbot":             nil,
+		"":                                            nil,
+	} {
+		got := databaseSecrets(url)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("databaseSecrets(%q) = %q, want %q", url, got, want)
+		}
+	}
+}

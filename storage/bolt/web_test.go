@@ -9,3 +9,7 @@ import (
 func TestWebStoreContract(t *testing.T) {
 	storetest.RunWebStore(t, func(t *testing.T) storetest.WebStore { return openTemp(t) })
 }
+
+func TestStatsStoreContract(t *testing.T) {
+	storetest.RunStatsStore(t, func(t *testing.T) storetest.StatsStore { return openTemp(t) })
+}

@@ -42,3 +42,7 @@ func must(t testing.TB, err error) {
 func TestWebStoreContract(t *testing.T) {
 	storetest.RunWebStore(t, func(t *testing.T) storetest.WebStore { return openTest(t) })
 }
+
+func TestStatsStoreContract(t *testing.T) {
+	storetest.RunStatsStore(t, func(t *testing.T) storetest.StatsStore { return openTest(t) })
+}
