@@ -32,7 +32,7 @@ type Config struct {
 	// "Authorization: Bearer <token>".
 	Token   string
 	Metrics http.Handler
-	Backup  Backuper
+	Backup  Backuper // nil: none here (PostgreSQL: pg_dump)
 	Checks  []Check
 	Logger  *slog.Logger
 	// Now names backup files; the wall clock when nil.
@@ -102,6 +102,10 @@ func (cfg Config) ready(w http.ResponseWriter, r *http.Request) {
 // aborts the connection, so the client sees a broken transfer rather than
 // a short file that looks whole.
 func (cfg Config) backup(w http.ResponseWriter, r *http.Request) {
+	if cfg.Backup == nil { // PostgreSQL: its backups are pg_dump's
+		http.Error(w, "sparkbot runs on PostgreSQL: back it up with pg_dump, not here", http.StatusNotImplemented)
+		return
+	}
 	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
 		cfg.Logger.Warn("backup: cannot lift the write deadline", "err", err)
 	}

@@ -12,6 +12,8 @@ func (r *Router) handleAction(ctx context.Context, req Request) (Response, error
 	switch req.Action.ID {
 	case ActionHosted:
 		return r.hosted(ctx, req)
+	case ActionApproveLog:
+		return r.approveLog(ctx, req)
 	}
 	return Response{}, Invalidf("That button is no longer active.")
 }
@@ -52,6 +54,9 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 		SpaceID: unverifiedID(s.ID, start), UserID: req.UserID, Title: s.Title, Start: start,
 		Minutes: int(s.Duration / time.Minute), LoggedAt: now, ScheduleID: s.ID, Occurrence: start,
 		Provenance: OneClick,
+	}
+	if err := r.refuseRejected(ctx, req.Workspace, l.SpaceID); err != nil {
+		return Response{}, err
 	}
 	clashes, err := r.overlapping(ctx, req.Workspace, co, l, "")
 	if err != nil {

@@ -199,18 +199,9 @@ func NaiveCohortReport(ctx context.Context, r *Router, ws WorkspaceRef, co Cohor
 	resp := Response{Ephemeral: true}
 	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
 	var rows []hostRow
-	for _, rec := range recs {
-		if wk, ok := rec.WeekStarting(week.Start); ok {
-			rows = append(rows, hostRow{rec.Host, wk, rec.Streak})
-		}
+	for _, r := range Roster(recs, week) {
+		rows = append(rows, hostRow{r.Record.Host, r.Week, r.Record.Streak})
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i].week.Standing.Urgency(), rows[j].week.Standing.Urgency()
-		if a != b {
-			return a < b
-		}
-		return rows[i].host.Name < rows[j].host.Name
-	})
 	addHostRows(&resp.Message, rows)
 	issues, err := r.store.IssuedStipends(ctx, ws, co.ID)
 	if err != nil {

@@ -31,6 +31,9 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, NotFoundf("%s was not a host of %s in %s; staff can log only the weeks they were a member in.",
 			mentionText(h.UserID), co.Name, co.weekName(week))
 	}
+	if err := r.refuseRejected(ctx, c.Workspace, l.SpaceID); err != nil {
+		return Response{}, err
+	}
 	xc, err := r.checkOnX(ctx, c, h, &l, typed, loc)
 	if err != nil {
 		return Response{}, err
@@ -389,8 +392,12 @@ func staffUnlogMessage(staffID string, l SpaceLog, note []Line, loc *time.Locati
 
 // logToRemove finds the log /spaces unlog names: by its Space link or id,
 // or, for a one-click log that has none, by when it started.
+// With user: (staff only) it is that host's log.
 func (r *Router) logToRemove(ctx context.Context, c *Call, co Cohort) (SpaceLog, error) {
+	who, err := unlogFor(c)
 	switch {
+	case err != nil:
+		return SpaceLog{}, err
 	case c.Has("space") == c.Has("at"):
 		return SpaceLog{}, Invalidf("Say which log: space:<link or id>, or for a one-click log at:\"YYYY-MM-DD HH:MM\" as /spaces status shows it.")
 	case c.Has("space"):
@@ -399,20 +406,41 @@ func (r *Router) logToRemove(ctx context.Context, c *Call, co Cohort) (SpaceLog,
 		if errors.Is(err, ErrNotFound) {
 			return SpaceLog{}, NotFoundf("Space %s is not logged.", id)
 		}
+		if err == nil && c.Has("user") && l.UserID != who {
+			return SpaceLog{}, NotFoundf("Space %s is logged for %s, not %s.", id, mentionText(l.UserID), mentionText(who))
+		}
 		return l, err
 	}
-	h, err := r.host(ctx, c)
+	h, zone, whose := Host{}, c.UserZone, "You have"
+	if who == c.UserID {
+		h, err = r.host(ctx, c)
+	} else {
+		h, err = r.hostByID(ctx, c.Workspace, who, "")
+		zone, whose = "", mentionText(who)+" has"
+	}
 	if err != nil {
 		return SpaceLog{}, err
 	}
 	dt := optionValue[DateTime](c, "at")
-	at := LocalTime(dt.Date, dt.Time, h.Location(co, c.UserZone))
-	logs, err := r.store.LogsOf(ctx, c.Workspace, c.UserID, at, at.Add(time.Minute))
+	at := LocalTime(dt.Date, dt.Time, h.Location(co, zone))
+	logs, err := r.store.LogsOf(ctx, c.Workspace, who, at, at.Add(time.Minute))
 	if err != nil {
 		return SpaceLog{}, err
 	}
 	if len(logs) != 1 {
-		return SpaceLog{}, NotFoundf("You have %d logs that started at %s %s; give space: to say which.", len(logs), dt.Date, dt.Time)
+		return SpaceLog{}, NotFoundf("%s %d logs that started at %s %s; give space: to say which.", whose, len(logs), dt.Date, dt.Time)
 	}
 	return logs[0], nil
+}
+
+// unlogFor is whose log /spaces unlog removes: the caller's, or with user:
+// (staff only) that host's.
+func unlogFor(c *Call) (string, error) {
+	if !c.Has("user") {
+		return c.UserID, nil
+	}
+	if !c.Staff {
+		return "", Forbiddenf("Only staff may remove another host's log; leave out user: to remove your own.")
+	}
+	return optionValue[string](c, "user"), nil
 }

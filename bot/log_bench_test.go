@@ -89,7 +89,7 @@ func newLogWorld(b *testing.B) *logWorld {
 
 var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func (w *logWorld) seed(b *testing.B, db *bolt.DB) {
+func (w *logWorld) seed(b *testing.B, db bot.Store) {
 	w.do(b, "boss", `/cohort create name:"Spark Phase 1" start:`+benchCohortStart.String(), "Created")
 	rng := rand.New(rand.NewPCG(11, 11))
 	w.users = make([]string, benchHosts)
@@ -110,7 +110,7 @@ func (w *logWorld) seed(b *testing.B, db *bolt.DB) {
 
 // seedLogs gives every host benchLogsEach logs, evenly spread from the
 // cohort's start to benchLogsFrom, an hour long each.
-func (w *logWorld) seedLogs(b *testing.B, db *bolt.DB) {
+func (w *logWorld) seedLogs(b *testing.B, db bot.Store) {
 	start := bot.LocalTime(benchCohortStart, bot.TimeOfDay{}, newYork)
 	step := benchLogsFrom.Sub(start) / (benchLogsEach + 1)
 	var wg sync.WaitGroup
@@ -182,8 +182,10 @@ func BenchmarkLogSequential(b *testing.B) {
 // Batch coalesces their commits into shared fsyncs. Its reference is
 // storage/bolt's BenchmarkRawBatch, the same writers committing through
 // the same batch window with nothing else to do.
-func BenchmarkLogConcurrent(b *testing.B) {
-	w := newLogWorld(b)
+func BenchmarkLogConcurrent(b *testing.B) { logConcurrently(b, newLogWorld(b)) }
+
+// logConcurrently is BenchmarkLogConcurrent's run, on any store's world.
+func logConcurrently(b *testing.B, w *logWorld) {
 	ctx := context.Background()
 	var next atomic.Int64
 	b.SetParallelism(max(1, benchWriters/runtime.GOMAXPROCS(0))) // × GOMAXPROCS goroutines

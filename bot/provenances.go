@@ -91,8 +91,8 @@ func (r *Router) addWeekLogs(ctx context.Context, ws WorkspaceRef, co Cohort, h 
 		if sp.UserID == h.UserID || sp.State != XEnded {
 			continue
 		}
-		m.Add(append(Linef("    ↔ co-hosted %s, %s", spaceName(SpaceLog{SpaceID: sp.ID, Title: sp.Title}), At(sp.StartedAt, loc, TimeFull)),
-			Linef(" — verified by X; it counts for its creator%s", creatorNote(sp))...))
+		line := Linef("    ↔ co-hosted %s, %s — verified by X; it counts for its creator", spaceName(SpaceLog{SpaceID: sp.ID, Title: sp.Title}), At(sp.StartedAt, loc, TimeFull))
+		m.Add(append(line, creatorNote(sp)...))
 	}
 	return nil
 }
@@ -103,4 +103,22 @@ func creatorNote(sp SeenSpace) Line {
 		return nil
 	}
 	return Linef(", %s", UserRef(sp.UserID))
+}
+
+// ProvenanceTally counts logs by provenance: the stipend CSV's columns.
+type ProvenanceTally struct {
+	VerifiedByX, StaffLogged, LinkNotVerified, OneClick int
+}
+
+func (t *ProvenanceTally) add(p Provenance) {
+	switch p {
+	case VerifiedByX:
+		t.VerifiedByX++
+	case StaffLogged:
+		t.StaffLogged++
+	case LinkNotVerified:
+		t.LinkNotVerified++
+	case OneClick:
+		t.OneClick++
+	}
 }

@@ -181,7 +181,7 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 			if err != nil {
 				return err
 			}
-			if hw, ok := rec.WeekStarting(week.Start); ok {
+			if hw, ok := rec.WeekStarting(week.Start); ok && hw.Standing != NotMember { // as Roster
 				rep.rows = append(rep.rows, hostRow{rec.Host, hw, rec.Streak})
 			}
 		}
@@ -198,8 +198,8 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 	return rep, err
 }
 
-// sortRows orders rows who needs attention first, then by name. It sorts
-// their positions rather than the rows, which are large.
+// sortRows orders rows who needs attention first, then by name (Roster's
+// order). It sorts their positions rather than the rows, which are large.
 func sortRows(rows []hostRow) []hostRow {
 	order := make([]int, len(rows))
 	for i := range order {
@@ -276,6 +276,7 @@ type leaderRow struct {
 	userID    string
 	spaces    int
 	listeners int
+	verified  int // listeners of Spaces verified by X: peaks X counted (spotlight.go)
 }
 
 func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, error) {
@@ -283,16 +284,6 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	if err != nil {
 		return Response{}, err
 	}
-	hosts, err := r.store.Hosts(ctx, c.Workspace)
-	if err != nil {
-		return Response{}, err
-	}
-	byID := map[string]Host{}
-	for _, h := range hosts {
-		byID[h.UserID] = h
-	}
-	// A Space counts for whoever was a member when they hosted it.
-	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
 	week := co.WeekOf(r.clock.Now())
 	// The month is the one this week ends in, counted in whole weeks.
 	first, last := monthWeeks(week)
@@ -304,26 +295,21 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 		{"This week", week.Start, week.End},
 		{"This month (" + MonthOf(week).Month.String() + ")", first.Start, last.End},
 	} {
-		logs, err := r.store.Logs(ctx, c.Workspace, period.from, period.to)
+		logs, err := CountedSpaces(ctx, r.store, c.Workspace, co, period.from, period.to)
 		if err != nil {
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(countedEach(co, logs), member))
+		addLeaderboard(&resp.Message, tally(logs))
 	}
 	return resp, nil
 }
 
-// maxLeaderboardRows bounds a leaderboard's length.
-const maxLeaderboardRows = 10
-
-func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
+// tally sums the counted logs of a period (CountedSpaces) by host.
+func tally(logs []SpaceLog) []leaderRow {
 	byUser := map[string]*leaderRow{}
 	var rows []*leaderRow
 	for _, l := range logs {
-		if !member(l) {
-			continue
-		}
 		row := byUser[l.UserID]
 		if row == nil {
 			row = &leaderRow{userID: l.UserID}
@@ -332,12 +318,18 @@ func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 		}
 		row.spaces++
 		row.listeners += l.Listeners
+		if l.Provenance.Verified() {
+			row.verified += l.Listeners
+		}
 	}
 	out := make([]leaderRow, len(rows))
 	for i, r := range rows {
 		out[i] = *r
 	}
 	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].verified != out[j].verified { // verified peak listeners first
+			return out[i].verified > out[j].verified
+		}
 		if out[i].spaces != out[j].spaces {
 			return out[i].spaces > out[j].spaces
 		}
@@ -349,15 +341,14 @@ func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
 	return out
 }
 
+// addLeaderboard lists every row, ranked: it is a staff view, and the
+// adapters split a long message within the platforms' limits.
 func addLeaderboard(m *Message, rows []leaderRow) {
 	if len(rows) == 0 {
 		m.Addf("No Spaces logged yet.")
 		return
 	}
 	for i, row := range rows {
-		if i == maxLeaderboardRows {
-			break
-		}
-		m.Addf("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners))
+		m.Add(append(Linef("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners)), verifiedNote(row)...))
 	}
 }

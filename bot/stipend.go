@@ -37,6 +37,9 @@ type Tally struct {
 	// Spaces, Unverified and Listeners count the logs of the weeks,
 	// counted or not.
 	Spaces, Unverified, Listeners int
+	// Known counts the same logs by provenance (provenances.go); its
+	// OneClick entry is Unverified.
+	Known ProvenanceTally
 }
 
 // add counts one closed week of co.
@@ -44,6 +47,7 @@ func (t *Tally) add(co Cohort, w HostWeek) {
 	for _, l := range w.Logs {
 		t.Spaces++
 		t.Listeners += l.Listeners
+		t.Known.add(l.Provenance)
 		if !l.Provenance.HasSpaceID() {
 			t.Unverified++
 		}
@@ -285,12 +289,14 @@ func StipendCSV(co Cohort, m Month, rows []StipendRow) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write([]string{"cohort", "month", "user_id", "name", "handle", "weeks_counted", "weeks_met", "weeks_excused", "weeks_missed",
-		"missed_weeks", "spaces", "unverified", "listeners", "amount_due_usd", "status", "revised"})
+		"missed_weeks", "spaces", "unverified", "listeners", "amount_due_usd", "status", "revised",
+		"verified_by_x", "logged_by_staff", "link_not_verified", "one_click"})
 	for _, r := range rows {
 		w.Write([]string{csvSafe(co.Name), m.String(), r.UserID, csvSafe(r.Name), csvSafe(r.Handle),
 			strconv.Itoa(r.Counted), strconv.Itoa(r.Met), strconv.Itoa(r.Excused), strconv.Itoa(len(r.Missed)),
 			strings.ReplaceAll(weekList(r.Missed), ", ", " "), strconv.Itoa(r.Spaces), strconv.Itoa(r.Unverified),
-			strconv.Itoa(r.Listeners), csvAmount(r.DueCents), string(r.Status), strings.Join(r.Revised, "; ")})
+			strconv.Itoa(r.Listeners), csvAmount(r.DueCents), string(r.Status), strings.Join(r.Revised, "; "),
+			strconv.Itoa(r.Known.VerifiedByX), strconv.Itoa(r.Known.StaffLogged), strconv.Itoa(r.Known.LinkNotVerified), strconv.Itoa(r.Known.OneClick)})
 	}
 	w.Flush()
 	return b.Bytes()
@@ -382,7 +388,7 @@ func stipendLine(r StipendRow) Line {
 	default:
 		amount = usd(r.DueCents)
 	}
-	line := Linef("%s: %s — %s (%d of %d weeks met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, r.Counted)
+	line := Linef("%s: %s — %s (%d of %s met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, plural(r.Counted, "week"))
 	if r.Excused > 0 {
 		line = append(line, Linef(", %d excused", r.Excused)...)
 	}

@@ -91,11 +91,11 @@ func TestStipendStatuses(t *testing.T) {
 	if resp.Message.File == nil || resp.Message.File.Name != "stipend-spark-phase-1-2026-12.csv" {
 		t.Fatalf("got file %+v, want stipend-spark-phase-1-2026-12.csv", resp.Message.File)
 	}
-	wantCSV := `cohort,month,user_id,name,handle,weeks_counted,weeks_met,weeks_excused,weeks_missed,missed_weeks,spaces,unverified,listeners,amount_due_usd,status,revised
-Spark Phase 1,2026-12,alice,,alice_x,4,4,0,0,,8,0,80,2000.00,eligible,
-Spark Phase 1,2026-12,bob,,bob_x,4,3,0,1,3,6,0,60,1500.00,review,
-Spark Phase 1,2026-12,carol,,carol_x,0,0,0,0,,0,0,0,0.00,not a member,
-Spark Phase 1,2026-12,dave,,dave_x,4,3,1,0,,6,0,60,2000.00,eligible,
+	wantCSV := `cohort,month,user_id,name,handle,weeks_counted,weeks_met,weeks_excused,weeks_missed,missed_weeks,spaces,unverified,listeners,amount_due_usd,status,revised,verified_by_x,logged_by_staff,link_not_verified,one_click
+Spark Phase 1,2026-12,alice,,alice_x,4,4,0,0,,8,0,80,2000.00,eligible,,0,0,8,0
+Spark Phase 1,2026-12,bob,,bob_x,4,3,0,1,3,6,0,60,1500.00,review,,0,0,6,0
+Spark Phase 1,2026-12,carol,,carol_x,0,0,0,0,,0,0,0,0.00,not a member,,0,0,0,0
+Spark Phase 1,2026-12,dave,,dave_x,4,3,1,0,,6,0,60,2000.00,eligible,,0,0,6,0
 `
 	if got := string(resp.Message.File.Data); got != wantCSV {
 		t.Errorf("CSV:\n got:\n%s\nwant:\n%s", got, wantCSV)

@@ -71,6 +71,7 @@ func commandTable() []*Command {
 			Options: []Option{
 				{Name: "space", Type: OptURL, Positional: true, Help: "the Space's link or id"},
 				{Name: "at", Type: OptDateTime, Help: `or, for a one-click log, when it started, like "2026-12-01 20:00"`},
+				{Name: "user", Type: OptUser, Help: "staff only: remove this host's log (at: in their time zone)"},
 			},
 			run: (*Router).spacesUnlog},
 		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},
@@ -152,6 +153,16 @@ func commandTable() []*Command {
 			Options: []Option{optUserTarget, {Name: "handle", Type: OptString, Required: true, MaxLen: 16, Help: "their X handle, like @alice_x"}},
 			run:     (*Router).cohortLink},
 		{Path: []string{"cohort", "links"}, Access: StaffOnly, Help: "Every host's X account: handle, X id, when last seen live.", Example: "/cohort links", run: (*Router).cohortLinks},
+		{Path: []string{"cohort", "review"}, Access: StaffOnly, Help: "A week's logs X did not verify, to approve; or reject one, with a reason its host is told.", Example: `/cohort review reject space:1eaKbrPAqbwKX reason:"not your Space"`,
+			Options: []Option{
+				{Name: "action", Type: OptString, Choices: []string{"reject"}, Positional: true, Help: "reject: remove the log space: names; it stops counting"},
+				{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"},
+				{Name: "space", Type: OptString, MaxLen: maxSpaceLink, Help: "with reject: the log's Space link or id (a one-click log's id, as the list shows it)"},
+				{Name: "reason", Type: OptString, MaxLen: 300, Help: "with reject: why, in a sentence, for the host"},
+			}, run: (*Router).cohortReview},
+		{Path: []string{"cohort", "spotlight"}, Access: StaffOnly, Help: "The week's top Spaces verified by X: title, host, peak listeners, length.", Example: "/cohort spotlight week:2026-11-30",
+			Options: []Option{{Name: "week", Type: OptDate, Help: "any date in the week (default: this week)"}},
+			run:     (*Router).cohortSpotlight},
 
 		{Path: []string{"announce", "help"}, Help: "List the announcement commands.", Example: "/announce help", run: (*Router).announceHelp},
 		{Path: []string{"announce", "send"}, Access: StaffOnly, GroupDefault: true, Help: "Announce in a channel or to every host, now or later.",

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,11 +47,14 @@ const (
 	// xDefaultLimit is X's limit for the Spaces endpoints (requests per
 	// window), taken until X has said.
 	xDefaultLimit = 300
+	// maxRoundRequests is the most by/creator_ids requests a round sends:
+	// at one a second, what fits in roundTimeout.
+	maxRoundRequests = 40
 	// XWindow is the length of X's rate windows.
 	XWindow = 15 * time.Minute
 	// maxResolves bounds the handles a round resolves (users/by/username
 	// has a budget of its own).
-	maxResolves = 10
+	maxResolves = 15
 	// staleLive is how long a Space may go unseen while X cannot confirm
 	// it ended before it is logged as it was last seen.
 	staleLive = 2 * time.Hour
@@ -72,7 +76,23 @@ type Watcher struct {
 	next string
 	// purged is the last day (UTC) retention.go ran.
 	purged Date
+	// set is the hosts to watch as last loaded, at loaded (bot clock);
+	// reloaded every watchReload, so a round reads every host and link
+	// only now and then.
+	set    *watchSet
+	loaded time.Time
+	stale  atomic.Bool // set by Stale: reload at the next round
 }
+
+// watchReload is how often a round reads every workspace's hosts, links
+// and schedules again, besides when Stale says they changed (the
+// scheduler does, whenever the router replans a host or a cohort; with
+// replicas, only the leader's watcher polls, and a change made on another
+// replica reaches it this way). The open Spaces are read every round.
+const watchReload = 5 * time.Minute
+
+// Stale makes the next round read the hosts, links and schedules again.
+func (w *Watcher) Stale() { w.stale.Store(true) }
 
 // NewWatcher returns a watcher reading X through x and keeping what it
 // sees in store; planner hears of the logs it makes.
@@ -99,6 +119,8 @@ type watched struct {
 // whose handles are not resolved yet, and the open Spaces of each workspace.
 type watchSet struct {
 	byXID      map[string][]*watched
+	order      []string                             // every key of byXID, sorted (index)
+	scheduled  []string                             // the keys of byXID with a registered schedule (index)
 	users      map[WorkspaceRef]map[string]*watched // linked hosts by user id
 	unresolved []*watched
 	open       map[WorkspaceRef][]SeenSpace
@@ -124,7 +146,7 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 	defer w.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, roundTimeout)
 	defer cancel()
-	set, err := w.load(ctx, now)
+	set, err := w.snapshot(ctx, now)
 	if err != nil {
 		w.log.Error("watching X: reading the hosts to watch", "err", err)
 		return next
@@ -134,6 +156,27 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 	w.settle(ctx, set, got, now)
 	w.purge(ctx, now)
 	return next
+}
+
+// snapshot is the hosts to watch now: the last load while it is fresh,
+// with the open Spaces read again.
+func (w *Watcher) snapshot(ctx context.Context, now time.Time) (*watchSet, error) {
+	if w.stale.Swap(false) || w.set == nil || now.Sub(w.loaded) >= watchReload || now.Before(w.loaded) {
+		set, err := w.load(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		w.set, w.loaded = set, now
+		return set, nil
+	}
+	for ws := range w.set.users {
+		open, err := w.store.OpenSeenSpaces(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		w.set.open[ws] = open
+	}
+	return w.set, nil
 }
 
 // load reads every workspace's linked hosts, with their schedules, and the
@@ -150,7 +193,22 @@ func (w *Watcher) load(ctx context.Context, now time.Time) (*watchSet, error) {
 			return nil, err
 		}
 	}
+	set.index()
 	return set, nil
+}
+
+// index sorts the X ids, for the round-robin, and lists those with a
+// registered schedule, for priorities: once a load, not every round.
+func (s *watchSet) index() {
+	s.order, s.scheduled = s.order[:0], s.scheduled[:0]
+	for xid, hosts := range s.byXID {
+		s.order = append(s.order, xid)
+		if slices.ContainsFunc(hosts, func(wh *watched) bool { return len(wh.schedules) > 0 }) {
+			s.scheduled = append(s.scheduled, xid)
+		}
+	}
+	sort.Strings(s.order)
+	sort.Strings(s.scheduled)
 }
 
 func (w *Watcher) loadWorkspace(ctx context.Context, set *watchSet, ws WorkspaceRef, now time.Time) error {
@@ -240,8 +298,8 @@ func (s *watchSet) priorities(now time.Time) []string {
 			}
 		}
 	}
-	for xid, hosts := range s.byXID {
-		if !live[xid] && slices.ContainsFunc(hosts, func(wh *watched) bool { return onSchedule(wh.schedules, now) }) {
+	for _, xid := range s.scheduled {
+		if !live[xid] && slices.ContainsFunc(s.byXID[xid], func(wh *watched) bool { return onSchedule(wh.schedules, now) }) {
 			window[xid] = true
 		}
 	}
@@ -293,8 +351,9 @@ func sortedIDs(m map[string]bool) []string {
 
 // PollAllowance is how many by/creator_ids requests one round may send:
 // an even share of what is left of X's window over the rounds left in it,
-// on the wall clock. Before X has said, a round takes its share of X's
-// documented limit; a window about to reset counts as renewed.
+// on the wall clock, and no more than fit in a round at one a second.
+// Before X has said, a round takes its share of X's documented limit; a
+// window about to reset counts as renewed.
 func PollAllowance(b XBudget, interval time.Duration) int {
 	limit := b.Limit
 	if limit <= 0 {
@@ -306,10 +365,10 @@ func PollAllowance(b XBudget, interval time.Duration) int {
 	}
 	left := b.Reset.Sub(b.Now)
 	if left <= resetSlack {
-		return b.Remaining + share
+		return min(b.Remaining+share, maxRoundRequests)
 	}
 	rounds := int((left + interval - 1) / interval)
-	return b.Remaining / rounds
+	return min(b.Remaining/rounds, maxRoundRequests)
 }
 
 // pollPlan is the X ids a round polls, in order: the urgent ones (see
@@ -332,13 +391,15 @@ func (w *Watcher) plan(set *watchSet, now time.Time, allowance int) pollPlan {
 	for _, id := range first {
 		urgent[id] = true
 	}
-	p := pollPlan{ids: first, urgent: len(first), rest: make([]string, 0, len(set.byXID))}
-	for xid := range set.byXID {
-		if !urgent[xid] {
-			p.rest = append(p.rest, xid)
+	p := pollPlan{ids: first, urgent: len(first), rest: set.order}
+	if len(first) > 0 {
+		p.rest = make([]string, 0, len(set.order))
+		for _, xid := range set.order {
+			if !urgent[xid] {
+				p.rest = append(p.rest, xid)
+			}
 		}
 	}
-	sort.Strings(p.rest)
 	p.start = sort.SearchStrings(p.rest, w.next) // the first id at or after the turn
 	for i := 0; i < min(room-len(first), len(p.rest)); i++ {
 		p.ids = append(p.ids, p.rest[(p.start+i)%len(p.rest)])
@@ -389,6 +450,9 @@ func (w *Watcher) poll(ctx context.Context, set *watchSet, now time.Time) polled
 // links are dropped, so the handle is resolved again, and staff hear of it
 // as of a handle that does not resolve.
 func (w *Watcher) lost(ctx context.Context, set *watchSet, xids []string, now time.Time) {
+	if len(xids) > 0 {
+		w.Stale() // the next round reads the links again, without these
+	}
 	for _, xid := range xids {
 		for _, wh := range set.byXID[xid] {
 			wh.link.XID, wh.link.Missing, wh.link.CheckedAt = "", true, now

@@ -34,11 +34,15 @@ func (r *Router) checkOnX(ctx context.Context, c *Call, h Host, l *SpaceLog, typ
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return xCheck{}, err
 	}
+	whose, you := "your", "you"
+	if l.LoggedBy != "" {
+		whose, you = mentionText(h.UserID)+"'s", mentionText(h.UserID)
+	}
 	switch {
 	case !link.For(h.Handle):
-		return xCheck{recheck: true, why: "your X account is not linked yet"}, nil
+		return xCheck{recheck: true, why: whose + " X account is not linked yet"}, nil
 	case !link.Linked():
-		return xCheck{why: fmt.Sprintf("X has no account @%s, the handle staff have for you", h.Handle)}, nil
+		return xCheck{why: fmt.Sprintf("X has no account @%s, the handle staff have for %s", h.Handle, you)}, nil
 	}
 	wait, cancel := context.WithTimeout(ctx, xReplyWait)
 	defer cancel()

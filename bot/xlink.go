@@ -60,22 +60,29 @@ func xStaffChannel(co Cohort) string {
 }
 
 // resolve looks up on X the handles of linked hosts that have no X id yet,
-// a few a round (users/by/username has its own budget).
+// a few a round (users/by/username has its own budget). Each one X answers
+// for leaves the list; the rest wait for the next round.
 func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
-	for i, wh := range set.unresolved {
-		if i == maxResolves {
-			return
+	if len(set.unresolved) == 0 {
+		return
+	}
+	defer set.index()
+	done := 0
+	for _, wh := range set.unresolved {
+		if done == maxResolves {
+			break
 		}
 		u, err := w.x.UserByName(ctx, wh.host.Handle)
-		switch {
-		case errors.Is(err, ErrXNotFound):
+		if err != nil && !errors.Is(err, ErrXNotFound) {
+			w.log.Warn("watching X: resolving handles failed; trying again next round", "err", err)
+			break
+		}
+		done++
+		if err != nil {
 			wh.link = XLink{UserID: wh.host.UserID, Handle: wh.host.Handle, Missing: true, CheckedAt: now,
 				Told: wh.link.For(wh.host.Handle) && wh.link.Told, LinkedBy: wh.link.LinkedBy, LinkedAt: wh.link.LinkedAt}
 			w.unresolvable(ctx, wh, now)
 			continue
-		case err != nil:
-			w.log.Warn("watching X: resolving handles failed; trying again next round", "err", err)
-			return
 		}
 		wh.link = resolvedLink(wh.link, wh.host, u, now)
 		if err := w.store.PutXLink(ctx, wh.ws, wh.link); err != nil {
@@ -85,6 +92,7 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 		set.byXID[u.ID] = append(set.byXID[u.ID], wh)
 		set.users[wh.ws][wh.host.UserID] = wh
 	}
+	set.unresolved = set.unresolved[done:]
 }
 
 // resolvedLink is h's link once X resolved its handle to u.

@@ -117,7 +117,7 @@ func (s *Scheduler) nextWake(ctx context.Context, now time.Time) (at time.Time, 
 	s.mu.Unlock()
 	// Jobs are passed over only when held or tried, so this many are
 	// enough to reach one that decides.
-	jobs, err := s.store.DueJobs(ctx, endOfTime, len(held)+len(tried)+1)
+	jobs, err := s.upcoming(ctx, len(held)+len(tried)+1) // replica.go
 	if err != nil {
 		s.log.Error("reading the due index to set the timer", "err", err)
 		return now.Add(stuckRetry), true

@@ -116,6 +116,8 @@ type Scheduler struct {
 	observer DeliveryObserver // observer.go; nil: nobody
 	watcher  Watcher          // watch.go; nil: X is not connected
 
+	replica *replica // how the store is shared with other processes (replica.go)
+
 	// afterSend, when set by tests, runs after a notifier succeeded and
 	// before the job is finished; returning false simulates a crash there.
 	afterSend func(bot.Job) bool
@@ -137,6 +139,7 @@ func New(store bot.Store, clock bot.Clock, logger *slog.Logger, cfg Config) *Sch
 		slots:     make(chan struct{}, cfg.Workers),
 		inflight:  map[string]bool{},
 		tried:     map[string]bool{},
+		replica:   newReplica(store),
 	}
 }
 
@@ -158,9 +161,6 @@ func (s *Scheduler) Dispatch() {
 // the safety net's period passes, until ctx ends; then it waits for
 // deliveries in flight.
 func (s *Scheduler) Run(ctx context.Context) error {
-	if err := s.PlanAll(ctx); err != nil {
-		s.log.Error("planning at start failed; the next tick retries through the due index", "err", err)
-	}
 	c := cron.New(cron.WithChain(cron.Recover(cronLogger{s.log})))
 	trigger := func() { s.Dispatch() } // the loop below ticks, so ticks never overlap
 	if _, err := c.AddFunc("@every "+s.cfg.Tick.String(), trigger); err != nil {
@@ -174,6 +174,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	// starts: what was not handed out stays pending.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer s.drain(stopWork)
+	// Plan now, or, on a store replicas share, campaign to lead (replica.go).
+	waitReplica, err := s.startReplica(ctx, work, c)
+	if err != nil {
+		return err
+	}
+	defer waitReplica()
 	al := newAlarm(s.clock)
 	defer al.stop()
 	s.wake(work, al)
@@ -255,15 +261,14 @@ func (s *Scheduler) tick(ctx context.Context) error {
 		s.tried = map[string]bool{} // a new map: clear would keep a burst's capacity
 	}
 	s.mu.Unlock()
-	limit := s.tickLimit()
-	jobs, err := s.store.DueJobs(ctx, now, limit)
+	jobs, full, err := s.dueJobs(ctx, now) // claimed, on a shared store (replica.go)
 	if err != nil {
 		s.log.Error("reading due jobs", "err", err)
 		return err
 	}
 	s.lastWake.Store(now.UnixNano())
-	if len(jobs) == limit {
-		s.setBacklog() // more may be due than were read
+	if full {
+		s.setBacklog()
 	}
 	for _, j := range jobs {
 		if !s.claim(j.Key) {
@@ -275,6 +280,7 @@ func (s *Scheduler) tick(ctx context.Context) error {
 		cur, err := s.store.PendingJob(ctx, j.Key)
 		if err != nil || cur.Due.After(now) {
 			s.release(j.Key, err != nil && !errors.Is(err, bot.ErrNotFound))
+			s.unclaim(ctx, j.Key)
 			continue
 		}
 		j := cur
@@ -282,6 +288,7 @@ func (s *Scheduler) tick(ctx context.Context) error {
 		case s.slots <- struct{}{}:
 		default:
 			s.release(j.Key, false)
+			s.unclaim(ctx, j.Key)
 			s.setBacklog()
 			return nil
 		}

@@ -21,6 +21,9 @@ type Watcher interface {
 	// Recheck asks X about a pasted link again; it returns when to ask
 	// next, or the zero time when done.
 	Recheck(ctx context.Context, ws bot.WorkspaceRef, spaceID string, first time.Time) (time.Time, error)
+	// Stale says hosts, links, schedules or a cohort changed: the next
+	// round reads them again.
+	Stale()
 }
 
 var _ Watcher = (*bot.Watcher)(nil)
@@ -28,6 +31,13 @@ var _ Watcher = (*bot.Watcher)(nil)
 // SetWatcher makes the scheduler watch X with w. Call it before Run or
 // PlanAll; without it (no X token), no watch job is planned.
 func (s *Scheduler) SetWatcher(w Watcher) { s.watcher = w }
+
+// watchStale tells the watcher, if any, that what it watches changed.
+func (s *Scheduler) watchStale() {
+	if s.watcher != nil {
+		s.watcher.Stale()
+	}
+}
 
 func watchKey(day bot.Date) string { return "sparkbot/watch/" + day.String() }
 

@@ -189,6 +189,27 @@ func TestEveryHostOfALongReport(t *testing.T) {
 			t.Errorf("follow-up %d is not ephemeral; the report is for the requester only", i+1)
 		}
 	}
+	if len(parts)-1 > 5 {
+		e.waited(t, 2*time.Second, "as Discord's rate-limit headers ask after five follow-ups")
+	}
+}
+
+// TestFollowUpsWaitForTheRateLimit: a reply of more follow-ups than
+// Discord's bucket holds (five) waits as the headers say before the sixth,
+// whatever the report's lines weigh: it seeds hosts until it needs more.
+func TestFollowUpsWaitForTheRateLimit(t *testing.T) {
+	e := newEnv(t)
+	e.seedMany(3 * manyHosts)
+	const id = "1180000000000000701"
+	e.interact(interaction(id, 2, member(staffID, managePerms), command([]string{"cohort", "report"})))
+	e.fake.Await(t, "the deferral", fakediscord.To("POST", "/interactions/"+id+"/token-"+id+"/callback"))
+	parts := e.answerParts(t)
+	if len(parts)-1 <= 5 {
+		t.Fatalf("the report has %d follow-ups; the test needs more than five", len(parts)-1)
+	}
+	hook := fakediscord.Prefix + "/webhooks/" + e.fake.AppID + "/token-" + id
+	e.fake.AwaitCount(t, "the report's follow-ups", len(parts)-1, fakediscord.To("POST", hook))
+	noRejections(t, e.fake)
 	e.waited(t, 2*time.Second, "as Discord's rate-limit headers ask after five follow-ups")
 }
 

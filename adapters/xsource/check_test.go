@@ -136,3 +136,23 @@ func wantIn(t *testing.T, got, want string) {
 		t.Errorf("got %q\nwant it to contain %q", got, want)
 	}
 }
+
+// TestPastedLinkNeverWaitsOnX: with X's lookup window spent (its reset 15
+// minutes away), a pasted link is kept unverified at once: the reply
+// never waits for the reset, and the client sends nothing X would refuse.
+func TestPastedLinkNeverWaitsOnX(t *testing.T) {
+	w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+	for _, id := range []string{"1first", "1second"} {
+		w.x.AddSpace(fakex.Space{ID: id, State: "ended", CreatorID: "1001"})
+	}
+	w.x.SetRemaining(xapi.EndpointSpace, 0)
+	before := w.wall.Now()
+	wantIn(t, w.do("alice", false, `/spaces log url:1first at:"2026-12-01 09:00"`), "Not verified yet: X could not be asked just now.")
+	wantIn(t, w.do("alice", false, `/spaces log url:1second at:"2026-12-01 12:00"`), "Not verified yet: X could not be asked just now.")
+	if waited := w.wall.Now().Sub(before); waited > 2*time.Second {
+		t.Errorf("the replies waited %s on X's clock; want no wait for the reset", waited)
+	}
+	if st := w.x.Stats(xapi.EndpointSpace); st.Requests != 1 {
+		t.Errorf("X got %d lookups; want 1, answered 429, and none sent after it", st.Requests)
+	}
+}

@@ -79,7 +79,7 @@ func plain(m bot.Message, now time.Time) string {
 
 // world is one workspace with the whole bot running against a fake X.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	path   string
 	clock  *bot.FakeClock
@@ -90,15 +90,19 @@ type world struct {
 	db     *bolt.DB
 	router *bot.Router
 	sched  *scheduler.Scheduler
+	watch  *bot.Watcher
 	src    bot.XSource
 	// wrap, if set, wraps the X source the bot uses (a test's recorder).
 	wrap func(bot.XSource) bot.XSource
+	// noSync opens the database without fsync: for the long simulations,
+	// whose point is X's budget, not crash safety.
+	noSync bool
 	// botStart and wallStart are where the two clocks began: the wall
 	// keeps up with the bot's clock (see sync).
 	botStart, wallStart time.Time
 }
 
-func newWorld(t *testing.T, now string) *world {
+func newWorld(t testing.TB, now string) *world {
 	t.Helper()
 	start, err := time.Parse(time.RFC3339, now)
 	if err != nil {
@@ -121,7 +125,7 @@ func newWorld(t *testing.T, now string) *world {
 // open starts the bot on the database file: as at a (re)start.
 func (w *world) open() {
 	w.t.Helper()
-	db, err := bolt.Open(w.path)
+	db, err := bolt.OpenWith(w.path, bolt.Options{NoSync: w.noSync})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -140,7 +144,8 @@ func (w *world) open() {
 	w.router = bot.NewRouter(db, w.clock, quiet)
 	w.router.SetPlanner(w.sched)
 	w.router.SetX(src)
-	w.sched.SetWatcher(bot.NewWatcher(db, src, w.clock, w.sched, quiet))
+	w.watch = bot.NewWatcher(db, src, w.clock, w.sched, quiet)
+	w.sched.SetWatcher(w.watch)
 	if err := w.sched.PlanAll(w.ctx); err != nil {
 		w.t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
+	"sparkbot/xapi"
 	"sparkbot/xapi/fakex"
 )
 
@@ -143,5 +144,73 @@ func TestScheduledOnX(t *testing.T) {
 	wantIn(t, status, "◷ Late owls, Thu 3 Dec 20:00 CST")
 	if strings.Contains(status, "◷ Night owls") {
 		t.Errorf("the logged Space still shows as upcoming:\n%s", status)
+	}
+}
+
+// TestAutoLogReplacesHandLogs: X's log takes the place of the one-click
+// log of the slot it was scheduled in, and of a hand log it overlaps; the
+// overlap rule never refuses it, and each Space counts once.
+func TestAutoLogReplacesHandLogs(t *testing.T) {
+	w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+	w.must("alice", false, `/spaces schedule add title:"Night owls" days:tue time:19:30 duration:30m`, "Saved")
+	w.x.AddSpace(fakex.Space{ID: nightOwls, State: "live", Title: "Night owls", CreatorID: "1001", StartedAt: at(t, "2026-12-01 19:38"), ParticipantCount: 20})
+	w.x.AddSpace(fakex.Space{ID: "1bobsecond", State: "live", Title: "Bob late", CreatorID: "1002", StartedAt: at(t, "2026-12-01 19:40"), ParticipantCount: 9})
+	w.advanceTo(at(t, "2026-12-01 19:45"))
+	resp := w.router.Handle(w.ctx, bot.Request{Workspace: w.ws, UserID: "alice", UserName: "alice",
+		Action: &bot.Action{ID: bot.ActionHosted, Value: hostedValue(t, w, "alice")}})
+	if got := plain(resp.Message, w.clock.Now()); !strings.Contains(got, "unverified") {
+		t.Fatalf("alice's click: %q", got)
+	}
+	// 20:30 in New York, bob's zone: 19:30 CST, 10 minutes before his Space on X.
+	w.must("bob", false, `/spaces log url:1bobfirst at:"2026-12-01 20:30"`, "Not verified yet: X does not find that Space")
+	w.x.End(nightOwls, at(t, "2026-12-01 20:01"))
+	w.x.End("1bobsecond", at(t, "2026-12-01 20:05"))
+	w.advanceTo(at(t, "2026-12-01 20:15"))
+	logs := w.logs()
+	if len(logs) != 2 || logs[0].SpaceID != nightOwls || logs[1].SpaceID != "1bobsecond" {
+		t.Fatalf("got %s; want alice's and bob's X logs only, in place of their hand logs", describe(logs))
+	}
+	for _, l := range logs {
+		if l.Provenance != bot.VerifiedByX {
+			t.Errorf("%s is %s, want verified by X", l.SpaceID, l.Provenance)
+		}
+		if l.UserID == "alice" && (l.SpaceID != nightOwls || l.ScheduleID == 0) {
+			t.Errorf("alice's log %s (schedule %d), want Night owls on her schedule", l.SpaceID, l.ScheduleID)
+		}
+	}
+}
+
+// hostedValue is the "I hosted it" button of user's latest reminder.
+func hostedValue(t *testing.T, w *world, user string) string {
+	t.Helper()
+	schedules, err := w.db.SchedulesOf(w.ctx, w.ws, user)
+	if err != nil || len(schedules) == 0 {
+		t.Fatalf("%s's schedules: %v, %v", user, schedules, err)
+	}
+	occ := schedules[0].Occurrences(w.clock.Now().Add(-2*time.Hour), w.clock.Now())
+	if len(occ) == 0 {
+		t.Fatalf("no occurrence of %s's schedule has started", user)
+	}
+	return bot.HostedButton(schedules[0].ID, occ[len(occ)-1]).Value
+}
+
+// TestBacksOffOn429: when another user of the token has spent the
+// watcher's window, the first poll is answered 429; the watcher sends
+// nothing more until X's reset, then polls again, and sees the Space.
+func TestBacksOffOn429(t *testing.T) {
+	w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+	w.x.SetRemaining(xapi.EndpointSpacesByCreators, 0)
+	w.advance(5 * time.Minute)
+	st := w.x.Stats(xapi.EndpointSpacesByCreators)
+	if st.Limited != 1 {
+		t.Fatalf("answered 429 %d times in 5 rounds; want once, then nothing sent until the reset", st.Limited)
+	}
+	w.x.AddSpace(fakex.Space{ID: nightOwls, State: "live", Title: "Night owls", CreatorID: "1001", StartedAt: at(t, "2026-12-01 19:06"), ParticipantCount: 8})
+	w.advance(15 * time.Minute) // past X's reset
+	if st := w.x.Stats(xapi.EndpointSpacesByCreators); st.Limited != 1 || st.MaxPerWindow > 300 {
+		t.Errorf("after the reset: %d answered 429, %d in one window", st.Limited, st.MaxPerWindow)
+	}
+	if posts := w.notes.to("#live", "is live"); len(posts) != 1 {
+		t.Errorf("after the reset the watcher did not see alice live: posts %q", posts)
 	}
 }

@@ -15,11 +15,10 @@ import (
 
 	"sparkbot/adapters/console"
 	"sparkbot/bot"
-	"sparkbot/edge"
 	"sparkbot/logging"
 	"sparkbot/metrics"
 	"sparkbot/scheduler"
-	"sparkbot/storage/bolt"
+	"sparkbot/xapi"
 )
 
 // App is the sparkbot program: configuration in, adapters and storage wired
@@ -40,6 +39,8 @@ type App struct {
 	// Listening, when set, hears each listener's address once it is bound
 	// ("public", "admin"): tests start on :0 ports.
 	Listening func(name string, addr net.Addr)
+	// XWall is the wall clock X's rate limits run on (x.go); nil: real time.
+	XWall xapi.WallClock
 }
 
 func (a *App) getenv(key string) string { return a.Getenv(key) }
@@ -85,7 +86,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		fake = bot.NewFakeClock(start)
 		clock, zone = fake, start.Location()
 	}
-	db, err := bolt.Open(cfg.DB)
+	db, err := a.openStore(ctx, cfg, logger) // bbolt, or PostgreSQL (postgres.go)
 	if err != nil {
 		return err
 	}
@@ -95,14 +96,18 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 	router.SetPlanner(sched)
 	wall := bot.SystemClock{} // signatures, rate limits and metrics run on the wall clock, always
 	m := metrics.New()
+	if err := a.wireX(router, sched, db, clock, m, logger); err != nil {
+		return err
+	}
 	env := platformEnv{getenv: a.Getenv, router: router, clock: wall, logger: logger, metrics: m,
-		replay:  edge.NewReplaySet(wall, edge.DefaultReplayCapacity),
-		handler: newLimitedHandler(router, edge.NewLimiter(wall, cfg.UserRate), m, logger)}
+		replay:  replayGuardOf(db, wall),
+		handler: newLimitedHandler(router, limiterOf(db, wall, cfg.UserRate), m, logger)}
 	platforms, err := startPlatforms(env)
 	if err != nil {
 		return err
 	}
-	dashboard, err := a.newSite(db, router, clock, logger)
+	shareRoles(db, cfg.Database, platforms, a.getenv)
+	dashboard, err := a.newSite(db, router, clock, wall, logger)
 	if err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ var secretVars = []string{"SPARKBOT_DISCORD_TOKEN", "SPARKBOT_SLACK_BOT_TOKEN", 
 // secrets are the values of SPARKBOT_ variables named like secrets
 // (TOKEN, SECRET), never to be logged.
 func (a *App) secrets() []string {
-	var out []string
+	out := databaseSecrets(a.getenv("SPARKBOT_DATABASE_URL")) // postgres.go
 	if a.Environ == nil {
 		for _, k := range secretVars {
 			out = append(out, a.getenv(k))

@@ -24,6 +24,7 @@ func (a *App) runDataCommand(ctx context.Context, name string, args []string) in
 	fs.SetOutput(a.Stderr)
 	env := envReader{a: a}
 	db := fs.String("db", env.str("SPARKBOT_DB", "./data/sparkbot.db"), "the database file (SPARKBOT_DB)")
+	dbURL := fs.String("database-url", env.str("SPARKBOT_DATABASE_URL", ""), "PostgreSQL: back up with pg_dump instead (SPARKBOT_DATABASE_URL)")
 	var to, from, addr *string
 	if name == "backup" {
 		to = fs.String("to", "", "write the backup to this file (required)")
@@ -41,6 +42,8 @@ func (a *App) runDataCommand(ctx context.Context, name string, args []string) in
 	switch {
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected argument %q; see sparkbot %s -h", fs.Arg(0), name)
+	case *dbURL != "":
+		err = pgDumpAdvice(name) // postgres.go
 	case name == "backup" && *to == "":
 		err = errors.New("backup needs --to FILE, the file to write")
 	case name == "restore" && *from == "":

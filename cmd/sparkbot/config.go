@@ -30,6 +30,8 @@ type Config struct {
 	// ShutdownGrace bounds how long a stop waits for replies and
 	// deliveries in flight.
 	ShutdownGrace time.Duration
+	// Database selects and tunes PostgreSQL (postgres.go).
+	Database databaseConfig
 }
 
 // Defaults of the operational settings.
@@ -48,6 +50,7 @@ const (
 const usage = `Usage: sparkbot [flags]
        sparkbot backup --to FILE [--db FILE] [--admin ADDR]
        sparkbot restore --from FILE [--db FILE]
+       sparkbot migrate --from FILE --to postgres://…
        sparkbot schedule preview --days tue,thu --at 20:00 --tz America/New_York [--from RFC3339] [--count N] [--json]
 
 Flags:
@@ -71,6 +74,7 @@ func (a *App) parseConfig(args []string) (Config, error) {
 	fs.DurationVar(&cfg.BodyTimeout, "http-body-timeout", env.duration("SPARKBOT_HTTP_BODY_TIMEOUT", defaultBodyTimeout), "public listener: time to read a whole request, body included (SPARKBOT_HTTP_BODY_TIMEOUT)")
 	fs.DurationVar(&cfg.IdleTimeout, "http-idle-timeout", env.duration("SPARKBOT_HTTP_IDLE_TIMEOUT", defaultIdleTimeout), "public listener: how long an idle keep-alive connection stays open (SPARKBOT_HTTP_IDLE_TIMEOUT)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", env.duration("SPARKBOT_SHUTDOWN_GRACE", defaultShutdownGrace), "on SIGTERM, how long replies and deliveries in flight may take (SPARKBOT_SHUTDOWN_GRACE)")
+	databaseFlags(fs, &env, &cfg.Database)
 	fs.Usage = func() {
 		fmt.Fprint(a.Stderr, usage)
 		fs.PrintDefaults()

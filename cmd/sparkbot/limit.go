@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"sparkbot/bot"
-	"sparkbot/edge"
 	"sparkbot/metrics"
 )
 
@@ -15,12 +14,18 @@ import (
 // a person at their own keyboard, gets the router itself.
 type limitedHandler struct {
 	*bot.Router
-	limiter *edge.Limiter // nil: no limit
+	limiter rateLimiter // a nil *edge.Limiter: no limit
 	metrics *metrics.Metrics
 	log     *slog.Logger
 }
 
-func newLimitedHandler(r *bot.Router, l *edge.Limiter, m *metrics.Metrics, log *slog.Logger) *limitedHandler {
+// rateLimiter is edge.Limiter, or its PostgreSQL twin shared by replicas.
+type rateLimiter interface {
+	Allow(key string) bool
+	PerMinute() int
+}
+
+func newLimitedHandler(r *bot.Router, l rateLimiter, m *metrics.Metrics, log *slog.Logger) *limitedHandler {
 	return &limitedHandler{Router: r, limiter: l, metrics: m, log: log}
 }
 

@@ -14,7 +14,6 @@ import (
 	"sparkbot/bot"
 	"sparkbot/metrics"
 	"sparkbot/scheduler"
-	"sparkbot/storage/bolt"
 )
 
 // server is one HTTP listener, bound before anything starts so that a
@@ -34,7 +33,7 @@ type servers struct {
 // adminDeps is what the admin listener serves from.
 type adminDeps struct {
 	metrics *metrics.Metrics
-	db      *bolt.DB
+	db      store
 	sched   *scheduler.Scheduler
 	clock   bot.Clock
 }
@@ -51,7 +50,7 @@ func (a *App) listen(cfg Config, platforms []*platform, logger *slog.Logger, dep
 		srv.public = s
 	}
 	if cfg.AdminAddr != "" {
-		h := admin.Handler(admin.Config{Token: cfg.AdminToken, Metrics: deps.metrics.Handler(), Backup: deps.db,
+		h := admin.Handler(admin.Config{Token: cfg.AdminToken, Metrics: deps.metrics.Handler(), Backup: backuperOf(deps.db),
 			Checks: readiness(deps, platforms), Logger: logger})
 		s, err := a.bind("admin", cfg.AdminAddr, "--admin or SPARKBOT_ADMIN_ADDR (empty turns it off)", adminServer(h, logger))
 		if err != nil {

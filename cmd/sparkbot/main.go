@@ -4,7 +4,8 @@
 //
 // It also has tool subcommands: `sparkbot schedule preview` prints a
 // recurring schedule's occurrences; `sparkbot backup` and `sparkbot
-// restore` copy the database out and back.
+// restore` copy the database out and back; `sparkbot migrate` copies a
+// bbolt file into PostgreSQL.
 package main
 
 import (
@@ -28,6 +29,9 @@ func main() {
 	app := &App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, LookupEnv: os.LookupEnv, Environ: os.Environ}
 	if len(args) >= 1 && (args[0] == "backup" || args[0] == "restore") {
 		os.Exit(app.runDataCommand(ctx, args[0], args[1:]))
+	}
+	if len(args) >= 1 && args[0] == "migrate" { // migrate.go
+		os.Exit(app.runMigrate(ctx, args[1:]))
 	}
 	os.Exit(app.Main(ctx, args))
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"sparkbot/bot"
-	"sparkbot/edge"
 	"sparkbot/metrics"
 )
 
@@ -35,7 +34,7 @@ type platformEnv struct {
 	handler *limitedHandler
 	clock   bot.Clock
 	logger  *slog.Logger
-	replay  *edge.ReplaySet  // nil: no replay check (tests)
+	replay  replayGuard      // nil: no replay check (tests)
 	metrics *metrics.Metrics // nil: nothing counted (tests)
 }
 

@@ -203,6 +203,7 @@ func (s *Server) spacesByIDs(_ *http.Request, q query) (int, any) {
 // spacesByCreators answers with the live and scheduled Spaces the users
 // created, as X does; ended ones never appear here.
 func (s *Server) spacesByCreators(_ *http.Request, q query) (int, any) {
+	s.countPolls(q.ids)
 	asked := set(q.ids...)
 	var found []*Space
 	for _, sp := range s.spaces {

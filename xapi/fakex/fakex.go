@@ -64,6 +64,7 @@ type Server struct {
 	limits  map[xapi.Endpoint]*limiter
 	fails   map[xapi.Endpoint]*failure
 	queries map[xapi.Endpoint]url.Values
+	polls   map[string]int // by/creator_ids requests naming each user id (timeline.go)
 	down    bool
 	changed chan struct{} // closed and replaced on every request
 }
@@ -93,6 +94,7 @@ func New(cfg Config) *Server {
 		limits:  map[xapi.Endpoint]*limiter{},
 		fails:   map[xapi.Endpoint]*failure{},
 		queries: map[xapi.Endpoint]url.Values{},
+		polls:   map[string]int{},
 		changed: make(chan struct{}),
 	}
 	for _, e := range xapi.Endpoints() {

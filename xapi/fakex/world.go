@@ -34,6 +34,8 @@ type Space struct {
 	ParticipantCount int       `json:"participant_count,omitempty"`
 	IsTicketed       bool      `json:"is_ticketed,omitempty"`
 	Gone             bool      `json:"gone,omitempty"`
+	// Timeline scripts how it changes as it is polled (timeline.go).
+	Timeline []Step `json:"timeline,omitempty"`
 }
 
 // World is everything the fake knows: the format of cmd/fakex's file.
@@ -96,7 +98,7 @@ func buildWorld(w World, now time.Time) (map[string]User, map[string]string, map
 	}
 	spaces := map[string]*Space{}
 	for _, sp := range w.Spaces {
-		sp.HostIDs, sp.SpeakerIDs = slices.Clone(sp.HostIDs), slices.Clone(sp.SpeakerIDs)
+		sp.HostIDs, sp.SpeakerIDs, sp.Timeline = slices.Clone(sp.HostIDs), slices.Clone(sp.SpeakerIDs), slices.Clone(sp.Timeline)
 		if _, dup := spaces[sp.ID]; dup {
 			return nil, nil, nil, fmt.Errorf("space %q is in the world twice", sp.ID)
 		}
@@ -164,6 +166,9 @@ func fillSpace(sp *Space, users map[string]User, now time.Time) error {
 	if sp.ParticipantCount < 0 {
 		return fmt.Errorf("space %q: participant_count cannot be negative", sp.ID)
 	}
+	if err := checkTimeline(sp); err != nil {
+		return err
+	}
 	if sp.CreatedAt.IsZero() {
 		sp.CreatedAt = firstOf(sp.StartedAt, sp.ScheduledStart, now)
 	}
@@ -208,6 +213,7 @@ func (s *Server) AddSpace(sp Space) {
 	defer s.mu.Unlock()
 	sp.HostIDs = slices.Clone(sp.HostIDs)
 	sp.SpeakerIDs = slices.Clone(sp.SpeakerIDs)
+	sp.Timeline = slices.Clone(sp.Timeline)
 	if err := fillSpace(&sp, s.users, s.cfg.Clock.Now()); err != nil {
 		panic("fakex: " + err.Error())
 	}

@@ -1,0 +1,283 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sparkbot/bot"
+)
+
+// memX is an in-memory X for the watcher's rules: accounts, Spaces, and a
+// budget it reports as it is told. (adapters/xsource tests the real
+// client against the fake X server.)
+type memX struct {
+	mu     sync.Mutex
+	users  map[string]bot.XUser // by lower-case handle
+	spaces map[string]bot.XSpace
+	budget bot.XBudget
+	down   bool
+	polled [][]string // each SpacesByCreators call's ids
+	asked  []string   // each UserByName call's handle
+}
+
+func newMemX() *memX {
+	return &memX{users: map[string]bot.XUser{}, spaces: map[string]bot.XSpace{}, budget: bot.XBudget{Remaining: -1}}
+}
+
+var errDown = errors.New("X is down")
+
+func (x *memX) UserByName(_ context.Context, handle string) (bot.XUser, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.asked = append(x.asked, handle)
+	if x.down {
+		return bot.XUser{}, errDown
+	}
+	u, ok := x.users[strings.ToLower(handle)]
+	if !ok {
+		return bot.XUser{}, bot.ErrXNotFound
+	}
+	return u, nil
+}
+
+func (x *memX) Space(_ context.Context, id string) (bot.XSpace, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.down {
+		return bot.XSpace{}, errDown
+	}
+	sp, ok := x.spaces[id]
+	if !ok {
+		return bot.XSpace{}, bot.ErrXNotFound
+	}
+	return sp, nil
+}
+
+func (x *memX) Spaces(ctx context.Context, ids []string) (bot.XSpaces, error) {
+	var out bot.XSpaces
+	for _, id := range ids {
+		sp, err := x.Space(ctx, id)
+		switch {
+		case errors.Is(err, bot.ErrXNotFound):
+			out.NotFound = append(out.NotFound, id)
+		case err != nil:
+			return bot.XSpaces{}, err
+		default:
+			out.Spaces = append(out.Spaces, sp)
+		}
+	}
+	return out, nil
+}
+
+func (x *memX) SpacesByCreators(_ context.Context, xids []string) (bot.XSpaces, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.polled = append(x.polled, slices.Clone(xids))
+	if x.down {
+		return bot.XSpaces{}, errDown
+	}
+	var out bot.XSpaces
+	for _, sp := range x.spaces {
+		if slices.Contains(xids, sp.CreatorID) && sp.State != bot.XEnded {
+			out.Spaces = append(out.Spaces, sp)
+		}
+	}
+	return out, nil
+}
+
+func (x *memX) CreatorBudget() bot.XBudget {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.budget
+}
+
+func (x *memX) addUser(handle, id string, followers int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.users[strings.ToLower(handle)] = bot.XUser{ID: id, Username: handle, Followers: followers}
+}
+
+func (x *memX) put(sp bot.XSpace) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.spaces[sp.ID] = sp
+}
+
+// polledIDs is every id polled so far, in order.
+func (x *memX) polledIDs() []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []string
+	for _, b := range x.polled {
+		out = append(out, b...)
+	}
+	return out
+}
+
+// xHarness is the router's harness with X on: a watcher over memX.
+type xHarness struct {
+	*harness
+	x *memX
+	w *bot.Watcher
+}
+
+func newXHarness(t *testing.T, now string) *xHarness {
+	h := newHarness(t, now)
+	x := newMemX()
+	h.router.SetX(x)
+	return &xHarness{harness: h, x: x, w: bot.NewWatcher(h.store, x, h.clock, nil, slog.New(slog.DiscardHandler))}
+}
+
+func (h *xHarness) round() { h.w.Round(context.Background()) }
+
+func TestPollAllowance(t *testing.T) {
+	now := time.Date(2031, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		b    bot.XBudget
+		want int
+	}{
+		{"X has not said: a fair share of 300", bot.XBudget{Remaining: -1, Now: now}, 20},
+		{"a fresh window", bot.XBudget{Limit: 300, Remaining: 299, Reset: now.Add(15 * time.Minute), Now: now}, 19},
+		{"half spent halfway", bot.XBudget{Limit: 300, Remaining: 150, Reset: now.Add(450 * time.Second), Now: now}, 18},
+		{"spent early: nothing until the reset", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Minute), Now: now}, 0},
+		{"the window resets within the round", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Second), Now: now}, 20},
+		{"the last minute gets what is left", bot.XBudget{Limit: 300, Remaining: 37, Reset: now.Add(50 * time.Second), Now: now}, 37},
+		{"a smaller limit", bot.XBudget{Limit: 75, Remaining: -1, Now: now}, 5},
+		{"no more than a round can send at one a second", bot.XBudget{Limit: 300, Remaining: 280, Reset: now.Add(20 * time.Second), Now: now}, 40},
+	}
+	for _, tt := range tests {
+		if got := bot.PollAllowance(tt.b, time.Minute); got != tt.want {
+			t.Errorf("%s: PollAllowance = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRoundRobinWithinBudget: with room for one batch a round, the hosts
+// on schedule come first every round, then, once seen live, the host
+// live before them; the rest take turns.
+func TestRoundRobinWithinBudget(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30")
+	now := h.clock.Now()
+	for i := range 250 {
+		user := fmt.Sprintf("h%03d", i)
+		h.must("boss", true, fmt.Sprintf("/cohort add user:@%s handle:@%s_x", user, user), "Added")
+		link := bot.XLink{UserID: user, Handle: user + "_x", XID: fmt.Sprint(5000 + i), Resolved: now}
+		if err := h.store.PutXLink(context.Background(), h.ws, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.must("h007", false, `/spaces schedule add title:"Noon" days:tue time:12:05 tz:America/New_York`, "Saved")
+	h.x.put(bot.XSpace{ID: "1live", State: bot.XLive, CreatorID: "5200", StartedAt: now, Participants: 3})
+	h.x.budget = bot.XBudget{Limit: 300, Remaining: 100, Reset: now.Add(100 * time.Minute), Now: now} // one batch a round
+	for range 4 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	batches := h.x.polled
+	if len(batches) != 4 {
+		t.Fatalf("got %d batches in 4 rounds, want one a round", len(batches))
+	}
+	seen := map[string]int{}
+	for i, b := range batches {
+		if len(b) != 100 {
+			t.Errorf("round %d polled %d hosts, want a full batch of 100", i+1, len(b))
+		}
+		switch want := []string{"5007", "5007", "5007", "5200"}[i]; {
+		case b[0] != want:
+			t.Errorf("round %d began with %s, want %s", i+1, b[0], want)
+		case i == 3 && b[1] != "5007":
+			t.Errorf("round 4 polled the live host, then %s, want 5007, on schedule", b[1])
+		}
+		for _, id := range b {
+			seen[id]++
+		}
+	}
+	if len(seen) != 250 {
+		t.Errorf("in 4 rounds %d of 250 hosts were polled, want all of them in turn", len(seen))
+	}
+}
+
+// TestHandlesResolvedOnce: a handle is resolved once; one X does not know
+// is told to staff once, and asked about again a day later.
+func TestHandlesResolvedOnce(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "alice", "bob")
+	h.must("boss", true, "/cohort settings staff:#staff", "Saved")
+	h.x.addUser("alice_x", "1001", 12000)
+	for range 3 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	if got := strings.Join(h.x.asked, ","); got != "alice_x,bob_x" {
+		t.Errorf("asked X for %s, want alice_x and bob_x once each", got)
+	}
+	links := h.must("boss", true, "/cohort links", "X accounts")
+	for _, want := range []string{"@alice: @alice_x — X id 1001, not seen live yet", "@bob: @bob_x — X has no such account"} {
+		if !strings.Contains(links, want) {
+			t.Errorf("/cohort links lacks %q:\n%s", want, links)
+		}
+	}
+	jobs, err := h.store.PendingJobs(context.Background(), h.ws.Key()+"/xlink/")
+	if err != nil || len(jobs) != 1 || jobs[0].Channel != "staff" || !strings.Contains(render(*jobs[0].Message, h.clock.Now()), "X has no account @bob_x, the handle of @bob") {
+		t.Fatalf("staff's notices: %+v, %v; want one post in #staff about @bob_x", jobs, err)
+	}
+	h.clock.Advance(24 * time.Hour)
+	h.round()
+	if got := strings.Join(h.x.asked, ","); got != "alice_x,bob_x,bob_x" {
+		t.Errorf("a day later, asked X for %s, want bob_x once more", got)
+	}
+	if jobs, _ := h.store.PendingJobs(context.Background(), h.ws.Key()+"/xlink/"); len(jobs) != 1 {
+		t.Errorf("staff were told %d times, want once", len(jobs))
+	}
+}
+
+// TestCohortLink: staff set a host's account, resolved at once; nobody
+// sets their own, and one account is one host.
+func TestCohortLink(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "alice", "bob", "boss")
+	h.x.addUser("alice_real", "1001", 12000)
+	h.must("boss", true, "/cohort link user:@alice handle:@alice_real", "Linked @alice to @alice_real on X (X id 1001): their Spaces there are seen and logged for them.")
+	for _, tt := range []struct{ user, line, want string }{
+		{"alice", "/cohort link user:@alice handle:@other", "/cohort link is for program staff only."},
+		{"boss", "/cohort link user:@boss handle:@boss_2", "Another staff member must change your own X link"},
+		{"boss", "/cohort link user:@bob handle:@Alice_Real", "@Alice_Real is the X account of @alice already: one X account is one host."},
+		{"boss", "/cohort link user:@bob handle:@nobody_here", "Linked @bob to @nobody_here on X, but X has no account @nobody_here"},
+	} {
+		if got := h.do(tt.user, tt.user == "boss", tt.line); !strings.Contains(got, tt.want) {
+			t.Errorf("%s as %s:\n got %q\nwant %q", tt.line, tt.user, got, tt.want)
+		}
+	}
+	host, err := h.store.Host(context.Background(), h.ws, "alice")
+	if err != nil || host.Handle != "alice_real" {
+		t.Errorf("alice's handle is %q (%v), want alice_real", host.Handle, err)
+	}
+}
+
+// TestFollowersCheckedOnX: staff see X's follower count beside the
+// applicant's, and an applicant below the minimum on X is told so.
+func TestFollowersCheckedOnX(t *testing.T) {
+	h := newXHarness(t, "2026-11-30T09:00:00-05:00")
+	h.withCohort("2026-11-30")
+	h.x.addUser("carol_x", "1003", 3400)
+	got := h.must("carol", false, "/spaces apply handle:@carol_x followers:12000 country:US", "doesn't meet the cohort's rules")
+	if !strings.Contains(got, "followers on X: @carol_x has 3,400, below the cohort's minimum of 5,000") {
+		t.Errorf("carol's reply: %q", got)
+	}
+	h.must("dan", false, "/spaces apply handle:@dan_x followers:9000 country:US", "X has no account @dan_x")
+	list := h.must("boss", true, "/cohort applications", "Pending applications")
+	for _, want := range []string{"@carol_x, 12,000 followers (3,400 on X), US", "@dan_x, 9,000 followers (no such account on X), US"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/cohort applications lacks %q:\n%s", want, list)
+		}
+	}
+}

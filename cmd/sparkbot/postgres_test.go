@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sparkbot/storage/postgres/pgtest"
+)
+
+// runOn runs the program with SPARKBOT_DATABASE_URL set to url.
+func runOn(t *testing.T, url, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	notTTY := false
+	env := map[string]string{"SPARKBOT_DATABASE_URL": url}
+	app := &App{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }, Interactive: &notTTY}
+	code = app.Main(context.Background(), append([]string{"--db", filepath.Join(t.TempDir(), "unused.db"), "--http", "127.0.0.1:0", "--admin", ""}, args...))
+	return out.String(), errOut.String(), code
+}
+
+// The README's transcripts are the same on PostgreSQL: the console, the
+// router and the scheduler see one store as they see the other.
+func TestConsoleTranscriptsOnPostgreSQL(t *testing.T) {
+	for _, tt := range []struct{ script, golden, user string }{
+		{"core.script", "core.golden", "alice"},
+		{"scheduler.script", "scheduler.golden", "boss"},
+	} {
+		t.Run(tt.script, func(t *testing.T) {
+			script, err := os.ReadFile(filepath.Join("testdata", tt.script))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join("testdata", tt.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, stderr, code := runOn(t, pgtest.Schema(t), string(script), "--now", "2026-11-30T09:00:00-05:00", "--user", tt.user, "--log-level", "error")
+			if code != 0 {
+				t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
+			}
+			if out != string(want) {
+				t.Errorf("on PostgreSQL the transcript differs from %s\n got:\n%s\nwant:\n%s", tt.golden, out, want)
+			}
+		})
+	}
+}
+
+func TestBackupAndRestoreOnPostgreSQLPointToPgDump(t *testing.T) {
+	for command, args := range map[string][]string{"backup": {"--to", "x.db"}, "restore": {"--from", "x.db"}} {
+		var out, errOut bytes.Buffer
+		app := &App{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
+			if k == "SPARKBOT_DATABASE_URL" {
+				return "postgres://sparkbot@db/sparkbot"
+			}
+			return ""
+		}}
+		code := app.runDataCommand(context.Background(), command, args)
+		if code != 1 || !strings.Contains(errOut.String(), "pg_") {
+			t.Errorf("sparkbot %s on PostgreSQL: exit %d, %q; want exit 1 and the pg_dump/pg_restore way", command, code, errOut.String())
+		}
+	}
+}
+
+func TestDatabasePasswordIsASecret(t *testing.T) {
+	for url, want := range map[string][]string{
+		"postgres://sparkbot:s3cret@db:5432/sparkbot": {"s3cret"},
+		"postgres://sparkbot@db/sparkbot":             nil,
+		"":                                            nil,
+	} {
+		got := databaseSecrets(url)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("databaseSecrets(%q) = %q, want %q", url, got, want)
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"sparkbot/bot"
+)
+
+// waitFor fails t if ch does not deliver within limit: a bound on a
+// failure, not a wait for time to pass.
+func waitFor[T any](t *testing.T, ch <-chan T, limit time.Duration, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(limit):
+		t.Fatalf("%s did not happen within %v", what, limit)
+		panic("unreachable")
+	}
+}
+
+// term is one replica's time as leader: its name, and a way to end it.
+type term struct {
+	name string
+	ctx  context.Context
+}
+
+// campaign runs db's campaign for role until the test ends, sending each
+// term it wins on terms.
+func campaign(t *testing.T, db *DB, role string, slots int, terms chan<- term) context.CancelFunc {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		db.Campaign(ctx, role, slots, func(held context.Context) {
+			terms <- term{name: db.replica, ctx: held}
+			<-held.Done()
+		})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return cancel
+}
+
+func TestOneLeaderAtATimeAndATakeover(t *testing.T) {
+	dbs := replicas(t, 2, Options{LeaderPoll: 20 * time.Millisecond})
+	terms := make(chan term, 4)
+	stop := map[string]context.CancelFunc{}
+	for _, db := range dbs {
+		stop[db.replica] = campaign(t, db, "leader", 1, terms)
+	}
+	first := waitFor(t, terms, 10*time.Second, "electing a leader")
+	select {
+	case second := <-terms:
+		t.Fatalf("%s and %s lead at once", first.name, second.name)
+	case <-time.After(200 * time.Millisecond): // ten polls of the other replica
+	}
+	stop[first.name]() // the leader stops: its session ends, with the lock
+	second := waitFor(t, terms, 10*time.Second, "a takeover")
+	if second.name == first.name {
+		t.Fatalf("%s was elected again after it stopped", first.name)
+	}
+	if first.ctx.Err() == nil {
+		t.Fatal("the first leader's term did not end when it stopped campaigning")
+	}
+}
+
+func TestRoleSlotsAreHeldByAtMostThatMany(t *testing.T) {
+	dbs := replicas(t, 3, Options{LeaderPoll: 20 * time.Millisecond})
+	terms := make(chan term, 6)
+	for _, db := range dbs {
+		campaign(t, db, "slack-socket", 2, terms)
+	}
+	a := waitFor(t, terms, 10*time.Second, "a first holder")
+	b := waitFor(t, terms, 10*time.Second, "a second holder")
+	if a.name == b.name {
+		t.Fatalf("%s holds two slots", a.name)
+	}
+	select {
+	case c := <-terms:
+		t.Fatalf("a third replica, %s, holds one of two slots", c.name)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+func TestJobsAddedOnOneReplicaWakeTheOthers(t *testing.T) {
+	dbs := replicas(t, 2, Options{LeaderPoll: 20 * time.Millisecond})
+	wakes := make(chan struct{}, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		dbs[1].WatchJobs(ctx, func() { wakes <- struct{}{} })
+	}()
+	defer func() { cancel(); <-done }()
+	waitFor(t, wakes, 10*time.Second, "the wake-up on connecting") // notifications before it are lost: catch up
+	must(t, dbs[0].AddJobs(t.Context(), dueJobs(3, bot.JobDM)))
+	waitFor(t, wakes, 10*time.Second, "the wake-up for the jobs the other replica added")
+	must(t, dbs[0].AddJobs(t.Context(), dueJobs(3, bot.JobDM))) // nothing new: no wake-up
+	must(t, dbs[0].AddJobs(t.Context(), dueJobs(4, bot.JobDM)))
+	waitFor(t, wakes, 10*time.Second, "the wake-up for one more job")
+	select {
+	case <-wakes:
+		t.Fatal("adding jobs that were all there already woke the other replica")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
