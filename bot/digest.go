@@ -43,7 +43,7 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	m.FieldSection(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
 	rows = sortDigestRows(rows)
 	var missed []Span
-	var all provenanceTally
+	var all byProvenance
 	var top topSpaces
 	for _, r := range rows {
 		m.Addf("%s: %d of %d%s — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, provenanceNote(r.week.Logs), r.week.Standing)
