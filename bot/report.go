@@ -197,18 +197,9 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 // weekRows are the hosts' rows of week, who needs attention first.
 func weekRows(recs []HostRecord, week Week) []hostRow {
 	var rows []hostRow
-	for _, rec := range recs {
-		if wk, ok := rec.WeekStarting(week.Start); ok {
-			rows = append(rows, hostRow{rec, wk})
-		}
+	for _, r := range Roster(recs, week) {
+		rows = append(rows, hostRow{r.Record, r.Week})
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i].week.Standing.Urgency(), rows[j].week.Standing.Urgency()
-		if a != b {
-			return a < b
-		}
-		return rows[i].host.Host.Name < rows[j].host.Host.Name
-	})
 	return rows
 }
 
@@ -278,16 +269,6 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	if err != nil {
 		return Response{}, err
 	}
-	hosts, err := r.store.Hosts(ctx, c.Workspace)
-	if err != nil {
-		return Response{}, err
-	}
-	byID := map[string]Host{}
-	for _, h := range hosts {
-		byID[h.UserID] = h
-	}
-	// A Space counts for whoever was a member when they hosted it.
-	member := func(l SpaceLog) bool { return byID[l.UserID].MemberAt(co, l.Start) }
 	week := co.WeekOf(r.clock.Now())
 	// The month is the one this week ends in, counted in whole weeks.
 	first, last := monthWeeks(week)
@@ -299,23 +280,21 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 		{"This week", week.Start, week.End},
 		{"This month (" + MonthOf(week).Month.String() + ")", first.Start, last.End},
 	} {
-		logs, err := r.store.Logs(ctx, c.Workspace, period.from, period.to)
+		logs, err := CountedSpaces(ctx, r.store, c.Workspace, co, period.from, period.to)
 		if err != nil {
 			return Response{}, err
 		}
 		resp.Section(period.title)
-		addLeaderboard(&resp.Message, tally(countedEach(co, logs), member))
+		addLeaderboard(&resp.Message, tally(logs))
 	}
 	return resp, nil
 }
 
-func tally(logs []SpaceLog, member func(SpaceLog) bool) []leaderRow {
+// tally sums the counted logs of a period (CountedSpaces) by host.
+func tally(logs []SpaceLog) []leaderRow {
 	byUser := map[string]*leaderRow{}
 	var rows []*leaderRow
 	for _, l := range logs {
-		if !member(l) {
-			continue
-		}
 		row := byUser[l.UserID]
 		if row == nil {
 			row = &leaderRow{userID: l.UserID}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type applicationsView struct {
 
 type applicationRow struct {
 	UserID, Name, Handle, HandleURL string
+	Show, ShowURL                   string // the show: link as given; ShowURL only if it is http or https
 	Followers, Country, Applied     string
 	Failed                          []string
 	State, Reason, DecidedBy        string
@@ -108,6 +110,9 @@ func (s *Server) applications(r *http.Request, sess session, v *applicationsView
 			State: string(a.State), Reason: a.Reason, DecidedBy: n.of(a.DecidedBy)}
 		if row.Name == "" {
 			row.Name = a.UserID
+		}
+		if row.Show = a.Show; webLink(a.Show) {
+			row.ShowURL = a.Show
 		}
 		base := "/dashboard/applications/" + pathEscape(a.UserID)
 		row.ApproveAction, row.RejectAction = base+"/approve", base+"/reject"
@@ -209,6 +214,14 @@ func failureRowOf(o bot.Outcome, n names, c clock) failureRow {
 	return failureRow{Kind: string(o.Kind), To: to, Reason: o.Reason, At: c.stamp(o.At)}
 }
 
+// webLink reports whether s is an http or https address with a host: a
+// link a page may make of what an applicant typed (show: is checked when
+// they apply; this holds for whatever is stored).
+func webLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
+}
+
 // decide approves or rejects an application through the router, as
 // /cohort approve or /cohort reject typed by the signed-in staff member.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
@@ -227,7 +240,10 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
 		path = []string{"cohort", "approve"}
 	case "reject":
 		path = []string{"cohort", "reject"}
-		opts["reason"] = r.PostFormValue("reason")
+		opts["reason"] = strings.TrimSpace(r.PostFormValue("reason"))
+		if opts["reason"] == "" {
+			return s.showApplications(w, r, formFailure("Give a reason to reject the application of @%s: they get it in a DM, so say why in a sentence.", user))
+		}
 	default:
 		return notFound("There is no such action: approve or reject.")
 	}

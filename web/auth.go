@@ -5,9 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"sparkbot/bot"
@@ -192,80 +190,22 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Sign-in attempts allowed per client address, per window.
-const (
-	signInAttempts = 20
-	signInWindow   = time.Minute
-	// limiterMax bounds the addresses the limiter remembers.
-	limiterMax = 10_000
-)
+// SignInsPerMinute is how many sign-in attempts (opening a link, pressing
+// Sign in) one client address may make a minute.
+const SignInsPerMinute = 20
+
+// signInKey keys the sign-in limit, apart from the other keys a shared
+// limiter (PostgreSQL's) holds.
+const signInKey = "signin/"
 
 // limited refuses a client's sign-in attempts beyond the limit.
 func (s *Server) limited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.limiter.allow(clientAddr(r)) {
+		if !s.limiter.Allow(signInKey + s.clientAddr(r)) {
 			s.fail(w, r, &httpError{status: http.StatusTooManyRequests, title: "Too many sign-in attempts",
 				message: "Too many sign-in attempts from your address. Wait a minute, then open your link again."})
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// clientAddr is the connection's address without its port. Forwarded
-// headers are not trusted: any client could set them.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// limiter counts attempts per key in fixed windows.
-type limiter struct {
-	clock  bot.Clock
-	max    int
-	window time.Duration
-	mu     sync.Mutex
-	seen   map[string]*window
-}
-
-type window struct {
-	start time.Time
-	n     int
-}
-
-func newLimiter(clock bot.Clock, max int, every time.Duration) *limiter {
-	return &limiter{clock: clock, max: max, window: every, seen: map[string]*window{}}
-}
-
-// allow counts one attempt for key and reports whether it is within the limit.
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	w := l.seen[key]
-	if w == nil || !now.Before(w.start.Add(l.window)) {
-		if len(l.seen) >= limiterMax {
-			l.forgetOld(now)
-		}
-		w = &window{start: now}
-		l.seen[key] = w
-	}
-	w.n++
-	return w.n <= l.max
-}
-
-// forgetOld drops the windows that have ended; if none has, every one,
-// so a flood of addresses cannot grow the map without bound.
-func (l *limiter) forgetOld(now time.Time) {
-	for k, w := range l.seen {
-		if !now.Before(w.start.Add(l.window)) {
-			delete(l.seen, k)
-		}
-	}
-	if len(l.seen) >= limiterMax {
-		clear(l.seen)
-	}
 }

@@ -3,12 +3,14 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"sparkbot/bot"
+	"sparkbot/edge"
 	"sparkbot/web"
 )
 
@@ -106,7 +108,8 @@ func TestSessionCookieAndExpiry(t *testing.T) {
 // and __Host- prefixed.
 func TestSecureCookieOnHTTPS(t *testing.T) {
 	s := newSite(t, "2026-12-01T09:00:00-05:00").seed()
-	secure, err := web.New(web.Config{Store: s.db, Router: s.router, Clock: s.clock, Random: &countingRandom{n: 7}, PublicURL: "https://bot.example.org"})
+	secure, err := web.New(web.Config{Store: s.db, Router: s.router, Clock: s.clock, Random: &countingRandom{n: 7}, PublicURL: "https://bot.example.org",
+		SignIns: edge.NewLimiter(s.wall, web.SignInsPerMinute)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +216,101 @@ func TestSignInRateLimit(t *testing.T) {
 	if p.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	s.clock.Advance(time.Minute)
-	wantStatus(t, "after a minute", b.get(s.link("boss", true)), http.StatusOK, "Sign in")
+	// The limit is on the wall clock: the bot's clock (--now on the
+	// console) moving on lifts nothing.
+	s.clock.Advance(time.Hour)
+	wantStatus(t, "an hour later by the bot's clock", b.get(s.link("boss", true)), http.StatusTooManyRequests, "Wait a minute")
+	s.wall.Advance(time.Minute)
+	wantStatus(t, "a minute later", b.get(s.link("boss", true)), http.StatusOK, "Sign in")
+}
+
+// TestSignInRateLimitBehindProxy: behind a trusted proxy each client has
+// its own limit, told by the right-most address in X-Forwarded-For that
+// is not a trusted proxy's, which a client cannot forge; without trusted
+// proxies the header is not read at all.
+func TestSignInRateLimitBehindProxy(t *testing.T) {
+	s := newSite(t, "2026-12-01T09:00:00-05:00").seed()
+	forged := bot.SignInPath + strings.Repeat("B", 43)
+	refused := func(xff string, n int) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.srv.URL+forged, nil)
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		k := 0
+		for range n {
+			if s.browser().read(http.DefaultClient.Do(req)).status == http.StatusTooManyRequests {
+				k++
+			}
+		}
+		return k
+	}
+	s.serve([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")})
+	if got := refused("203.0.113.5", web.SignInsPerMinute+1); got != 1 {
+		t.Fatalf("client 203.0.113.5: %d refused of %d, want 1", got, web.SignInsPerMinute+1)
+	}
+	for _, tt := range []struct {
+		xff     string
+		refused bool
+	}{
+		{"203.0.113.9", false},                  // another client behind the proxy
+		{"198.51.100.7, 203.0.113.5", true},     // the limited client, with a forged hop of its own
+		{"203.0.113.5, 10.1.2.3", true},         // through a second trusted proxy
+		{"203.0.113.5:4711", true},              // with its port
+		{"2001:db8::1", false},                  // IPv6 clients count by their /64
+		{"2001:db8::2", false},                  //
+		{"10.9.9.9", false},                     // every hop trusted: the first one is the client
+		{"garbage, 203.0.113.10", false},        // the proxy's hop is what counts
+		{"", false},                             // straight to sparkbot: the connection's address
+		{"2001:db8:0:1::1", false},              // another /64
+		{"[2001:db8::3]:80, 203.0.113.5", true}, // the limited one again
+		{"203.0.113.5 , ,10.0.0.1", true},       // sloppy but readable
+	} {
+		if got := refused(tt.xff, 1) == 1; got != tt.refused {
+			t.Errorf("X-Forwarded-For %q: refused %v, want %v", tt.xff, got, tt.refused)
+		}
+	}
+	if got := refused("2001:db8::2", web.SignInsPerMinute); got != 2 {
+		t.Errorf("after ::1 and ::2 tried once each, %d of %d more from 2001:db8::2 were refused, want 2: one /64 shares one limit", got, web.SignInsPerMinute)
+	}
+
+	s.serve(nil) // no trusted proxy: the header is the client's say, not read
+	if got := refused("203.0.113.20", web.SignInsPerMinute); got != 0 {
+		t.Fatalf("%d refused of the first %d", got, web.SignInsPerMinute)
+	}
+	if refused("203.0.113.21", 1) != 1 {
+		t.Error("without trusted proxies, a new X-Forwarded-For escaped the limit")
+	}
+}
+
+func TestParseTrustedProxies(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string // want: the prefixes, or "error"
+	}{
+		{"", ""},
+		{"10.0.0.0/8", "10.0.0.0/8"},
+		{" 127.0.0.1 , 10.0.0.0/8,fd00::/8 ", "127.0.0.1/32 10.0.0.0/8 fd00::/8"},
+		{"::1", "::1/128"},
+		{"10.0.0.1/8", "10.0.0.0/8"},
+		{"10.0.0.0/33", "error"},
+		{"bot.example.org", "error"},
+		{"10.0.0.0/8,,", "error"},
+	} {
+		got, err := web.ParseTrustedProxies(tt.in)
+		var s []string
+		for _, p := range got {
+			s = append(s, p.String())
+		}
+		if err != nil {
+			s = []string{"error"}
+			if !strings.Contains(err.Error(), "like 127.0.0.1,10.0.0.0/8") {
+				t.Errorf("%q: error %q says no example", tt.in, err)
+			}
+		}
+		if strings.Join(s, " ") != tt.want {
+			t.Errorf("ParseTrustedProxies(%q) = %q, want %q", tt.in, strings.Join(s, " "), tt.want)
+		}
+	}
 }
 
 func TestSecurityHeaders(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
+	"sparkbot/edge"
 	"sparkbot/storage/bolt"
 	"sparkbot/web"
 )
@@ -63,7 +64,8 @@ func BenchmarkPages(b *testing.B) {
 		}
 	}
 	clock.Set(co.FirstWeek().Start.AddDate(0, 0, 7*8+2))
-	srv, err := web.New(web.Config{Store: db, Router: router, Clock: clock, Random: &countingRandom{n: 9}, PublicURL: "http://127.0.0.1", Logger: logger})
+	srv, err := web.New(web.Config{Store: db, Router: router, Clock: clock, Random: &countingRandom{n: 9}, PublicURL: "http://127.0.0.1", Logger: logger,
+		SignIns: edge.NewLimiter(bot.SystemClock{}, web.SignInsPerMinute)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,7 +21,8 @@ import (
 // schedule is one VEVENT with an RRULE in the schedule's own zone, from
 // its first active date to the cohort's end; skipped and paused dates are
 // EXDATEs, and a date whose local time a DST change removes or doubles is
-// a single event of its own (see scheduleEvents).
+// a single event of its own (see scheduleEvents). A Space a host scheduled
+// on X is a single event (xSpaceEvent) until it starts.
 
 const (
 	icalUTCFormat = "20060102T150405Z"
@@ -57,10 +58,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	return cal.SerializeTo(w, ics.WithNewLineWindows) // RFC 5545 lines end in CRLF
 }
 
-// feedHost is one host of a feed with their recurring Spaces.
+// feedHost is one host of a feed with their recurring Spaces and the
+// Spaces they scheduled on X.
 type feedHost struct {
 	host      bot.Host
 	schedules []bot.Schedule
+	onX       []bot.Occurrence
 }
 
 // calendar builds the feed g opens from the store.
@@ -93,7 +96,11 @@ func (s *Server) calendar(ctx context.Context, g bot.Grant) (*ics.Calendar, erro
 		if err != nil {
 			return nil, err
 		}
-		entries = append(entries, feedHost{h, schedules})
+		onX, err := bot.XScheduledSpaces(ctx, s.store, g.Workspace, h.UserID, schedules, co.FirstWeek().Start, co.EndsAt())
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, feedHost{h, schedules, onX})
 	}
 	return buildFeed(g, co, entries, s.now()), nil
 }
@@ -109,7 +116,8 @@ func newCalendar(name string) *ics.Calendar {
 }
 
 // buildFeed is the feed of g over entries: a VTIMEZONE for each zone the
-// events use, then one VEVENT per schedule with an occurrence in the cohort.
+// events use, then one VEVENT per schedule with an occurrence in the
+// cohort, and one per Space scheduled on X.
 func buildFeed(g bot.Grant, co bot.Cohort, entries []feedHost, now time.Time) *ics.Calendar {
 	name := co.Name + " — every host's Spaces"
 	if g.Scope != bot.FeedCohort {
@@ -130,6 +138,9 @@ func buildFeed(g bot.Grant, co bot.Cohort, entries []feedHost, now time.Time) *i
 			} else {
 				z.widen(span)
 			}
+		}
+		for _, o := range e.onX {
+			events = append(events, xSpaceEvent(g, e.host, o, now))
 		}
 	}
 	names := make([]string, 0, len(zones))
@@ -259,6 +270,12 @@ func describe(ev *ics.VEvent, g bot.Grant, h bot.Host, sc bot.Schedule) {
 		ev.SetURL(handleURL(h.Handle))
 		ev.SetLocation(handleURL(h.Handle))
 	}
+	addAlarms(ev, g, h, sc.Title)
+}
+
+// addAlarms gives a host's own feed an alarm for each of their reminder
+// lead times, unless their reminders are off; the cohort feed has none.
+func addAlarms(ev *ics.VEvent, g bot.Grant, h bot.Host, title string) {
 	if g.Scope == bot.FeedCohort || h.RemindersOff {
 		return
 	}
@@ -266,8 +283,35 @@ func describe(ev *ics.VEvent, g bot.Grant, h bot.Host, sc bot.Schedule) {
 		a := ev.AddAlarm()
 		a.SetAction(ics.ActionDisplay)
 		a.SetTrigger(fmt.Sprintf("-PT%dM", int(lead/time.Minute)))
-		a.SetProperty(ics.ComponentPropertyDescription, fmt.Sprintf("“%s” starts in %s", sc.Title, bot.HumanDuration(lead)))
+		a.SetProperty(ics.ComponentPropertyDescription, fmt.Sprintf("“%s” starts in %s", title, bot.HumanDuration(lead)))
 	}
+}
+
+// xSpaceEvent is a Space h scheduled on X as a single event, its UID built
+// from the Space's id, so when X moves it calendar apps move the event.
+func xSpaceEvent(g bot.Grant, h bot.Host, o bot.Occurrence, now time.Time) *ics.VEvent {
+	ev := ics.NewEvent(fmt.Sprintf("xspace-%s.%s.%s@sparkbot", o.SpaceID, g.Scope, strings.ReplaceAll(g.Workspace.Key(), ":", "-")))
+	ev.SetDtStampTime(now)
+	ev.AddProperty(ics.ComponentPropertyDtStart, o.Start.UTC().Format(icalUTCFormat))
+	ev.AddProperty(ics.ComponentPropertyDuration, fmt.Sprintf("PT%dM", int(o.Schedule.Duration/time.Minute)))
+	title := o.Schedule.Title
+	if title == "" {
+		title = "Space on X"
+	}
+	summary, desc := title, "Your Space, scheduled on X. Host it there as scheduled; sparkbot logs it when it ends."
+	if g.Scope == bot.FeedCohort {
+		who := "@" + h.Handle
+		if h.Handle == "" {
+			who = displayName(h)
+		}
+		summary, desc = who+": "+title, "A Space "+who+" scheduled on X."
+	}
+	ev.SetSummary(summary)
+	ev.SetDescription(desc)
+	ev.SetURL(spaceURL(o.SpaceID))
+	ev.SetLocation(spaceURL(o.SpaceID))
+	addAlarms(ev, g, h, title)
+	return ev
 }
 
 // scheduledDates are the local dates on sc's weekdays whose occurrence

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -382,5 +383,72 @@ func TestFeedIsCRLF(t *testing.T) {
 	}
 	if strings.Contains(body, "VALUE=DURATION;VALUE=DURATION") {
 		t.Error("a parameter is repeated")
+	}
+}
+
+// TestFeedsHoldSpacesScheduledOnX: a Space a host scheduled on X is a
+// single event in their feed and the cohort's, under a UID built from the
+// Space's id (so a calendar app updates it when X moves it), with the
+// host's alarms in their own feed; one that is an occurrence of a
+// registered schedule is that schedule's event, not a second one.
+func TestFeedsHoldSpacesScheduledOnX(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t, "2026-12-01T09:00:00-05:00").seed()
+	s.do("bob", false, `/spaces schedule add title:"Bob live" days:wed time:19:00`, "Saved")
+	co, _ := s.db.Cohort(ctx, s.ws)
+	put := func(sp bot.SeenSpace) {
+		t.Helper()
+		sp.Cohort, sp.State, sp.CreatorID, sp.LastSeen = co.ID, bot.XScheduled, "9"+sp.UserID, s.clock.Now()
+		if err := s.db.PutSeenSpace(ctx, s.ws, sp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(bot.SeenSpace{ID: "1xAlice", UserID: "alice", Title: "Friday AMA", ScheduledStart: mustTime(t, "2026-12-04T18:00:00-05:00")})
+	put(bot.SeenSpace{ID: "1xBob", UserID: "bob", Title: "Bob live", ScheduledStart: mustTime(t, "2026-12-02T19:05:00-05:00")}) // his Wednesday's
+	put(bot.SeenSpace{ID: "1xZed", UserID: "zed", Title: "Not a host", ScheduledStart: mustTime(t, "2026-12-05T12:00:00-05:00")})
+
+	type xEvent struct{ start, summary, url, alarms string }
+	read := func(path string) map[string]xEvent {
+		t.Helper()
+		cal, err := ics.ParseCalendar(strings.NewReader(s.browser().get(path).body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]xEvent{}
+		for _, ev := range cal.Events() {
+			if strings.HasPrefix(ev.Id(), "schedule-") {
+				continue
+			}
+			var alarms []string
+			for _, a := range ev.Alarms() {
+				alarms = append(alarms, a.GetProperty(ics.ComponentPropertyTrigger).Value)
+			}
+			if ev.GetProperty(ics.ComponentPropertyRrule) != nil {
+				t.Errorf("%s repeats", ev.Id())
+			}
+			out[ev.Id()] = xEvent{start: ev.GetProperty(ics.ComponentPropertyDtStart).Value, summary: ev.GetProperty(ics.ComponentPropertySummary).Value,
+				url: ev.GetProperty(ics.ComponentPropertyUrl).Value, alarms: strings.Join(alarms, ",")}
+		}
+		return out
+	}
+	alice := xEvent{start: "20261204T230000Z", summary: "Friday AMA", url: "https://x.com/i/spaces/1xAlice", alarms: "-PT60M,-PT10M"}
+	feeds := []struct {
+		name, path string
+		want       map[string]xEvent
+	}{
+		{"alice's", s.feedPath("alice", false), map[string]xEvent{"xspace-1xAlice.host.console-local@sparkbot": alice}},
+		{"bob's", s.feedPath("bob", false), map[string]xEvent{}},
+		{"the cohort's", s.feedPath("boss", true), map[string]xEvent{"xspace-1xAlice.cohort.console-local@sparkbot": {
+			start: alice.start, summary: "@alice_x: Friday AMA", url: alice.url}}},
+	}
+	for _, f := range feeds {
+		if got := read(f.path); !maps.Equal(got, f.want) {
+			t.Errorf("%s feed's Spaces scheduled on X:\n got %v\nwant %v", f.name, got, f.want)
+		}
+	}
+	// X moves it: the same event, a new time.
+	put(bot.SeenSpace{ID: "1xAlice", UserID: "alice", Title: "Friday AMA", ScheduledStart: mustTime(t, "2026-12-04T19:00:00-05:00")})
+	if got := read(feeds[0].path)["xspace-1xAlice.host.console-local@sparkbot"]; got.start != "20261205T000000Z" {
+		t.Errorf("after X moved it, alice's event starts %q, want 20261205T000000Z", got.start)
 	}
 }

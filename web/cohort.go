@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -105,50 +104,42 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 	v := cohortView{layout: frame(sess, co, "Cohort", "cohort"), Now: c.stamp(now),
 		NotStarted: now.Before(co.FirstWeek().Start), Ended: !now.Before(co.EndsAt()),
 		WeekTitle: fmt.Sprintf("Week %d of %d, from %s", co.WeekNumber(week.Start), co.Weeks, c.date(week.Start))}
-	sortByUrgency(recs, week)
-	var inWeek []bot.HostRecord
-	for _, rec := range recs {
-		if rec.Host.MemberDuring(co, week.Start, week.End) {
-			inWeek = append(inWeek, rec)
-		}
-	}
-	v.Counts = standingCounts(inWeek, week)
-	if v.Attention, err = s.attention(ctx, sess.Workspace, inWeek, week, c); err != nil {
+	roster := bot.Roster(recs, week)
+	v.Counts = standingCounts(roster)
+	if v.Attention, err = s.attention(ctx, sess.Workspace, roster, week, c); err != nil {
 		return err
 	}
-	v.Weeks, v.Rows = heatmap(co, recs, now, c)
+	v.Weeks, v.Rows = heatmap(co, heatmapOrder(recs, roster), now, c)
 	v.Legend = legend
 	s.render(w, http.StatusOK, "cohort", v)
 	return nil
 }
 
-// sortByUrgency orders hosts as /cohort report does: who needs attention
-// in week first, then by name.
-func sortByUrgency(recs []bot.HostRecord, week bot.Week) {
-	urgency := func(rec bot.HostRecord) int {
-		if hw, ok := rec.WeekStarting(week.Start); ok {
-			return hw.Standing.Urgency()
-		}
-		return 99
+// heatmapOrder lists the week's roster first, in its order (the order of
+// /cohort report), then the past members who were not members in it.
+func heatmapOrder(recs []bot.HostRecord, roster []bot.RosterRow) []bot.HostRecord {
+	out := make([]bot.HostRecord, 0, len(recs))
+	listed := map[string]bool{}
+	for _, r := range roster {
+		out = append(out, r.Record)
+		listed[r.Record.Host.UserID] = true
 	}
-	sort.SliceStable(recs, func(i, j int) bool {
-		if a, b := urgency(recs[i]), urgency(recs[j]); a != b {
-			return a < b
+	for _, rec := range recs {
+		if !listed[rec.Host.UserID] {
+			out = append(out, rec)
 		}
-		return recs[i].Host.Name < recs[j].Host.Name
-	})
+	}
+	return out
 }
 
 // shownStandings are the standings the counts list, in this order.
 var shownStandings = []bot.Standing{bot.OnTrack, bot.OnPace, bot.AtRisk, bot.LastCall, bot.Met, bot.Missed, bot.Excused,
 	bot.NotCounted, bot.LeftMidWeek, bot.NotMember}
 
-func standingCounts(recs []bot.HostRecord, week bot.Week) []standingCount {
+func standingCounts(roster []bot.RosterRow) []standingCount {
 	n := map[bot.Standing]int{}
-	for _, rec := range recs {
-		if hw, ok := rec.WeekStarting(week.Start); ok {
-			n[hw.Standing]++
-		}
+	for _, r := range roster {
+		n[r.Week.Standing]++
 	}
 	var out []standingCount
 	for _, st := range shownStandings {
@@ -162,11 +153,11 @@ func standingCounts(recs []bot.HostRecord, week bot.Week) []standingCount {
 
 // attention lists the hosts at risk or on last call in week, with the time
 // left and their next scheduled Space.
-func (s *Server) attention(ctx context.Context, ws bot.WorkspaceRef, recs []bot.HostRecord, week bot.Week, c clock) ([]attentionRow, error) {
+func (s *Server) attention(ctx context.Context, ws bot.WorkspaceRef, roster []bot.RosterRow, week bot.Week, c clock) ([]attentionRow, error) {
 	var out []attentionRow
-	for _, rec := range recs {
-		hw, ok := rec.WeekStarting(week.Start)
-		if !ok || (hw.Standing != bot.AtRisk && hw.Standing != bot.LastCall) {
+	for _, r := range roster {
+		rec, hw := r.Record, r.Week
+		if hw.Standing != bot.AtRisk && hw.Standing != bot.LastCall {
 			continue
 		}
 		schedules, err := s.store.SchedulesOf(ctx, ws, rec.Host.UserID)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
+	"sparkbot/edge"
 	"sparkbot/storage/bolt"
 	"sparkbot/web"
 )
@@ -32,15 +34,18 @@ func (r *countingRandom) Read(p []byte) (int, error) {
 }
 
 // site is a dashboard on real bbolt in a temp dir, a real router and a
-// fake clock, served over loopback HTTP.
+// fake clock, served over loopback HTTP. The sign-in limit runs on a fake
+// wall clock of its own, as in production it runs on the real one.
 type site struct {
 	t      *testing.T
 	db     *bolt.DB
 	clock  *bot.FakeClock
+	wall   *bot.FakeClock
 	router *bot.Router
 	web    *web.Server
 	srv    *httptest.Server
 	ws     bot.WorkspaceRef
+	logger *slog.Logger
 }
 
 func newSite(t *testing.T, now string) *site {
@@ -54,20 +59,25 @@ func newSite(t *testing.T, now string) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s := &site{t: t, db: db, clock: bot.NewFakeClock(start), ws: bot.WorkspaceRef{Platform: bot.Console, ID: "local"}}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s.router = bot.NewRouter(db, s.clock, logger)
-	var handler http.Handler = http.NotFoundHandler()
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	s := &site{t: t, db: db, clock: bot.NewFakeClock(start), wall: bot.NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)),
+		ws: bot.WorkspaceRef{Platform: bot.Console, ID: "local"}, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s.router = bot.NewRouter(db, s.clock, s.logger)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.web.ServeHTTP(w, r) }))
 	t.Cleanup(s.srv.Close)
-	s.web, err = web.New(web.Config{Store: db, Router: s.router, Clock: s.clock, Random: &countingRandom{n: 100},
-		PublicURL: s.srv.URL, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	handler = s.web
+	s.serve(nil)
 	s.router.SetDashboard(&bot.Dashboard{Tokens: db, Random: &countingRandom{}, URL: s.srv.URL})
 	return s
+}
+
+// serve (re)builds the dashboard the site serves, trusting proxies.
+func (s *site) serve(proxies []netip.Prefix) {
+	s.t.Helper()
+	var err error
+	s.web, err = web.New(web.Config{Store: s.db, Router: s.router, Clock: s.clock, Random: &countingRandom{n: 100},
+		PublicURL: s.srv.URL, Logger: s.logger, SignIns: edge.NewLimiter(s.wall, web.SignInsPerMinute), TrustedProxies: proxies})
+	if err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // do runs one console-syntax command; its reply must contain want.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"sparkbot/bot"
@@ -194,10 +195,22 @@ func (s *Server) excuse(w http.ResponseWriter, r *http.Request) error {
 	if err := checkCSRF(r, sess); err != nil {
 		return err
 	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" {
+		return s.showHost(w, r, formFailure("Give a reason to excuse the week: the host sees it on their page and in a DM."))
+	}
 	resp := s.command(r, sess, []string{"cohort", "excuse"}, map[string]string{
-		"user": "<@" + userID + ">", "week": r.PostFormValue("week"), "reason": r.PostFormValue("reason"),
+		"user": "<@" + userID + ">", "week": r.PostFormValue("week"), "reason": reason,
 	})
 	return s.showHost(w, r, &resp)
+}
+
+// formFailure is the answer to a form the page refuses before running a
+// command: its words are the page's, not chat's syntax.
+func formFailure(format string, args ...any) *bot.Response {
+	resp := bot.Response{Failed: true}
+	resp.Addf(format, args...)
+	return &resp
 }
 
 // command runs a chat command as the signed-in user, with the rights the

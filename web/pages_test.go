@@ -107,7 +107,7 @@ func TestExcuseAndRejectFromThePage(t *testing.T) {
 		t.Errorf("the excuse was not stored: %v", h.Excused)
 	}
 	p = b.post("/dashboard/hosts/alice/excuse", url.Values{"csrf": {csrf}, "week": {"2026-12-14"}})
-	wantStatus(t, "excuse without a reason", p, http.StatusUnprocessableEntity, "reason is required")
+	wantStatus(t, "excuse without a reason", p, http.StatusUnprocessableEntity, "Give a reason to excuse the week")
 
 	p = b.post("/dashboard/applications/erin/reject", url.Values{"csrf": {csrf}, "reason": {"outside the US"}})
 	wantStatus(t, "reject", p, http.StatusOK, "Rejected the application of @erin")

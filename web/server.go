@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -52,6 +53,20 @@ type Config struct {
 	// makes the session cookie Secure.
 	PublicURL string
 	Logger    *slog.Logger
+	// SignIns limits sign-in attempts to SignInsPerMinute a minute per
+	// client address. It must run on the wall clock, not Clock: cmd gives
+	// edge.Limiter (or PostgreSQL's, shared by replicas).
+	SignIns Limiter
+	// TrustedProxies are the proxies in front of sparkbot
+	// (SPARKBOT_TRUSTED_PROXIES, see ParseTrustedProxies): only from them
+	// is X-Forwarded-For read for the client's address (clientAddr).
+	TrustedProxies []netip.Prefix
+}
+
+// Limiter is a rate limit per key: Allow spends one attempt of key's and
+// reports whether it had one left. *edge.Limiter satisfies it.
+type Limiter interface {
+	Allow(key string) bool
 }
 
 // Server is the dashboard and the calendar feeds, as an http.Handler.
@@ -63,7 +78,8 @@ type Server struct {
 	secure  bool
 	log     *slog.Logger
 	pages   *pages
-	limiter *limiter
+	limiter Limiter
+	proxies []netip.Prefix
 	mux     *http.ServeMux
 	// crossOrigin refuses forms posted from other sites, before the CSRF
 	// token is even read (Sec-Fetch-Site, Origin).
@@ -76,6 +92,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("web: the public URL must be an http or https address, like https://bot.example.org")
 	}
+	if cfg.SignIns == nil {
+		return nil, errors.New("web: Config.SignIns is required: sign-in attempts must be limited")
+	}
 	p, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -86,8 +105,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		store: cfg.Store, router: cfg.Router, clock: cfg.Clock, random: cfg.Random,
-		secure: u.Scheme == "https", log: logger, pages: p,
-		limiter: newLimiter(cfg.Clock, signInAttempts, signInWindow),
+		secure: u.Scheme == "https", log: logger, pages: p, limiter: cfg.SignIns, proxies: cfg.TrustedProxies,
 	}
 	s.crossOrigin = http.NewCrossOriginProtection()
 	s.crossOrigin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -11,9 +11,10 @@ import (
 	"sparkbot/bot"
 )
 
-// The Spaces page: every Space logged in the cohort, sortable by a column
-// through the query (?sort=listeners&dir=desc, no JavaScript), and the
-// week's top Spaces (bot.TopSpaces).
+// The Spaces page: every Space that counts in the cohort, as the
+// leaderboard counts them (bot.CountedSpaces), sortable by a column through
+// the query (?sort=listeners&dir=desc, no JavaScript), and the week's top
+// Spaces (bot.TopSpaces).
 
 type spacesView struct {
 	layout
@@ -128,21 +129,21 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	n := namesOf(hosts)
-	logs, err := s.store.Logs(ctx, sess.Workspace, co.FirstWeek().Start, co.EndsAt())
+	// The Spaces that count, as the leaderboard counts them: the cohort's,
+	// and the report week's for its top Spaces.
+	logs, err := bot.CountedSpaces(ctx, s.store, sess.Workspace, co, co.FirstWeek().Start, co.EndsAt())
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	c := clock{now: now, loc: co.Location()}
 	week := reportWeek(co, now)
-	v := spacesView{layout: frame(sess, co, "Spaces", "spaces"), Total: len(logs), Week: c.date(week.Start), SortedBy: sq.sort.label}
-	var members []bot.SpaceLog
-	for _, l := range logs {
-		if week.Contains(l.Start) && n[l.UserID].MemberDuring(co, week.Start, week.End) {
-			members = append(members, l)
-		}
+	inWeek, err := bot.CountedSpaces(ctx, s.store, sess.Workspace, co, week.Start, week.End)
+	if err != nil {
+		return err
 	}
-	for _, l := range bot.TopSpaces(members, topSpacesShown) {
+	v := spacesView{layout: frame(sess, co, "Spaces", "spaces"), Total: len(logs), Week: c.date(week.Start), SortedBy: sq.sort.label}
+	for _, l := range bot.TopSpaces(inWeek, topSpacesShown) {
 		v.Top = append(v.Top, spaceRowOf(l, n, c))
 	}
 	slices.SortStableFunc(logs, func(a, b bot.SpaceLog) int {

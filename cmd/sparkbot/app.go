@@ -107,7 +107,7 @@ func (a *App) run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	shareRoles(db, cfg.Database, platforms, a.getenv)
-	dashboard, err := a.newSite(db, router, clock, logger)
+	dashboard, err := a.newSite(db, router, clock, wall, logger)
 	if err != nil {
 		return err
 	}

@@ -31,23 +31,33 @@ type site struct {
 	// explicitURL is whether SPARKBOT_PUBLIC_URL was set; if not, the
 	// console's links follow the address it listens on.
 	explicitURL bool
-	logger      *slog.Logger
+	// proxied is whether SPARKBOT_TRUSTED_PROXIES names the proxies in
+	// front of sparkbot.
+	proxied bool
+	logger  *slog.Logger
 }
 
 // newSite builds the dashboard over db. It does not yet let the router
-// hand out links: serving does (platformSite, serveConsoleSite).
-func (a *App) newSite(db store, router *bot.Router, clock bot.Clock, logger *slog.Logger) (*site, error) {
+// hand out links: serving does (platformSite, serveConsoleSite). Sign-in
+// attempts are limited on wall, the wall clock (in the database with
+// replicas, as the commands' limit is).
+func (a *App) newSite(db store, router *bot.Router, clock, wall bot.Clock, logger *slog.Logger) (*site, error) {
 	public := a.Getenv("SPARKBOT_PUBLIC_URL")
 	explicit := public != ""
 	if !explicit {
 		public = defaultPublicURL
 	}
 	public = strings.TrimSuffix(public, "/")
-	srv, err := web.New(web.Config{Store: db, Router: router, Clock: clock, Random: rand.Reader, PublicURL: public, Logger: logger})
+	proxies, err := web.ParseTrustedProxies(a.Getenv("SPARKBOT_TRUSTED_PROXIES"))
+	if err != nil {
+		return nil, err
+	}
+	srv, err := web.New(web.Config{Store: db, Router: router, Clock: clock, Random: rand.Reader, PublicURL: public, Logger: logger,
+		SignIns: limiterOf(db, wall, web.SignInsPerMinute), TrustedProxies: proxies})
 	if err != nil {
 		return nil, errors.New("SPARKBOT_PUBLIC_URL must be the dashboard's public address, like https://bot.example.org")
 	}
-	return &site{server: srv, router: router, explicitURL: explicit, logger: logger,
+	return &site{server: srv, router: router, explicitURL: explicit, proxied: len(proxies) > 0, logger: logger,
 		dashboard: &bot.Dashboard{Tokens: db, Random: rand.Reader, URL: public}}, nil
 }
 
@@ -58,6 +68,9 @@ func (s *site) platformSite() *platform {
 	if loopbackURL(s.dashboard.URL) {
 		s.logger.Warn("SPARKBOT_PUBLIC_URL is a loopback address: dashboard and calendar links will not open for anyone else; set it to sparkbot's public https address",
 			"url", s.dashboard.URL)
+	}
+	if strings.HasPrefix(s.dashboard.URL, "https:") && !s.proxied {
+		s.logger.Warn("SPARKBOT_TRUSTED_PROXIES is not set: behind a TLS proxy every sign-in comes from the proxy's address, so one client's attempts count against everyone's limit; set it to the proxy's address")
 	}
 	s.router.SetDashboard(s.dashboard)
 	routes := map[string]http.Handler{}
@@ -86,7 +99,10 @@ func (s *site) serveConsoleSite(ctx context.Context, addr string, fn func() erro
 	srv := &http.Server{Handler: s.server, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }() // ends with Shutdown below
-	s.logger.Info("dashboard listening; sign in with /cohort dashboard or /spaces dashboard", "url", "http://"+ln.Addr().String()+"/dashboard/")
+	// The address alone, and the path as words: the logging package
+	// redacts a URL's path (a Slack response_url carries its secret there).
+	s.logger.Info("dashboard listening: open /dashboard/ at addr, or sign in with /cohort dashboard or /spaces dashboard",
+		"addr", "http://"+ln.Addr().String())
 	err = fn()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()

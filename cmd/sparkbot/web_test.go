@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"sparkbot/bot"
+	"sparkbot/logging"
 	"sparkbot/storage/bolt"
 )
 
@@ -79,7 +80,7 @@ func TestLoopbackPublicURLWarning(t *testing.T) {
 			return ""
 		}}
 		router := bot.NewRouter(db, bot.SystemClock{}, logger)
-		s, err := app.newSite(db, router, bot.SystemClock{}, logger)
+		s, err := app.newSite(db, router, bot.SystemClock{}, bot.SystemClock{}, logger)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,4 +122,57 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// TestTrustedProxiesSetting: SPARKBOT_TRUSTED_PROXIES is read strictly, and
+// an https public address (so a TLS proxy in front) without it is warned
+// about: every sign-in would share the proxy's limit.
+func TestTrustedProxiesSetting(t *testing.T) {
+	_, stderr, code := runAppEnv(t, map[string]string{"SPARKBOT_TRUSTED_PROXIES": "proxy.internal"})
+	if code == 0 || !strings.Contains(stderr, "SPARKBOT_TRUSTED_PROXIES must be") {
+		t.Errorf("a host name: code %d, stderr %q", code, stderr)
+	}
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "sparkbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tt := range []struct {
+		url, proxies string
+		warn         bool
+	}{
+		{"https://bot.example.org", "", true}, {"https://bot.example.org", "127.0.0.1", false}, {"http://10.0.0.5:8080", "", false},
+	} {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewTextHandler(&logs, nil))
+		env := map[string]string{"SPARKBOT_PUBLIC_URL": tt.url, "SPARKBOT_TRUSTED_PROXIES": tt.proxies}
+		app := &App{Getenv: func(k string) string { return env[k] }}
+		s, err := app.newSite(db, bot.NewRouter(db, bot.SystemClock{}, logger), bot.SystemClock{}, bot.SystemClock{}, logger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.platformSite()
+		if got := strings.Contains(logs.String(), "SPARKBOT_TRUSTED_PROXIES is not set"); got != tt.warn {
+			t.Errorf("%s with proxies %q: warned %v, want %v\n%s", tt.url, tt.proxies, got, tt.warn, logs.String())
+		}
+	}
+}
+
+// TestDashboardListeningLine: the console's log says where the dashboard
+// is, whole, through the logging package's redaction of URL paths.
+func TestDashboardListeningLine(t *testing.T) {
+	_, stderr, code := runAppEnv(t, nil)
+	if code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr)
+	}
+	var line string
+	for l := range strings.Lines(stderr) {
+		if strings.Contains(l, "dashboard listening") {
+			line = l
+		}
+	}
+	if line == "" || strings.Contains(line, logging.Redacted) || !regexp.MustCompile(`http://127\.0\.0\.1:\d+\b`).MatchString(line) ||
+		!strings.Contains(line, "/dashboard/") {
+		t.Errorf("the dashboard's log line does not say where it is: %q", line)
+	}
 }
