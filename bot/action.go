@@ -68,10 +68,9 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	if err := r.store.AddLog(ctx, req.Workspace, l); err != nil && !errors.Is(err, ErrExists) {
 		return Response{}, err
 	}
-	r.planner.LogsChanged(ctx, req.Workspace, req.UserID)
 	resp := Reply("Logged %s, %s — unverified. Add its link for a verified entry: /spaces log url:<link> at:\"%s\"",
 		UserText("“"+s.Title+"”"), At(start, loc, TimeFull), start.In(loc).Format("2006-01-02 15:04"))
-	note, err := r.weekNote(ctx, req.Workspace, co, h, start, +1)
+	note, err := r.logsChanged(ctx, req.Workspace, co, h, start, +1)
 	resp.Add(note...)
 	return resp, err
 }

@@ -124,6 +124,9 @@ func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) 
 		if started && (c.Has("start") || c.Has("weekstart") || c.Has("tz")) {
 			return Response{}, Conflictf("%s has started: changing start, weekstart or tz now would move every week hosts are counted in. Excuse a week instead with /cohort excuse.", co.Name)
 		}
+		if err := checkWeeks(co, c, r.clock.Now()); err != nil {
+			return Response{}, err
+		}
 		applySettings(&co, c)
 		if err := r.checkSettings(ctx, c, co); err != nil {
 			return Response{}, err
@@ -136,6 +139,19 @@ func (r *Router) cohortSettings(ctx context.Context, c *Call) (Response, error) 
 	}
 	describeCohort(&resp.Message, co)
 	return resp, nil
+}
+
+// checkWeeks refuses weeks: below the week a started cohort is in: that
+// would end it at once, sending its final report and closing DMs.
+func checkWeeks(co Cohort, c *Call, now time.Time) error {
+	current := co.WeekNumber(now)
+	if !c.Has("weeks") || current == 0 || optionValue[int](c, "weeks") >= current {
+		return nil
+	}
+	co.Weeks = current
+	return Conflictf("weeks:%d would end %s at once: it is in week %d now, so the final report and a closing DM to every host would go out today. "+
+		"Give weeks:%d or more (weeks:%d ends it when this week closes, on %s); to let hosts off a week, excuse it with /cohort excuse.",
+		optionValue[int](c, "weeks"), co.Name, current, current, current, DateOf(co.EndsAt().In(co.Location())).AddDays(-1))
 }
 
 // checkStart requires the cohort to start on its week-start day, so its
@@ -178,8 +194,8 @@ func applySettings(co *Cohort, c *Call) {
 // describeCohort appends the cohort's settings to m.
 func describeCohort(m *Message, co Cohort) {
 	m.FieldSection(co.Name)
-	m.Addf("Starts %s, runs %d weeks; weeks start %s 00:00 %s.", co.Start, co.Weeks, co.WeekStart, co.Zone)
-	m.Addf("Quota: %d Spaces a week; last call %dh before a week ends.", co.Quota, co.LastCallHours)
+	m.Addf("Starts %s, runs %s; weeks start %s 00:00 %s.", co.Start, plural(co.Weeks, "week"), co.WeekStart, co.Zone)
+	m.Addf("Quota: %s a week; last call %dh before a week ends.", plural(co.Quota, "Space"), co.LastCallHours)
 	m.Addf("Stipend: $%s a month.", thousands(co.Stipend))
 	m.Addf("One Space counts once: a host's logs less than %s apart are one Space.", HumanDuration(co.OverlapGap()))
 	m.Addf("Applications: at least %s followers, from %s.", thousands(co.MinFollowers), strings.Join(co.Countries, ", "))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"sparkbot/bot"
 )
@@ -94,4 +95,49 @@ func TestNextCohortSettings(t *testing.T) {
 	h.must("boss", true, `/cohort settings name:"SPARK"`, "An earlier cohort here is called Spark already")
 	h.must("boss", true, `/cohort settings name:"Spark Two" start:2026-12-28`, "Saved")
 	h.must("alice", false, "/spaces apply handle:@alice_x followers:9000 country:US", "Application received for @alice_x to join Spark Two")
+}
+
+// TestShrinkingWeeksOfARunningCohort: weeks: below the current week would
+// end a running cohort at once (final report, closing DMs); it is refused,
+// and the cohort can still be lengthened afterwards.
+func TestShrinkingWeeksOfARunningCohort(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.clock.Set(mustTime(t, "2026-12-15T09:00:00-05:00")) // Tuesday of week 3
+	for _, weeks := range []string{"1", "2"} {
+		h.must("boss", true, "/cohort settings weeks:"+weeks,
+			"weeks:"+weeks+" would end Spark Phase 1 at once: it is in week 3 now, so the final report and a closing DM to every host would go out today. "+
+				"Give weeks:3 or more (weeks:3 ends it when this week closes, on 2026-12-20); to let hosts off a week, excuse it with /cohort excuse.")
+	}
+	co, err := h.store.Cohort(context.Background(), h.ws)
+	if err != nil || co.Weeks != 12 {
+		t.Fatalf("cohort after refusals: %d weeks, %v; want 12 kept", co.Weeks, err)
+	}
+	h.must("boss", true, "/cohort settings weeks:3", "runs 3 weeks")
+	h.must("boss", true, "/cohort settings weeks:12", "runs 12 weeks")
+}
+
+func TestCohortOfOneWeek(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00")
+	h.must("boss", true, `/cohort create name:"Spark" start:2026-11-30 weeks:1 quota:1`, "Starts 2026-11-30, runs 1 week; weeks start Monday")
+	h.must("boss", true, "/cohort settings", "Quota: 1 Space a week;")
+	h.must("boss", true, "/cohort add user:@alice handle:@alice_x", "Added")
+	h.clock.Set(mustTime(t, "2026-12-01T21:00:00-05:00"))
+	h.must("alice", false, "/spaces log url:1abc", "Logged")
+	h.clock.Set(mustTime(t, "2026-12-08T09:00:00-05:00"))
+	h.must("boss", true, "/cohort export month:2026-12", "@alice: eligible — $2,500.00 (1 of 1 week met or excused; 1 Space")
+	co, _ := h.store.Cohort(context.Background(), h.ws)
+	final := bot.FinalMessage(co, []bot.FinalRow{{UserID: "alice", Tally: bot.Tally{Counted: 1, Met: 1, Spaces: 1}, Streak: 1, AtEnd: true}})
+	if got, want := render(final, h.clock.Now()), "@alice: 1 of 1 counted week met or excused, 1 Space"; !strings.Contains(got, want) {
+		t.Errorf("final report:\n got %q\nwant it to contain %q", got, want)
+	}
+	hw := bot.HostWeek{Week: bot.WeekOf(mustTime(t, "2026-12-01T09:00:00-05:00"), time.UTC, time.Monday), Quota: 1}
+	for level, want := range map[bot.Standing]string{
+		bot.Missed:   "closed at 0 of 1 Space — missed",
+		bot.LastCall: "Last call: 0 of 1 Space this week",
+		bot.AtRisk:   "At risk: 0 of 1 Space this week",
+	} {
+		if got := render(bot.WarningMessage(level, hw, time.UTC), hw.Week.Start); !strings.Contains(got, want) {
+			t.Errorf("%s warning:\n got %q\nwant it to contain %q", level, got, want)
+		}
+	}
 }

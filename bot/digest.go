@@ -18,15 +18,15 @@ func DigestTime(co Cohort, weekEnd time.Time) time.Time {
 
 // WeekDigest accounts every host for the closed week w.
 func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Week) (Message, error) {
-	recs, err := AccountMembers(ctx, st, ws, co, w.Start, w.End, w.End)
-	if err != nil {
-		return Message{}, err
-	}
 	var rows []digestRow
-	for _, rec := range recs {
+	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, func(rec HostRecord) error {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
 			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
 		}
+		return nil
+	})
+	if err != nil {
+		return Message{}, err
 	}
 	return digestMessage(co, w, rows), nil
 }

@@ -71,7 +71,7 @@ func FinalMessage(co Cohort, rows []FinalRow) Message {
 
 // recordText is a host's record in words.
 func recordText(r FinalRow) string {
-	s := fmt.Sprintf("%d of %d counted weeks met or excused", r.Met+r.Excused, r.Counted)
+	s := fmt.Sprintf("%d of %s met or excused", r.Met+r.Excused, plural(r.Counted, "counted week"))
 	if r.Excused > 0 {
 		s += fmt.Sprintf(" (%d excused)", r.Excused)
 	}

@@ -49,7 +49,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	r.recheckLater(ctx, c.Workspace, p.log, xc)
-	note, err := r.weekNote(ctx, c.Workspace, co, h, p.log.Start, +1)
+	note, err := r.logsChanged(ctx, c.Workspace, co, h, p.log.Start, +1)
 	if err != nil {
 		return Response{}, err
 	}
@@ -179,8 +179,7 @@ func (r *Router) overlapping(ctx context.Context, ws WorkspaceRef, co Cohort, l 
 	return out, nil
 }
 
-// saveLog stores l, in place of the log replacing names if any, and tells
-// the planner.
+// saveLog stores l, in place of the log replacing names if any.
 func (r *Router) saveLog(ctx context.Context, c *Call, l SpaceLog, replacing string) error {
 	var err error
 	if replacing != "" {
@@ -191,11 +190,7 @@ func (r *Router) saveLog(ctx context.Context, c *Call, l SpaceLog, replacing str
 	if errors.Is(err, ErrExists) {
 		return r.duplicateLog(ctx, c, l.SpaceID)
 	}
-	if err != nil {
-		return err
-	}
-	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
-	return nil
+	return err
 }
 
 // attach ties a new log to the scheduled occurrence it stands for, if any
@@ -274,27 +269,36 @@ func (r *Router) duplicateLog(ctx context.Context, c *Call, spaceID string) erro
 	return Conflictf("Space %s is already logged by another host; each Space counts once. Ask staff if that's wrong.", spaceID)
 }
 
-// weekNote says where a log or unlog (delta +1 or -1) at t leaves the
-// host: their standing this week, or, in a closed week, what it changed.
-// It is empty outside the host's weeks.
-func (r *Router) weekNote(ctx context.Context, ws WorkspaceRef, co Cohort, h Host, t time.Time, delta int) ([]Line, error) {
-	now := r.clock.Now()
-	week := co.WeekOf(t)
-	if week.Start.After(now) {
-		return nil, nil
-	}
-	rec, err := r.hostRecord(ctx, ws, co, h, now)
+// logsChanged accounts h's recent weeks (AccountRecent) after a log or
+// unlog (delta +1 or -1) at t committed, hands the account to the planner,
+// which re-checks the quota warnings from it, and returns the week note
+// the reply ends with: one account serves both.
+func (r *Router) logsChanged(ctx context.Context, ws WorkspaceRef, co Cohort, h Host, t time.Time, delta int) ([]Line, error) {
+	acct, err := AccountRecent(ctx, r.store, ws, co, h, r.clock.Now(), t)
 	if err != nil {
 		return nil, err
 	}
-	hw, ok := rec.WeekStarting(week.Start)
+	r.planner.LogsAccounted(ctx, ws, acct)
+	return weekNote(acct, t, delta), nil
+}
+
+// weekNote says where a log or unlog (delta +1 or -1) at t leaves the
+// host, from their account after it: their standing this week, or, in a
+// closed week, what it changed. It is empty outside the host's weeks.
+func weekNote(acct RecentAccount, t time.Time, delta int) []Line {
+	co, now := acct.Cohort, acct.Now
+	week := co.WeekOf(t)
+	if week.Start.After(now) {
+		return nil
+	}
+	hw, ok := acct.Record.WeekStarting(week.Start)
 	switch {
 	case !ok:
-		return nil, nil
+		return nil
 	case week.Contains(now):
-		return []Line{Linef("This week: %d of %d — %s.", len(hw.Logs), hw.Quota, hw.Standing)}, nil
+		return []Line{Linef("This week: %d of %d — %s.", len(hw.Logs), hw.Quota, hw.Standing)}
 	}
-	return []Line{closedWeekNote(co, hw, delta)}, nil
+	return []Line{closedWeekNote(co, hw, delta)}
 }
 
 // closedWeekNote says what a log or unlog (delta) changed in a closed week:
@@ -335,16 +339,16 @@ func (r *Router) spacesUnlog(ctx context.Context, c *Call) (Response, error) {
 	if err := r.store.DeleteLog(ctx, c.Workspace, l.SpaceID); err != nil {
 		return Response{}, err
 	}
-	r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
 	resp := Reply("Removed the %s.", strings.Replace(displayID(l), "Space", "log of Space", 1))
 	h, err := r.host(ctx, c)
 	if !own {
 		h, err = r.hostByID(ctx, c.Workspace, l.UserID, "")
 	}
 	if err != nil {
+		r.planner.LogsChanged(ctx, c.Workspace, l.UserID)
 		return Response{}, err
 	}
-	note, err := r.weekNote(ctx, c.Workspace, co, h, l.Start, -1)
+	note, err := r.logsChanged(ctx, c.Workspace, co, h, l.Start, -1)
 	if err != nil {
 		return Response{}, err
 	}
@@ -388,8 +392,12 @@ func staffUnlogMessage(staffID string, l SpaceLog, note []Line, loc *time.Locati
 
 // logToRemove finds the log /spaces unlog names: by its Space link or id,
 // or, for a one-click log that has none, by when it started.
+// With user: (staff only) it is that host's log.
 func (r *Router) logToRemove(ctx context.Context, c *Call, co Cohort) (SpaceLog, error) {
+	who, err := unlogFor(c)
 	switch {
+	case err != nil:
+		return SpaceLog{}, err
 	case c.Has("space") == c.Has("at"):
 		return SpaceLog{}, Invalidf("Say which log: space:<link or id>, or for a one-click log at:\"YYYY-MM-DD HH:MM\" as /spaces status shows it.")
 	case c.Has("space"):
@@ -398,20 +406,41 @@ func (r *Router) logToRemove(ctx context.Context, c *Call, co Cohort) (SpaceLog,
 		if errors.Is(err, ErrNotFound) {
 			return SpaceLog{}, NotFoundf("Space %s is not logged.", id)
 		}
+		if err == nil && c.Has("user") && l.UserID != who {
+			return SpaceLog{}, NotFoundf("Space %s is logged for %s, not %s.", id, mentionText(l.UserID), mentionText(who))
+		}
 		return l, err
 	}
-	h, err := r.host(ctx, c)
+	h, zone, whose := Host{}, c.UserZone, "You have"
+	if who == c.UserID {
+		h, err = r.host(ctx, c)
+	} else {
+		h, err = r.hostByID(ctx, c.Workspace, who, "")
+		zone, whose = "", mentionText(who)+" has"
+	}
 	if err != nil {
 		return SpaceLog{}, err
 	}
 	dt := optionValue[DateTime](c, "at")
-	at := LocalTime(dt.Date, dt.Time, h.Location(co, c.UserZone))
-	logs, err := r.store.LogsOf(ctx, c.Workspace, c.UserID, at, at.Add(time.Minute))
+	at := LocalTime(dt.Date, dt.Time, h.Location(co, zone))
+	logs, err := r.store.LogsOf(ctx, c.Workspace, who, at, at.Add(time.Minute))
 	if err != nil {
 		return SpaceLog{}, err
 	}
 	if len(logs) != 1 {
-		return SpaceLog{}, NotFoundf("You have %d logs that started at %s %s; give space: to say which.", len(logs), dt.Date, dt.Time)
+		return SpaceLog{}, NotFoundf("%s %d logs that started at %s %s; give space: to say which.", whose, len(logs), dt.Date, dt.Time)
 	}
 	return logs[0], nil
+}
+
+// unlogFor is whose log /spaces unlog removes: the caller's, or with user:
+// (staff only) that host's.
+func unlogFor(c *Call) (string, error) {
+	if !c.Has("user") {
+		return c.UserID, nil
+	}
+	if !c.Staff {
+		return "", Forbiddenf("Only staff may remove another host's log; leave out user: to remove your own.")
+	}
+	return optionValue[string](c, "user"), nil
 }

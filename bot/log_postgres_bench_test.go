@@ -1,9 +1,7 @@
 package bot_test
 
 import (
-	"fmt"
-	"io"
-	"log/slog"
+	"context"
 	"testing"
 	"time"
 
@@ -13,34 +11,30 @@ import (
 	"sparkbot/storage/postgres/pgtest"
 )
 
-// pgBenchHarness is benchHarness on PostgreSQL, a new schema of the
-// server SPARKBOT_TEST_DATABASE_URL names: the router, the scheduler as
-// planner, and every write committed before its reply.
-func pgBenchHarness(b *testing.B) (*harness, []string) {
+// newPostgresLogWorld is newLogWorld on PostgreSQL, a new schema of the
+// server SPARKBOT_TEST_DATABASE_URL names: the same cohort late in its
+// twelve weeks, the router, the scheduler as planner, and every write
+// committed before its reply.
+func newPostgresLogWorld(b *testing.B) *logWorld {
+	b.Helper()
 	db, err := postgres.Open(b.Context(), pgtest.Schema(b))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	start, _ := time.Parse(time.RFC3339, "2026-12-02T18:00:00-05:00")
-	clock := bot.NewFakeClock(start)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &harness{t: &testing.T{}, router: bot.NewRouter(db, clock, logger), clock: clock,
-		ws: bot.WorkspaceRef{Platform: bot.Console, ID: "test"}}
-	h.router.SetPlanner(scheduler.New(db, clock, logger, scheduler.Config{}))
-	h.withCohort("2026-11-30")
-	users := make([]string, benchUsers)
-	for i := range users {
-		users[i] = fmt.Sprintf("host%02d", i)
-		h.must("boss", true, "/cohort add user:@"+users[i]+" handle:@h"+users[i], "Added")
+	w := &logWorld{clock: bot.NewFakeClock(bot.LocalTime(benchCohortStart, bot.TimeOfDay{}, newYork).Add(-24 * time.Hour)), ws: bot.WorkspaceRef{Platform: bot.Console, ID: "bench"}}
+	w.router = bot.NewRouter(db, w.clock, quietLogger)
+	w.seed(b, db)
+	w.clock.Set(benchNow)
+	planner := scheduler.New(db, w.clock, quietLogger, scheduler.Config{})
+	for _, u := range w.users {
+		planner.HostChanged(context.Background(), w.ws, u)
 	}
-	return h, users
+	w.router.SetPlanner(planner)
+	return w
 }
 
 // BenchmarkLogConcurrentPostgres is BenchmarkLogConcurrent on PostgreSQL:
 // 64 hosts logging at once, each log its own transaction; PostgreSQL
 // flushes commits that arrive together in one WAL write.
-func BenchmarkLogConcurrentPostgres(b *testing.B) {
-	h, users := pgBenchHarness(b)
-	logConcurrently(b, h, users)
-}
+func BenchmarkLogConcurrentPostgres(b *testing.B) { logConcurrently(b, newPostgresLogWorld(b)) }

@@ -184,3 +184,25 @@ func TestStaffLogAndUnlogDMTheHost(t *testing.T) {
 		t.Errorf("alice's DMs:\n%s\nwant:\n%s", strings.Join(got, "\n---\n"), strings.Join(want, "\n---\n"))
 	}
 }
+
+// TestStaffUnlogAOneClickLog: staff remove a host's one-click log by its
+// time with user: (in the host's time zone, as /spaces log user: reads
+// at:), and the host is told; user: is for staff only, and names whose
+// log a space: must be.
+func TestStaffUnlogAOneClickLog(t *testing.T) {
+	h := newHarness(t, "2026-11-30T09:00:00-05:00").withCohort("2026-11-30", "alice", "bob")
+	h.must("alice", false, "/spaces timezone tz:America/Chicago", "Saved")
+	h.must("alice", false, `/spaces schedule add title:"Night owls" days:tue time:20:00`, "Saved recurring Space #1")
+	h.clock.Set(mustTime(t, "2026-12-01T22:30:00-05:00"))
+	h.click("alice", 1, "2026-12-01T20:00:00-06:00")
+	h.must("bob", false, "/spaces log url:BOBS1", "Logged")
+	h.must("bob", false, `/spaces unlog at:"2026-12-01 20:00" user:@alice`, "Only staff may remove another host's log")
+	h.must("boss", true, `/spaces unlog at:"2026-12-01 20:00" user:@bob`, "@bob has 0 logs that started at 2026-12-01 20:00")
+	h.must("boss", true, "/spaces unlog space:BOBS1 user:@alice", "Space BOBS1 is logged for @bob, not @alice")
+	h.must("boss", true, `/spaces unlog at:"2026-12-01 20:00" user:@alice`, "Removed the one-click log")
+	h.must("alice", false, "/spaces status", "This week: 0 of 2")
+	if got := h.dms("alice"); len(got) != 1 || !strings.Contains(got[0], "@boss removed your one-click log") {
+		t.Errorf("alice's DMs: %q; want one saying @boss removed her one-click log", got)
+	}
+	h.must("boss", true, "/spaces unlog space:BOBS1 user:@bob", "Removed the log of Space BOBS1")
+}

@@ -47,25 +47,25 @@ func NudgeMessage(s Schedule, start time.Time, loc *time.Location) Message {
 
 // WarningMessage is the quota warning DM for level, with where the host stands.
 func WarningMessage(level Standing, hw HostWeek, loc *time.Location) Message {
-	logged, need := len(hw.Logs), hw.Quota-len(hw.Logs)
+	logged, need, quota := len(hw.Logs), hw.Quota-len(hw.Logs), plural(hw.Quota, "Space")
 	lastMinute := At(hw.Week.End.Add(-time.Minute), loc, TimeFull)
 	switch level {
 	case Missed:
-		m := messagef("Last week (from %s) closed at %d of %d Spaces — missed.", hw.Week.StartDate, logged, hw.Quota)
+		m := messagef("Last week (from %s) closed at %d of %s — missed.", hw.Week.StartDate, logged, quota)
 		m.Addf("Your streak starts again this week. If something kept you away, tell staff: they can excuse a week.")
 		return m
 	case LastCall:
-		m := messagef("⚠ Last call: %d of %d Spaces this week, and the week ends %s.", logged, hw.Quota, lastMinute)
+		m := messagef("⚠ Last call: %d of %s this week, and the week ends %s.", logged, quota, lastMinute)
 		m.Addf("Host %s and log each with /spaces log url:<link>.", more(need))
 		return m
 	}
 	if len(hw.Upcoming) == 0 {
-		return messagef("⚠ At risk: %d of %d Spaces this week, none scheduled before %s — schedule one with /spaces schedule add.",
-			logged, hw.Quota, lastMinute)
+		return messagef("⚠ At risk: %d of %s this week, none scheduled before %s — schedule one with /spaces schedule add.",
+			logged, quota, lastMinute)
 	}
 	short := need - len(hw.Upcoming)
-	return messagef("⚠ At risk: %d of %d Spaces this week, %d scheduled before %s — that leaves you %d short: schedule %s with /spaces schedule add.",
-		logged, hw.Quota, len(hw.Upcoming), lastMinute, short, map[bool]string{true: "one", false: "more"}[short == 1])
+	return messagef("⚠ At risk: %d of %s this week, %d scheduled before %s — that leaves you %d short: schedule %s with /spaces schedule add.",
+		logged, quota, len(hw.Upcoming), lastMinute, short, map[bool]string{true: "one", false: "more"}[short == 1])
 }
 
 // WelcomeMessage is the DM a new host gets, with their first steps.

@@ -145,6 +145,50 @@ func clashWith(logs []SpaceLog, kept []int, l SpaceLog, gap time.Duration) (int,
 	return 0, false
 }
 
+// countedFrom is CountOnce's verdict on the logs of one host that started
+// at or after from, told from logs, theirs that started at or after read
+// (by Start, as stores return them), without the earlier ones: logs that
+// overlap form chains, and a log's fate depends only on its chain, so it
+// is enough to find a cut, a point at which no log before reaches a log
+// after, between read plus the longest a log runs (no unread log reaches
+// past that) and from. Forced logs count on their own and are no part of
+// any chain. The result holds the counted logs after the cut, forced ones
+// before it, and nothing else; ok is false if there is no cut (logs that
+// overlap all the way), and then the caller must read earlier logs.
+func countedFrom(logs []SpaceLog, gap time.Duration, read, from time.Time) ([]SpaceLog, bool) {
+	safe := read.Add(max(maxLogMinutes*time.Minute, gap))
+	var reach time.Time // the latest end of a log before i that is not forced
+	seen := false
+	cut := len(logs)
+	for i, l := range logs {
+		if l.Forced {
+			continue
+		}
+		if !l.Start.Before(safe) && (!seen || !l.Start.Before(reach)) {
+			cut = i
+			break
+		}
+		if !l.Start.Before(from) {
+			return nil, false // the chain runs into from's week
+		}
+		if e := l.end(gap); !seen || e.After(reach) {
+			reach = e
+		}
+		seen = true
+	}
+	var out []SpaceLog
+	for _, l := range logs[:cut] {
+		if l.Forced {
+			out = append(out, l)
+		}
+	}
+	counted, _ := CountOnce(logs[cut:], gap)
+	if len(out) == 0 {
+		return counted, true
+	}
+	return append(out, counted...), true
+}
+
 // countedLogs is the logs of one host that count in c.
 func countedLogs(c Cohort, logs []SpaceLog) []SpaceLog {
 	counted, _ := CountOnce(logs, c.OverlapGap())
@@ -202,40 +246,48 @@ func logNoun(l SpaceLog) string {
 	return "log of Space " + l.SpaceID
 }
 
-// addOverlaps appends the stored logs of week that overlap another log of
+// weekOverlaps are the stored logs of week that overlap another log of
 // their host and so count once (logs from before the rule, or forced
 // ones' neighbours are not among them), so staff can remove the wrong one.
-func (r *Router) addOverlaps(ctx context.Context, ws WorkspaceRef, co Cohort, m *Message, week Week) error {
+// They are gathered host by host, by user id, from each host's logs that
+// started from a day (the longest a log runs) before the week through its
+// end.
+type weekOverlaps struct {
+	gap   time.Duration
+	week  Week
+	from  time.Time
+	loc   *time.Location
+	lines []Line
+}
+
+func newWeekOverlaps(co Cohort, week Week) *weekOverlaps {
 	back := max(maxLogMinutes*time.Minute, co.OverlapGap())
-	logs, err := r.store.Logs(ctx, ws, week.Start.Add(-back), week.End)
+	return &weekOverlaps{gap: co.OverlapGap(), week: week, from: week.Start.Add(-back), loc: co.Location()}
+}
+
+// add gathers userID's overlaps. Every log's user has a host record (only
+// hosts log), so a pass over the hosts sees every log.
+func (o *weekOverlaps) add(ctx context.Context, ws WorkspaceRef, userID string, data HostData) error {
+	logs, err := data.LogsOf(ctx, ws, userID, o.from, o.week.End)
 	if err != nil {
 		return err
 	}
-	byUser := map[string][]SpaceLog{}
-	var users []string
-	for _, l := range logs {
-		if byUser[l.UserID] == nil {
-			users = append(users, l.UserID)
-		}
-		byUser[l.UserID] = append(byUser[l.UserID], l)
-	}
-	sort.Strings(users)
-	loc := co.Location()
-	var lines []Line
-	for _, u := range users {
-		_, overlaps := CountOnce(byUser[u], co.OverlapGap())
-		for _, o := range overlaps {
-			if week.Contains(o.Dropped.Start) {
-				lines = append(lines, Linef("%s: %s, %s, overlaps %s, %s", UserRef(u),
-					displayID(o.Dropped), At(o.Dropped.Start, loc, TimeFull), displayID(o.Counted), At(o.Counted.Start, loc, TimeFull)))
-			}
+	_, overlaps := CountOnce(logs, o.gap)
+	for _, ov := range overlaps {
+		if o.week.Contains(ov.Dropped.Start) {
+			o.lines = append(o.lines, Linef("%s: %s, %s, overlaps %s, %s", UserRef(userID),
+				displayID(ov.Dropped), At(ov.Dropped.Start, o.loc, TimeFull), displayID(ov.Counted), At(ov.Counted.Start, o.loc, TimeFull)))
 		}
 	}
-	if len(lines) == 0 {
-		return nil
+	return nil
+}
+
+// render appends the overlaps to m, if there are any.
+func (o *weekOverlaps) render(m *Message) {
+	if len(o.lines) == 0 {
+		return
 	}
 	m.Section("Logs that overlap, counted once")
-	m.Add(lines...)
+	m.Add(o.lines...)
 	m.Note("A host is on air once at a time. Remove the wrong log with /spaces unlog space:<id>, or log it again with user: and force:true if both are real.")
-	return nil
 }

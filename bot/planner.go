@@ -11,6 +11,10 @@ type Planner interface {
 	// LogsChanged re-checks a host's quota warnings after a log or unlog;
 	// their reminders are unaffected, so it is cheaper than HostChanged.
 	LogsChanged(ctx context.Context, ws WorkspaceRef, userID string)
+	// LogsAccounted is LogsChanged from the host's account after the
+	// change (AccountRecent as of now), which the caller has made anyway:
+	// /spaces log's reply and the re-check share one.
+	LogsAccounted(ctx context.Context, ws WorkspaceRef, acct RecentAccount)
 	// CohortChanged replans a workspace's checks, digests and reports after
 	// its cohort was created or its settings changed; with datesChanged
 	// (start, length, weeks) its hosts' reminders too.
@@ -19,17 +23,19 @@ type Planner interface {
 	// out at once, and its timer is set again for the earliest pending job.
 	// Whoever adds jobs to the store outside the scheduler calls it after
 	// the commit, whenever they are due (an announcement at 10:00 too);
-	// HostChanged, LogsChanged and CohortChanged do it themselves.
+	// HostChanged, LogsChanged, LogsAccounted and CohortChanged do it
+	// themselves.
 	Dispatch()
 }
 
 // noPlanner is the Planner of a router without a scheduler.
 type noPlanner struct{}
 
-func (noPlanner) HostChanged(context.Context, WorkspaceRef, string) {}
-func (noPlanner) LogsChanged(context.Context, WorkspaceRef, string) {}
-func (noPlanner) CohortChanged(context.Context, WorkspaceRef, bool) {}
-func (noPlanner) Dispatch()                                         {}
+func (noPlanner) HostChanged(context.Context, WorkspaceRef, string)          {}
+func (noPlanner) LogsChanged(context.Context, WorkspaceRef, string)          {}
+func (noPlanner) LogsAccounted(context.Context, WorkspaceRef, RecentAccount) {}
+func (noPlanner) CohortChanged(context.Context, WorkspaceRef, bool)          {}
+func (noPlanner) Dispatch()                                                  {}
 
 // SetPlanner connects the router to the scheduler. Call it before serving.
 func (r *Router) SetPlanner(p Planner) { r.planner = p }

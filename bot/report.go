@@ -133,20 +133,65 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	if week.End.Before(now) {
 		asOf = week.End
 	}
-	recs, err := AccountMembers(ctx, r.store, c.Workspace, co, week.Start, week.End, asOf)
+	rep, err := r.weekReport(ctx, c.Workspace, co, week, asOf)
 	if err != nil {
 		return Response{}, err
 	}
 	resp := Response{Ephemeral: true}
 	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
-	addHostRows(&resp.Message, weekRows(recs, week))
-	if err := r.addRevisions(ctx, c.Workspace, co, &resp); err != nil {
-		return Response{}, err
-	}
-	if err := r.addOverlaps(ctx, c.Workspace, co, &resp.Message, week); err != nil {
-		return Response{}, err
-	}
+	addHostRows(&resp.Message, weekRows(rep.recs, week))
+	addRevisions(&resp, rep.revisions)
+	rep.overlaps.render(&resp.Message)
 	return r.addFailures(ctx, c.Workspace, &resp, week)
+}
+
+// weekReport is what /cohort report shows of its week's hosts: their
+// records through the week, each issued stipend month's rows revised
+// since, and the week's overlapping logs.
+type weekReport struct {
+	recs      []HostRecord
+	revisions []StipendIssue
+	overlaps  *weekOverlaps
+}
+
+// weekReport gathers the report of week, accounted as of asOf (stipend
+// months as of now), in one pass over the store.
+func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, week Week, asOf time.Time) (weekReport, error) {
+	now := r.clock.Now()
+	issues, err := r.store.IssuedStipends(ctx, ws, co.ID)
+	if err != nil {
+		return weekReport{}, err
+	}
+	p := newMemberPass(co)
+	p.asOf(asOf)
+	months := make([]*monthRows, len(issues))
+	for i, is := range issues {
+		if mr, ok := newMonthRows(co, is.Month, now); ok {
+			p.asOf(mr.asOf)
+			months[i] = mr
+		}
+	}
+	rep := weekReport{overlaps: newWeekOverlaps(co, week)}
+	p.readsFrom(rep.overlaps.from)
+	err = p.run(ctx, r.store, ws, func(h Host, data HostData) error {
+		if h.MemberDuring(co, week.Start, week.End) {
+			rec, err := p.acc.host(ctx, data, ws, h, asOf, week.Start)
+			if err != nil {
+				return err
+			}
+			rep.recs = append(rep.recs, rec)
+		}
+		for _, mr := range months {
+			if mr != nil {
+				if err := mr.add(ctx, p.acc, ws, h, data); err != nil {
+					return err
+				}
+			}
+		}
+		return rep.overlaps.add(ctx, ws, h.UserID, data)
+	})
+	rep.revisions = revisedIssues(co, issues, months)
+	return rep, err
 }
 
 // weekRows are the hosts' rows of week, who needs attention first.
@@ -173,11 +218,11 @@ func addHostRows(m *Message, rows []hostRow) {
 }
 
 // addRevisions appends the rows of issued stipend reports that a later
-// backfill, excuse or removal changed, so staff can settle them.
-func (r *Router) addRevisions(ctx context.Context, ws WorkspaceRef, co Cohort, resp *Response) error {
-	revs, err := stipendRevisions(ctx, r.store, ws, co, r.clock.Now())
-	if err != nil || len(revs) == 0 {
-		return err
+// backfill, excuse or removal changed (revisedIssues), so staff can
+// settle them.
+func addRevisions(resp *Response, revs []StipendIssue) {
+	if len(revs) == 0 {
+		return
 	}
 	resp.Section("Stipend reports revised since issued")
 	for _, is := range revs {
@@ -185,7 +230,6 @@ func (r *Router) addRevisions(ctx context.Context, ws WorkspaceRef, co Cohort, r
 			resp.Addf("%s, %s: revised — %s", is.Month.Name(), UserRef(row.UserID), strings.Join(row.Revised, ", "))
 		}
 	}
-	return nil
 }
 
 // addFailures appends the deliveries that failed for good since week began, so
@@ -246,9 +290,6 @@ func (r *Router) spacesLeaderboard(ctx context.Context, c *Call) (Response, erro
 	return resp, nil
 }
 
-// maxLeaderboardRows bounds a leaderboard's length.
-const maxLeaderboardRows = 10
-
 // tally sums the counted logs of a period (CountedSpaces) by host.
 func tally(logs []SpaceLog) []leaderRow {
 	byUser := map[string]*leaderRow{}
@@ -285,15 +326,14 @@ func tally(logs []SpaceLog) []leaderRow {
 	return out
 }
 
+// addLeaderboard lists every row, ranked: it is a staff view, and the
+// adapters split a long message within the platforms' limits.
 func addLeaderboard(m *Message, rows []leaderRow) {
 	if len(rows) == 0 {
 		m.Addf("No Spaces logged yet.")
 		return
 	}
 	for i, row := range rows {
-		if i == maxLeaderboardRows {
-			break
-		}
 		m.Add(append(Linef("%d. %s — %s, %s listeners", i+1, UserRef(row.userID), plural(row.spaces, "Space"), thousands(row.listeners)), verifiedNote(row)...))
 	}
 }

@@ -130,36 +130,15 @@ func (hr HostRecord) WeekStarting(start time.Time) (HostWeek, bool) {
 
 // AccountMembers accounts, as of now, for every host who was a member of
 // the cohort at some time in [from, to), by user id: a report of a past
-// week or month covers whoever was a member then.
+// week or month covers whoever was a member then. It reads the store in
+// one pass (see eachMember).
 func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now time.Time) ([]HostRecord, error) {
-	hosts, err := st.Hosts(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
 	var out []HostRecord
-	for _, h := range hosts {
-		if !h.MemberDuring(c, from, to) {
-			continue
-		}
-		rec, err := AccountHost(ctx, st, ws, c, h, now)
-		if err != nil {
-			return nil, err
-		}
+	err := eachMember(ctx, st, ws, c, from, to, now, time.Time{}, func(rec HostRecord) error {
 		out = append(out, rec)
-	}
-	return out, nil
-}
-
-// firstWeek is where a host's record starts: the week they first joined
-// the cohort in, or its first week if they joined before it began; ok is
-// false if they never were a member.
-func firstWeek(c Cohort, h Host) (w Week, ok bool) {
-	joined, ok := h.firstJoined(c)
-	first := c.FirstWeek()
-	if !ok || joined.Before(first.Start) {
-		return first, ok
-	}
-	return c.WeekOf(joined), true
+		return nil
+	})
+	return out, err
 }
 
 // HostData is what AccountHost reads.
@@ -180,32 +159,127 @@ func (r *Router) hostRecord(ctx context.Context, ws WorkspaceRef, c Cohort, h Ho
 // starts, or for a host who never joined it, the record is the week
 // containing now alone, not counted.
 func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h Host, now time.Time) (HostRecord, error) {
-	current := c.WeekOf(now)
-	if last := c.LastWeek(); current.Start.After(last.Start) {
-		current = last
+	return newAccounting(c).host(ctx, st, ws, h, now, time.Time{})
+}
+
+// accounting accounts hosts of one cohort: a report accounts many, and
+// shares the cohort's weeks, computed once.
+type accounting struct {
+	c           Cohort
+	first, last Week
+	weeks       []Week // first, first.Next(), …: as many as were asked for
+}
+
+func newAccounting(c Cohort) *accounting {
+	first := c.FirstWeek()
+	return &accounting{c: c, first: first, last: c.WeekOf(c.EndsAt().Add(-time.Nanosecond)), weeks: []Week{first}}
+}
+
+// recordSpan is the weeks of a host's record as of now: from first through
+// current, the week containing now (the cohort's last once it has ended).
+// notOwed marks a record that is current alone, not counted: now is before
+// the host's first week, or they never were a member.
+type recordSpan struct {
+	first, current Week
+	notOwed        bool
+}
+
+func (a *accounting) span(h Host, now time.Time) recordSpan {
+	current := a.c.WeekOf(now)
+	if current.Start.After(a.last.Start) {
+		current = a.last
 	}
-	first, member := firstWeek(c, h)
-	notOwed := !member || first.Start.After(current.Start)
-	if notOwed {
-		first = current
+	first, member := a.firstWeek(h)
+	if !member || first.Start.After(current.Start) {
+		return recordSpan{first: current, current: current, notOwed: true}
 	}
-	logs, err := st.LogsOf(ctx, ws, h.UserID, first.Start, current.End)
+	return recordSpan{first: first, current: current}
+}
+
+// firstWeek is where a host's record starts: the week they first joined
+// the cohort in, or its first week if they joined before it began; ok is
+// false if they never were a member.
+func (a *accounting) firstWeek(h Host) (w Week, ok bool) {
+	joined, ok := h.firstJoined(a.c)
+	if !ok || joined.Before(a.first.Start) {
+		return a.first, ok
+	}
+	return a.c.WeekOf(joined), true
+}
+
+// between returns the weeks from from through to, in order.
+func (a *accounting) between(from, to Week) []Week {
+	i := a.first.StartDate.DaysUntil(from.StartDate) / 7
+	j := a.first.StartDate.DaysUntil(to.StartDate) / 7
+	if from.Start.Before(a.first.Start) || to.Start.After(a.last.Start) || i > j {
+		var out []Week // outside the cohort (a record before it starts)
+		for w := from; !w.Start.After(to.Start); w = w.Next() {
+			out = append(out, w)
+		}
+		return out
+	}
+	for len(a.weeks) <= j {
+		a.weeks = append(a.weeks, a.weeks[len(a.weeks)-1].Next())
+	}
+	return a.weeks[i : j+1 : j+1]
+}
+
+// host is AccountHost, stopping after the week starting at or before
+// through when that is earlier than the week containing now (zero: no
+// stop). Stopping early leaves the weeks and the streak as they are in
+// the whole record as long as through is in the latest closed week or
+// later: a closed week's standing does not depend on the weeks after it.
+func (a *accounting) host(ctx context.Context, st HostData, ws WorkspaceRef, h Host, now, through time.Time) (HostRecord, error) {
+	s := a.span(h, now)
+	logs, err := st.LogsOf(ctx, ws, h.UserID, s.first.Start, s.current.End)
 	if err != nil {
 		return HostRecord{}, err
 	}
-	schedules, err := st.SchedulesOf(ctx, ws, h.UserID)
-	if err != nil {
-		return HostRecord{}, err
+	last := s.current
+	if !through.IsZero() && through.Before(last.Start) {
+		last = a.c.WeekOf(through)
+		if last.Start.Before(s.first.Start) {
+			last = s.first
+		}
 	}
-	onX, err := scheduledOnX(ctx, st, ws, h.UserID, current.Start, current.End)
-	if err != nil {
-		return HostRecord{}, err
+	return a.record(ctx, st, ws, h, s, a.between(s.first, last), countedLogs(a.c, logs), logs, now)
+}
+
+// record accounts weeks (consecutive, within s) from the host's logs
+// read for them: counted, the ones that count, by Start, and logs, all of
+// them (the open week's schedule reads them). Schedules, and the Spaces
+// the host scheduled on X, are read only if a week is still open: the
+// week containing now.
+func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h Host, s recordSpan, weeks []Week, counted, logs []SpaceLog, now time.Time) (HostRecord, error) {
+	var schedules []Schedule
+	var onX []SeenSpace
+	if len(weeks) > 0 && now.Before(weeks[len(weeks)-1].End) {
+		var err error
+		if schedules, err = st.SchedulesOf(ctx, ws, h.UserID); err != nil {
+			return HostRecord{}, err
+		}
+		if onX, err = scheduledOnX(ctx, st, ws, h.UserID, s.current.Start, s.current.End); err != nil {
+			return HostRecord{}, err
+		}
 	}
-	rec := HostRecord{Host: h}
-	for w := first; !w.Start.After(current.Start); w = w.Next() {
-		rec.Weeks = append(rec.Weeks, accountWeek(c, h, w, logs, schedules, onX, now))
+	rec := HostRecord{Host: h, Weeks: make([]HostWeek, len(weeks))}
+	i := 0 // counted[i:] started at or after the week's start
+	for k, w := range weeks {
+		for i < len(counted) && counted[i].Start.Before(w.Start) {
+			i++
+		}
+		j := i
+		for j < len(counted) && counted[j].Start.Before(w.End) {
+			j++
+		}
+		var own []SpaceLog
+		if j > i {
+			own = counted[i:j:j]
+		}
+		rec.Weeks[k] = accountWeek(a.c, h, w, own, logs, schedules, onX, now)
+		i = j
 	}
-	if notOwed {
+	if s.notOwed {
 		rec.Weeks[0].Standing = NotCounted
 	}
 	rec.Streak = streak(rec.Weeks, now)
@@ -228,13 +302,12 @@ func streak(weeks []HostWeek, now time.Time) int {
 	return n
 }
 
-// accountWeek builds one HostWeek from the host's logs and schedules.
-func accountWeek(c Cohort, h Host, w Week, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
-	hw := HostWeek{Week: w, Quota: c.Quota, Excuse: h.Excused[w.StartDate.String()]}
-	for _, l := range countedLogs(c, logs) {
-		if w.Contains(l.Start) {
-			hw.Logs = append(hw.Logs, l)
-		}
+// accountWeek builds one HostWeek from the logs that count in it (own),
+// and the host's logs, schedules and Spaces scheduled on X.
+func accountWeek(c Cohort, h Host, w Week, own, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
+	hw := HostWeek{Week: w, Quota: c.Quota, Logs: own}
+	if len(h.Excused) > 0 {
+		hw.Excuse = h.Excused[w.StartDate.String()]
 	}
 	if now.Before(w.End) {
 		hw.Upcoming = pending(schedules, logs, now, w)

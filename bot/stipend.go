@@ -95,24 +95,52 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, m.Month
 // StipendReport accounts month m for every host who was a member of co in
 // its weeks, as of now (a month not over yet counts the weeks closed so far).
 func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, error) {
-	weeks := co.WeeksOfMonth(m)
-	if len(weeks) == 0 {
+	mr, ok := newMonthRows(co, m, now)
+	if !ok {
 		return nil, nil
 	}
-	from, to := weeks[0].Start, weeks[len(weeks)-1].End
-	asOf := to
-	if now.Before(asOf) {
-		asOf = now
+	p := newMemberPass(co)
+	p.asOf(mr.asOf)
+	err := p.run(ctx, st, ws, func(h Host, data HostData) error { return mr.add(ctx, p.acc, ws, h, data) })
+	return mr.rows, err
+}
+
+// monthRows are month m's stipend rows, as of asOf (now, or the month's
+// end if sooner), gathered host by host in a member pass.
+type monthRows struct {
+	m        Month
+	from, to time.Time // the month's weeks
+	last     Week
+	asOf     time.Time
+	rows     []StipendRow
+}
+
+// newMonthRows starts month m's rows; ok is false if no week of co
+// belongs to m.
+func newMonthRows(co Cohort, m Month, now time.Time) (*monthRows, bool) {
+	weeks := co.WeeksOfMonth(m)
+	if len(weeks) == 0 {
+		return nil, false
 	}
-	recs, err := AccountMembers(ctx, st, ws, co, from, to, asOf)
+	last := weeks[len(weeks)-1]
+	mr := &monthRows{m: m, from: weeks[0].Start, to: last.End, last: last, asOf: last.End, rows: []StipendRow{}}
+	if now.Before(mr.asOf) {
+		mr.asOf = now
+	}
+	return mr, true
+}
+
+// add accounts h's month, if they were a member in it.
+func (mr *monthRows) add(ctx context.Context, acc *accounting, ws WorkspaceRef, h Host, data HostData) error {
+	if !h.MemberDuring(acc.c, mr.from, mr.to) {
+		return nil
+	}
+	rec, err := acc.host(ctx, data, ws, h, mr.asOf, mr.last.Start)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rows := make([]StipendRow, len(recs))
-	for i, rec := range recs {
-		rows[i] = stipendRow(co, m, rec, asOf)
-	}
-	return rows, nil
+	mr.rows = append(mr.rows, stipendRow(acc.c, mr.m, rec, mr.asOf))
+	return nil
 }
 
 func stipendRow(co Cohort, m Month, rec HostRecord, asOf time.Time) StipendRow {
@@ -209,18 +237,15 @@ func rowChanges(old, now StipendRow) []string {
 	return out
 }
 
-// stipendRevisions returns co's issued months whose report has changed
-// since, each with its current rows marked (Revise), oldest first.
-func stipendRevisions(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, now time.Time) ([]StipendIssue, error) {
-	issues, err := st.IssuedStipends(ctx, ws, co.ID)
-	if err != nil {
-		return nil, err
-	}
+// revisedIssues returns the issued months whose report has changed since,
+// each with its current rows (months[i] is issues[i]'s, nil for a month
+// without weeks) marked by Revise, oldest first.
+func revisedIssues(co Cohort, issues []StipendIssue, months []*monthRows) []StipendIssue {
 	var out []StipendIssue
-	for _, is := range issues {
-		rows, err := StipendReport(ctx, st, ws, co, is.Month, now)
-		if err != nil {
-			return nil, err
+	for i, is := range issues {
+		var rows []StipendRow
+		if months[i] != nil {
+			rows = months[i].rows
 		}
 		var changed []StipendRow
 		for _, r := range Revise(rows, is) {
@@ -232,7 +257,7 @@ func stipendRevisions(ctx context.Context, st Store, ws WorkspaceRef, co Cohort,
 			out = append(out, StipendIssue{Cohort: co.ID, Month: is.Month, IssuedAt: is.IssuedAt, Rows: changed})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // weekList renders week numbers as "3, 5".
@@ -363,7 +388,7 @@ func stipendLine(r StipendRow) Line {
 	default:
 		amount = usd(r.DueCents)
 	}
-	line := Linef("%s: %s — %s (%d of %d weeks met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, r.Counted)
+	line := Linef("%s: %s — %s (%d of %s met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, plural(r.Counted, "week"))
 	if r.Excused > 0 {
 		line = append(line, Linef(", %d excused", r.Excused)...)
 	}

@@ -71,6 +71,7 @@ func commandTable() []*Command {
 			Options: []Option{
 				{Name: "space", Type: OptURL, Positional: true, Help: "the Space's link or id"},
 				{Name: "at", Type: OptDateTime, Help: `or, for a one-click log, when it started, like "2026-12-01 20:00"`},
+				{Name: "user", Type: OptUser, Help: "staff only: remove this host's log (at: in their time zone)"},
 			},
 			run: (*Router).spacesUnlog},
 		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},

@@ -144,17 +144,14 @@ func closerReminderDue(leads []time.Duration, lead time.Duration, start, now tim
 	return false
 }
 
-// warningJobs are the quota warnings h's standing calls for now, and the
-// staff alert of two missed weeks in a row. Each level has one key a week,
-// so it is sent at most once; a warning due in the host's quiet hours is
-// due when they end.
-func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) ([]bot.Job, error) {
-	if !h.MemberOf(co) || now.Before(co.FirstWeek().Start) || now.After(co.EndsAt().Add(7*24*time.Hour)) {
-		return nil, nil
-	}
-	rec, err := bot.AccountHost(ctx, s.store, ws, co, h, now)
-	if err != nil {
-		return nil, err
+// warningJobs are the quota warnings a host's recent account calls for
+// at its Now, and the staff alert of two missed weeks in a row. Each level
+// has one key a week, so it is sent at most once; a warning due in the
+// host's quiet hours is due when they end.
+func warningJobs(ws bot.WorkspaceRef, acct bot.RecentAccount) []bot.Job {
+	co, h, now := acct.Cohort, acct.Record.Host, acct.Now
+	if !warnable(co, h, now) {
+		return nil
 	}
 	due := h.QuietHours().Until(now, h.Location(co, ""))
 	var jobs []bot.Job
@@ -164,24 +161,42 @@ func (s *Scheduler) warningJobs(ctx context.Context, ws bot.WorkspaceRef, co bot
 	}
 	settled := !now.Before(h.Joined(co).Add(joinGrace))
 	ended := !now.Before(co.EndsAt()) // no warnings after the end; staff alerts still
-	for _, hw := range rec.Weeks {
+	for _, hw := range acct.Record.Weeks {
 		switch {
 		case ended:
 		case hw.Week.End.After(now): // the open week
 			if settled && (hw.Standing == bot.AtRisk || hw.Standing == bot.LastCall) {
 				add(hw, hw.Standing)
 			}
-		case hw.Standing == bot.Missed && now.Sub(hw.Week.End) < 7*24*time.Hour:
+		case hw.Standing == bot.Missed && now.Sub(hw.Week.End) < bot.MissedLookBack:
 			add(hw, bot.Missed) // the week that just closed
 		}
 	}
-	return append(jobs, alertJobs(ws, rec, now)...), nil
+	return append(jobs, alertJobs(ws, acct.Record, now)...)
 }
 
+// warnable reports whether h may be warned, or staff alerted, about co at
+// now: a member, from the cohort's start until a week after its end.
+func warnable(co bot.Cohort, h bot.Host, now time.Time) bool {
+	return h.MemberOf(co) && !now.Before(co.FirstWeek().Start) && !now.After(co.EndsAt().Add(7*24*time.Hour))
+}
+
+// addWarnings accounts h's recent weeks and adds the warnings they call for.
 func (s *Scheduler) addWarnings(ctx context.Context, ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, now time.Time) error {
-	jobs, err := s.warningJobs(ctx, ws, co, h, now)
-	if err != nil || len(jobs) == 0 {
+	if !warnable(co, h, now) {
+		return nil
+	}
+	acct, err := bot.AccountRecent(ctx, s.store, ws, co, h, now, now)
+	if err != nil {
 		return err
+	}
+	return s.addWarningJobs(ctx, ws, acct)
+}
+
+func (s *Scheduler) addWarningJobs(ctx context.Context, ws bot.WorkspaceRef, acct bot.RecentAccount) error {
+	jobs := warningJobs(ws, acct)
+	if len(jobs) == 0 {
+		return nil
 	}
 	return s.store.AddJobs(ctx, jobs)
 }
@@ -218,11 +233,11 @@ func (s *Scheduler) composeWarning(ctx context.Context, j bot.Job) (verdict, err
 	if quiet := h.QuietHours().Until(now, loc); quiet.After(now) {
 		return verdict{deferTo: quiet}, nil
 	}
-	rec, err := bot.AccountHost(ctx, s.store, j.Workspace, co, h, now)
+	acct, err := bot.AccountRecent(ctx, s.store, j.Workspace, co, h, now, bot.LocalTime(j.Week, bot.TimeOfDay{}, co.Location()))
 	if err != nil {
 		return verdict{}, err
 	}
-	for _, hw := range rec.Weeks {
+	for _, hw := range acct.Record.Weeks {
 		if hw.Week.StartDate != j.Week {
 			continue
 		}

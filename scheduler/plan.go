@@ -315,12 +315,22 @@ func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, date
 }
 
 // LogsChanged re-checks a host's warnings after a log or unlog. A log only
-// improves a standing, so this usually reads and writes nothing.
+// improves a standing, so this usually writes nothing.
 func (s *Scheduler) LogsChanged(ctx context.Context, ws bot.WorkspaceRef, userID string) {
 	co, h, ok, err := s.hostContext(ctx, ws, userID)
 	if err == nil && ok {
 		err = s.addWarnings(ctx, ws, co, h, s.clock.Now())
 	}
+	s.warningsChecked(ws, userID, err)
+}
+
+// LogsAccounted is LogsChanged from the account the router made of the
+// host after the change: it reads nothing unless a warning is due.
+func (s *Scheduler) LogsAccounted(ctx context.Context, ws bot.WorkspaceRef, acct bot.RecentAccount) {
+	s.warningsChecked(ws, acct.Record.Host.UserID, s.addWarningJobs(ctx, ws, acct))
+}
+
+func (s *Scheduler) warningsChecked(ws bot.WorkspaceRef, userID string, err error) {
 	if err != nil {
 		s.log.Error("re-checking warnings failed; the daily check will catch up", "workspace", ws.Key(), "user", userID, "err", err)
 	}
@@ -353,11 +363,13 @@ func (s *Scheduler) replanHost(ctx context.Context, ws bot.WorkspaceRef, userID 
 	}
 	now := s.clock.Now()
 	jobs := s.hostJobs(ws, co, h, schedules, now, now)
-	warnings, err := s.warningJobs(ctx, ws, co, h, now)
-	if err != nil {
-		return err
+	if warnable(co, h, now) {
+		acct, err := bot.AccountRecent(ctx, s.store, ws, co, h, now, now)
+		if err != nil {
+			return err
+		}
+		jobs = append(jobs, warningJobs(ws, acct)...)
 	}
-	jobs = append(jobs, warnings...)
 	jobs = append(jobs, s.eventsJob(ws, now)...)
 	return s.store.AddJobs(ctx, jobs)
 }

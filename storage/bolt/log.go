@@ -20,11 +20,12 @@ var (
 
 // logBuckets are a workspace's logs and the two indexes that make range
 // queries a seek and a short scan. All are nil in a workspace that never
-// stored a log.
+// stored a log. The user index holds each log's record too (logcodec.go),
+// so a host's logs are read without a lookup per log.
 type logBuckets struct {
 	bySpace *bbolt.Bucket // spaceID → SpaceLog
 	byTime  *bbolt.Bucket // timeKey · spaceID → ∅
-	byUser  *bbolt.Bucket // userPrefix · timeKey · spaceID → ∅
+	byUser  *bbolt.Bucket // userPrefix · timeKey · spaceID → SpaceLog
 }
 
 func readLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) logBuckets {
@@ -43,9 +44,10 @@ func writableLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {
 	return logBuckets{bySpace: b[0], byTime: b[1], byUser: b[2]}, nil
 }
 
-// storedLog is a bot.SpaceLog as the logs bucket keeps it (see
-// encodeRecord): without SpaceID, which is the key. Provenance is kept as
-// its number ("Provenance":2), which bot promises never to renumber.
+// storedLog is a bot.SpaceLog as the logs bucket kept it before schema 7
+// (see encodeRecord): without SpaceID, which is the key. Provenance is
+// kept as its number ("Provenance":2), which bot promises never to
+// renumber.
 type storedLog struct {
 	SpaceID    string         `json:"-"`
 	UserID     string         `json:",omitzero"`
@@ -72,9 +74,8 @@ type readLog struct {
 	Verified bool
 }
 
-func encodeLog(l bot.SpaceLog) ([]byte, error) { return encodeRecord("log", storedLog(l)) }
-
-func decodeLog(key, data []byte) (bot.SpaceLog, error) {
+// decodeJSONLog decodes a log's JSON, as stored before schema 7.
+func decodeJSONLog(key, data []byte) (bot.SpaceLog, error) {
 	var s readLog
 	if err := decodeRecord("log", key, data, &s); err != nil {
 		return bot.SpaceLog{}, err
@@ -114,7 +115,7 @@ func (b logBuckets) put(l bot.SpaceLog, data []byte) error {
 	if err := b.byTime.Put(timeIndexKey(l), []byte{}); err != nil {
 		return err
 	}
-	return b.byUser.Put(userIndexKey(l), []byte{})
+	return b.byUser.Put(userIndexKey(l), data)
 }
 
 func (b logBuckets) delete(l bot.SpaceLog) error {
@@ -258,12 +259,21 @@ func (b logBuckets) scan(index *bbolt.Bucket, prefix []byte, from, to time.Time)
 	}
 	start, end := concat(prefix, timeKey(from)), concat(prefix, timeKey(to))
 	c := index.Cursor()
-	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
-		l, err := b.get(k[len(prefix)+timeKeyLen:])
+	for k, v := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
+		l, err := b.indexed(k[len(prefix)+timeKeyLen:], v)
 		if err != nil {
 			return nil, fmt.Errorf("storage: log index entry %q: %w", k, err)
 		}
 		logs = append(logs, l)
 	}
 	return logs, nil
+}
+
+// indexed returns the log of an index entry: its value when it holds the
+// record (the user index), else the logs bucket's.
+func (b logBuckets) indexed(spaceID, value []byte) (bot.SpaceLog, error) {
+	if len(value) == 0 {
+		return b.get(spaceID)
+	}
+	return decodeLog(spaceID, value)
 }

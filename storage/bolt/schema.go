@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -39,6 +39,9 @@ var migrations = []func(*bbolt.Tx) error{
 	// logged again and drop the Space of an X reminder it rewrites, refuses
 	// the file.
 	func(*bbolt.Tx) error { return nil },
+	// 6 → 7: logs are binary, and their user index entries hold them too
+	// (logcodec.go), so reports read a host's logs in one range.
+	binaryLogs,
 }
 
 var (

@@ -195,27 +195,33 @@ func (db *DB) OpenSeenSpaces(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Se
 // is in [from, to), by At: one seek in the by-host index.
 func (db *DB) SeenSpacesOf(ctx context.Context, ws bot.WorkspaceRef, userID string, from, to time.Time) ([]bot.SeenSpace, error) {
 	var out []bot.SeenSpace
-	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		b := readSeenBuckets(tx, ws)
-		if b.byHost == nil || !from.Before(to) {
-			return nil
-		}
-		prefix := userPrefix(userID)
-		start, end := concat(prefix, timeKey(from)), concat(prefix, timeKey(to))
-		c := b.byHost.Cursor()
-		for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
-			s, found, err := b.get(k[len(prefix)+timeKeyLen:])
-			if err != nil {
-				return err
-			}
-			if !found {
-				return fmt.Errorf("storage: seen Space index entry %q has no record", k)
-			}
-			out = append(out, s)
-		}
-		return nil
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
+		out, err = readSeenBuckets(tx, ws).ofHost(userID, from, to)
+		return err
 	})
 	return out, err
+}
+
+// ofHost is SeenSpacesOf in an open transaction.
+func (b seenBuckets) ofHost(userID string, from, to time.Time) ([]bot.SeenSpace, error) {
+	var out []bot.SeenSpace
+	if b.byHost == nil || !from.Before(to) {
+		return out, nil
+	}
+	prefix := userPrefix(userID)
+	start, end := concat(prefix, timeKey(from)), concat(prefix, timeKey(to))
+	c := b.byHost.Cursor()
+	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		s, found, err := b.get(k[len(prefix)+timeKeyLen:])
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, fmt.Errorf("storage: seen Space index entry %q has no record", k)
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // DeleteSeenSpaces forgets every Space of ws seen in cohort, with its

@@ -266,7 +266,7 @@ func TestStoredValuesAreCompact(t *testing.T) {
 		{cohortsBucket, idKey(1), `{"Name":"Spark 3"}`},
 		{hostsBucket, []byte("u1"), `{"Memberships":[{"Cohort":1}]}`},
 		{schedulesBucket, idKey(sched.ID), `{"Number":1,"UserID":"u1","Title":"Mic"}`},
-		{logsBucket, []byte("s1"), `{"UserID":"u1","Minutes":60}`},
+		{logsBucket, []byte("s1"), "\x01\x02u1\x00\x00\x00\x00\x78\x00\x00\x00\x00\x00\x00\x00\x00"}, // binary (logcodec.go)
 		{applicationsBucket, []byte("u2"), `{"State":"pending"}`},
 	}
 	must(t, db.bolt.View(func(tx *bbolt.Tx) error {

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"XLink", xlinkTests},
 		{"SeenSpace", seenSpaceTests},
 		{"Review", reviewTests},
+		{"HostScanner", memberTests},
 	}
 	for _, suite := range suites {
 		t.Run(suite.name, func(t *testing.T) {

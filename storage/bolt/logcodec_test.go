@@ -1,0 +1,90 @@
+package bolt
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"sparkbot/bot"
+)
+
+// A schema-6 file keeps logs as JSON, with empty index entries. Opened,
+// its logs are binary, in the logs bucket and in their user index
+// entries, and read back as they were: more than one chunk of them, in
+// two workspaces.
+func TestLogsBecomeBinary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sparkbot.db")
+	writeSchema(t, path, 6)
+	other := bot.WorkspaceRef{Platform: bot.Slack, ID: "T1"}
+	start := time.Date(2026, 12, 1, 20, 0, 0, 0, time.FixedZone("", -5*3600))
+	var want []bot.SpaceLog
+	b, err := bbolt.Open(path, 0o600, nil)
+	must(t, err)
+	must(t, b.Update(func(tx *bbolt.Tx) error {
+		for _, w := range []bot.WorkspaceRef{ws, other} {
+			lb, err := writableLogBuckets(tx, w)
+			if err != nil {
+				return err
+			}
+			n := 3
+			if w == ws {
+				n = logsPerChunk + 7
+			}
+			for i := range n {
+				l := bot.SpaceLog{SpaceID: fmt.Sprintf("1s%06d", i), UserID: fmt.Sprintf("u%d", i%13), Title: "Show",
+					Start: start.Add(time.Duration(i) * time.Hour), Listeners: i, Minutes: 60, LoggedAt: start,
+					ScheduleID: int64(i % 3), Provenance: bot.Provenance(1 + i%4), Forced: i%5 == 0}
+				data, err := json.Marshal(storedLog(l))
+				if err != nil {
+					return err
+				}
+				must(t, lb.bySpace.Put([]byte(l.SpaceID), data))
+				must(t, lb.byTime.Put(timeIndexKey(l), []byte{}))
+				must(t, lb.byUser.Put(userIndexKey(l), []byte{}))
+				if w == ws && i < 50 {
+					want = append(want, l)
+				}
+			}
+		}
+		return nil
+	}))
+	must(t, b.Close())
+
+	db := openAt(t, path)
+	must(t, db.bolt.View(func(tx *bbolt.Tx) error {
+		for _, w := range []bot.WorkspaceRef{ws, other} {
+			lb := readLogBuckets(tx, w)
+			c := lb.byUser.Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				spaceID := k[len(k)-len("1s000000"):]
+				if len(v) == 0 || v[0] != logFormat || string(lb.bySpace.Get(spaceID)) != string(v) {
+					t.Fatalf("%s %s: index holds %q, logs bucket %q; want the same binary record", w.Key(), spaceID, v, lb.bySpace.Get(spaceID))
+				}
+			}
+		}
+		return nil
+	}))
+	for _, l := range want {
+		got, err := db.Log(t.Context(), ws, l.SpaceID)
+		must(t, err)
+		l.Start, l.LoggedAt = l.Start.UTC(), l.LoggedAt.UTC()
+		if !reflect.DeepEqual(got, l) {
+			t.Fatalf("got  %+v\nwant %+v", got, l)
+		}
+		logs, err := db.LogsOf(t.Context(), ws, l.UserID, l.Start, l.Start.Add(time.Nanosecond))
+		must(t, err)
+		if len(logs) != 1 || !reflect.DeepEqual(logs[0], l) {
+			t.Fatalf("LogsOf(%s at %s) = %+v, want %+v", l.UserID, l.Start, logs, l)
+		}
+	}
+	all, err := db.Logs(t.Context(), ws, time.Time{}, start.AddDate(10, 0, 0))
+	must(t, err)
+	if len(all) != logsPerChunk+7 {
+		t.Errorf("got %d logs, want %d", len(all), logsPerChunk+7)
+	}
+}
