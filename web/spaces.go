@@ -147,6 +147,15 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range bot.TopSpaces(inWeek, topSpacesShown) {
 		v.Top = append(v.Top, spaceRowOf(l, n, c, sq.cohort))
 	}
+	v.table(logs, sq, n, c)
+	v.Columns = spaceColumns(sq)
+	s.render(w, http.StatusOK, "spaces", v)
+	return nil
+}
+
+// table fills the table's page of logs, sorted as sq says, and the
+// links to the pages before and after it.
+func (v *spacesView) table(logs []bot.SpaceLog, sq spacesQuery, n names, c clock) {
 	slices.SortStableFunc(logs, func(a, b bot.SpaceLog) int {
 		if sq.desc {
 			return sq.sort.cmp(b, a, n)
@@ -164,9 +173,6 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Page < v.Pages {
 		v.Next = sq.href(sq.sort.key, sq.desc, v.Page+1)
 	}
-	v.Columns = spaceColumns(sq)
-	s.render(w, http.StatusOK, "spaces", v)
-	return nil
 }
 
 // spaceColumns are the table's headers: each links to sorting by it, the
