@@ -83,7 +83,7 @@ func newEnv(t testing.TB, configure ...func(*Config)) *env {
 		return ctx.Err()
 	}
 	t.Cleanup(func() {
-		a.drain()
+		a.Drain()
 		if t.Failed() || testing.Verbose() {
 			t.Logf("adapter log:\n%s", logs.String())
 		}
@@ -95,15 +95,8 @@ func newEnv(t testing.TB, configure ...func(*Config)) *env {
 // registered; the test's cleanup stops it.
 func (e *env) run() {
 	e.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.a.Run(ctx) }()
-	e.t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			e.t.Errorf("Run: %v", err)
-		}
-	})
+	done, stop := e.startRun()
+	e.t.Cleanup(stop)
 	timeout := time.NewTimer(10 * time.Second)
 	defer timeout.Stop()
 	select {
@@ -112,6 +105,33 @@ func (e *env) run() {
 		e.t.Fatalf("Run returned before registering: %v", err)
 	case <-timeout.C:
 		e.t.Fatal("gave up waiting for the commands to be registered")
+	}
+}
+
+// startRun starts one term of the adapter's Run (a replica's, while it
+// holds the gateway); stop ends it and waits for Run to return. done
+// receives Run's error if it returns by itself.
+func (e *env) startRun() (done <-chan error, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 1)
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		errs <- e.a.Run(ctx)
+	}()
+	var once sync.Once
+	return errs, func() {
+		once.Do(func() {
+			cancel()
+			<-returned
+			select {
+			case err := <-errs:
+				if err != nil {
+					e.t.Errorf("Run: %v", err)
+				}
+			default: // already read by the caller
+			}
+		})
 	}
 }
 

@@ -100,7 +100,7 @@ const (
 	deferAfter = 2 * time.Second
 	// tokenLife is how long an interaction token can be used for follow-ups.
 	tokenLife = 15 * time.Minute
-	// shutdownGrace is how long Run waits, when stopping, for replies in
+	// shutdownGrace is how long Drain waits, when stopping, for replies in
 	// flight.
 	shutdownGrace = 5 * time.Second
 	// maxDMChannels bounds the DM channel cache.
@@ -118,8 +118,11 @@ type Adapter struct {
 	log   *slog.Logger
 	clock bot.Clock
 	rest  rest
-	gw    gateway
 	hooks *webhooks
+	// dial makes the gateway session of one term of Run: a new one each
+	// time, so a term identifies afresh rather than resume the session
+	// the last term closed (Discord invalidates a session closed so).
+	dial func() gateway
 
 	publicKey []byte // nil: no HTTP endpoint
 
@@ -130,7 +133,7 @@ type Adapter struct {
 	// ctx's error.
 	wait func(ctx context.Context, d time.Duration) error
 
-	appID chan string // READY's application id, once per connection
+	appID chan string // READY's application id, once per connection of a term
 
 	dmMu sync.Mutex
 	dms  map[string]string // user id → DM channel id
@@ -139,7 +142,9 @@ type Adapter struct {
 	// before it failed, so its retry does not send the first ones twice.
 	progress *split.Progress
 
-	// work owns interaction goroutines; drain stops and waits for them.
+	// work owns interaction goroutines, from the gateway and the HTTP
+	// endpoint alike; they outlive a term of Run (their replies go over
+	// HTTP), and Drain, at the process's end, stops and waits for them.
 	workMu     sync.Mutex
 	closed     bool
 	work       sync.WaitGroup
@@ -166,7 +171,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	s := newSession(cfg)
 	a := &Adapter{
 		cfg: cfg, h: h, log: cfg.Logger.With("platform", "discord"), clock: cfg.Clock,
-		rest: s, gw: s, hooks: &webhooks{client: cfg.HTTPClient, userAgent: s.UserAgent},
+		rest: s, dial: func() gateway { return newSession(cfg) }, hooks: &webhooks{client: cfg.HTTPClient, userAgent: s.UserAgent},
 		publicKey: key, deferAfter: deferAfter, wait: sleep,
 		appID: make(chan string, 1), dms: map[string]string{}, registered: make(chan struct{}),
 		progress: split.NewProgress(cfg.Clock),
@@ -228,23 +233,31 @@ func newSession(cfg Config) *discordgo.Session {
 	return s
 }
 
-// Run connects to the gateway, registers the commands and serves
-// interactions until ctx ends. If Discord is unreachable it logs and keeps
-// trying with back-off; it returns nil when ctx ends.
+// Run connects to the gateway, registers the commands and serves the
+// gateway's interactions until ctx ends; then it closes the gateway and
+// returns nil. If Discord is unreachable it logs and keeps trying with
+// back-off.
+//
+// Run is one term on the gateway, and may be called again once it has
+// returned: on replicas each call is one holding of the gateway role.
+// Interactions keep being answered meanwhile: those a term received and
+// still answers (their replies go over HTTP, not the gateway), and the
+// HTTP endpoint's, served before, between and during terms. Drain, when
+// the process stops, waits for them.
 func (a *Adapter) Run(ctx context.Context) error {
-	defer a.drain()
-	removeReady := a.gw.AddHandler(a.onReady)
-	defer removeReady()
-	removeInteraction := a.gw.AddHandler(a.onInteraction)
-	defer removeInteraction()
-	defer a.gw.AddHandler(a.onConnect)()    // health.go
-	defer a.gw.AddHandler(a.onDisconnect)() // health.go
+	gw := a.dial()
+	a.newTerm()
+	defer a.health.connected.Store(false) // Close's Disconnect may find no handler left
+	defer gw.AddHandler(a.onReady)()
+	defer gw.AddHandler(a.onInteraction)()
+	defer gw.AddHandler(a.onConnect)()    // health.go
+	defer gw.AddHandler(a.onDisconnect)() // health.go
 
-	if !a.retry(ctx, "connect to the Discord gateway", a.open) {
+	if !a.retry(ctx, "connect to the Discord gateway", func(ctx context.Context) error { return a.open(ctx, gw) }) {
 		return nil
 	}
 	defer func() {
-		if err := a.gw.Close(); err != nil {
+		if err := gw.Close(); err != nil {
 			a.log.Warn("closing the gateway", "err", err)
 		}
 	}()
@@ -261,23 +274,32 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return nil
 }
 
+// newTerm forgets what a previous term of Run left: a READY it did not
+// read.
+func (a *Adapter) newTerm() {
+	select {
+	case <-a.appID:
+	default:
+	}
+}
+
 // Registered is closed once the commands have been registered (tests, and
 // a readiness probe).
 func (a *Adapter) Registered() <-chan struct{} { return a.registered }
 
-// open opens the gateway. discordgo's Open cannot be cancelled, so it runs
-// in a goroutine that ends when Open returns; if ctx ends first, a late
-// success is closed again.
-func (a *Adapter) open(ctx context.Context) error {
+// open opens gw. discordgo's Open cannot be cancelled, so it runs in a
+// goroutine that ends when Open returns; if ctx ends first, a late success
+// is closed again.
+func (a *Adapter) open(ctx context.Context, gw gateway) error {
 	done := make(chan error, 1)
-	go func() { done <- a.gw.Open() }()
+	go func() { done <- gw.Open() }()
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
 		go func() { // ends when Open returns
 			if <-done == nil {
-				a.gw.Close()
+				gw.Close()
 			}
 		}()
 		return ctx.Err()
@@ -362,9 +384,12 @@ func (a *Adapter) spawn(fn func(ctx context.Context)) bool {
 	return true
 }
 
-// drain refuses new interaction work and waits for the work in flight,
-// cancelling it if it takes longer than shutdownGrace.
-func (a *Adapter) drain() {
+// Drain refuses new interactions, the HTTP endpoint's (503, so Discord
+// tries again) and the gateway's, and waits for those in flight,
+// cancelling them if they take longer than shutdownGrace. Call it once,
+// when the process stops: after the HTTP listener has stopped taking
+// requests and Run has returned.
+func (a *Adapter) Drain() {
 	a.workMu.Lock()
 	a.closed = true
 	a.workMu.Unlock()

@@ -311,3 +311,28 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// TestTheGatewayServesASecondTerm: on replicas Run is called each time
+// this replica takes the gateway role back (after a database failover or
+// a network blip broke its hold). The second term identifies a new
+// session, not a resume of the one the first closed, and answers the
+// gateway's interactions.
+func TestTheGatewayServesASecondTerm(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	_, stop := e.startRun()
+	<-e.a.Registered()
+	e.fake.AwaitIdentifies(t, 1)
+	stop() // the role is lost
+	e.run()
+	e.fake.AwaitIdentifies(t, 2)
+	e.fake.AwaitCount(t, "the commands registered in each term", 2, fakediscord.To("PUT", "/commands"))
+	e.fake.Dispatch(t, "INTERACTION_CREATE", interaction("1180000000000000700", 2, member(hostID, plainPerms),
+		command([]string{"spaces", "status"})))
+	if cb, _ := e.callback("1180000000000000700"); cb.Type != 4 {
+		t.Errorf("callback type in the second term: got %d, want 4", cb.Type)
+	}
+	if strings.Contains(e.logs.String(), "dropped an interaction") {
+		t.Errorf("the second term dropped an interaction; log:\n%s", e.logs.String())
+	}
+}

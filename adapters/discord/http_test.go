@@ -152,3 +152,44 @@ func TestHTTPEndpointIsOffWithoutAKey(t *testing.T) {
 		t.Error("New with a malformed public key: got no error")
 	}
 }
+
+// TestHTTPEndpointServesWhetherOrNotRunRuns: every replica serves the
+// interactions endpoint, while the gateway runs on one of them (Run, one
+// term each time that replica takes the role): before this replica's
+// first term, during one, between two, and in the next.
+func TestHTTPEndpointServesWhetherOrNotRunRuns(t *testing.T) {
+	ep := newEndpoint(t)
+	ep.seed()
+	id := 1180000000000000800
+	check := func(when string) {
+		t.Helper()
+		id++
+		body, _ := json.Marshal(interaction(strconv.Itoa(id), 2, member(hostID, plainPerms), command([]string{"spaces", "status"})))
+		status, got := ep.post(t, body, ep.priv, ep.clock.Now())
+		var cb callback
+		if err := json.Unmarshal(got, &cb); err != nil || status != http.StatusOK || cb.Type != 4 {
+			t.Errorf("%s: got %d %s, want 200 with a reply (type 4)", when, status, got)
+		}
+	}
+	check("before any Run")
+	_, stop := ep.startRun()
+	<-ep.a.Registered()
+	check("while Run holds the gateway")
+	stop()
+	check("after Run returned")
+	ep.run()
+	check("in a second Run")
+}
+
+// TestHTTPEndpointRefusesOnceDrained: when the process stops, Drain
+// refuses new interactions (Discord retries elsewhere) after the
+// listener has stopped taking them.
+func TestHTTPEndpointRefusesOnceDrained(t *testing.T) {
+	ep := newEndpoint(t)
+	ep.seed()
+	ep.a.Drain()
+	body, _ := json.Marshal(interaction("1180000000000000900", 2, member(hostID, plainPerms), command([]string{"spaces", "status"})))
+	if status, got := ep.post(t, body, ep.priv, ep.clock.Now()); status != http.StatusServiceUnavailable {
+		t.Errorf("after Drain: got %d %s, want 503", status, got)
+	}
+}

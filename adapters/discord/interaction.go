@@ -54,7 +54,8 @@ type responder struct {
 
 // onInteraction is discordgo's handler for INTERACTION_CREATE. discordgo
 // calls it on a goroutine of its own; the work moves to an adapter-owned
-// goroutine so Run can wait for it when stopping.
+// goroutine that outlives the term of Run, so Drain can wait for it when
+// the process stops.
 func (a *Adapter) onInteraction(_ *discordgo.Session, ev *discordgo.InteractionCreate) {
 	defer a.recoverPanic("gateway interaction", func() {})
 	if ev == nil || ev.Interaction == nil {

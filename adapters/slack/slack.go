@@ -181,7 +181,8 @@ func (a *Adapter) SocketMode() bool { return a.socket != nil }
 // HTTP mode it only checks the token and waits. A Slack that cannot be
 // reached is logged and retried with back-off; Run does not give up, so
 // signed HTTP requests keep being answered meanwhile. Run returns once ctx
-// has ended and work in flight is done.
+// has ended and work in flight is done. It may be called again after it
+// returned (on replicas, each time this one takes a Socket Mode role).
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.work.Wait()
 	var drain sync.WaitGroup
@@ -195,6 +196,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	drain.Wait()
+	a.health.socketUp.Store(false) // closed with ctx, maybe before its disconnect event was read
 	return nil
 }
 

@@ -198,3 +198,43 @@ func TestPanicAfterTheAckIsContained(t *testing.T) {
 	h.logs.waitLog(t, "panicked")
 	h.must(bob, "spaces status", "still here")
 }
+
+// On replicas Run holds a Socket Mode connection only while the replica
+// holds one of the slack-socket roles, and is called again each time it
+// takes one back: the second term connects and answers, and between
+// terms the adapter does not claim a socket it has closed.
+func TestSocketModeServesASecondTerm(t *testing.T) {
+	h := newHarness(t, socketMode)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.adapter.Run(ctx) }()
+	sock := h.fake.Socket(t)
+	if err := sock.Hello(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sock.SlashCommand("env-first", slackgo.SlashCommand{Command: "/spaces", Text: "help",
+		TeamID: fakeslack.TeamID, UserID: alice, ChannelID: general, ResponseURL: h.fake.ResponseURL("env-first")}); err != nil {
+		t.Fatal(err)
+	}
+	sock.Ack(t) // the socket is up and serving
+	cancel()    // the role is lost
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if err := h.adapter.Ready(); err == nil {
+		t.Error("between terms the adapter reports its closed socket ready")
+	}
+
+	h.run() // the role is taken again
+	sock = h.fake.Socket(t)
+	if err := sock.Hello(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sock.SlashCommand("env-second", slackgo.SlashCommand{Command: "/spaces", Text: "help",
+		TeamID: fakeslack.TeamID, UserID: alice, ChannelID: general, ResponseURL: h.fake.ResponseURL("env-second")}); err != nil {
+		t.Fatal(err)
+	}
+	if ack := sock.Ack(t); ack.EnvelopeID != "env-second" || len(ack.Payload) == 0 {
+		t.Errorf("second term: acknowledged %q with %s, want env-second with the help", ack.EnvelopeID, ack.Payload)
+	}
+}

@@ -46,7 +46,7 @@ func discordPlatform(env platformEnv) (*platform, error) {
 	default:
 		return nil, fmt.Errorf("SPARKBOT_DISCORD_EVENTS must be on or off, not %q", v)
 	}
-	return &platform{name: bot.Discord, notifier: notifier, run: a.Run, routes: a.Routes(), ready: a.Ready}, nil
+	return &platform{name: bot.Discord, notifier: notifier, run: a.Run, drain: a.Drain, routes: a.Routes(), ready: a.Ready}, nil
 }
 
 // notifierOnly exposes a notifier's DMs and posts and none of its optional

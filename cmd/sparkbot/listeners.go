@@ -159,7 +159,7 @@ func runPlatforms(ctx context.Context, platforms []*platform, srv servers, logge
 	defer stopPlatforms()
 	platformErrs := make(chan error, len(platforms))
 	for _, p := range platforms {
-		go func() { platformErrs <- p.run(platformCtx) }()
+		go func() { platformErrs <- p.serve(platformCtx) }()
 	}
 	serveErrs := make(chan error, 2)
 	serving := 0

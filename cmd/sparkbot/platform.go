@@ -19,6 +19,11 @@ type platform struct {
 	// logs and retries inside run rather than returning an error, so the
 	// other platforms and the HTTP listener keep working.
 	run func(ctx context.Context) error
+	// drain, if set, is called once run has returned, when the process
+	// stops: it waits for the platform's replies in flight. run may be
+	// called more than once before it (holdRole's terms), so its own end
+	// is not the platform's.
+	drain func()
 	// routes are mounted on the process's public HTTP listener ("POST /slack/commands").
 	routes map[string]http.Handler
 	// ready reports whether the platform can take commands (/readyz).
@@ -79,3 +84,12 @@ func (env platformEnv) httpClient(platform bot.Platform, timeout time.Duration) 
 // platform's file registers its factory in init. A factory returns nil, nil
 // when its platform is not configured.
 var platformFactories []func(env platformEnv) (*platform, error)
+
+// serve runs p until ctx ends, then drains it.
+func (p *platform) serve(ctx context.Context) error {
+	err := p.run(ctx)
+	if p.drain != nil {
+		p.drain()
+	}
+	return err
+}

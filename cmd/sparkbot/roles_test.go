@@ -2,11 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"sparkbot/adapters/discord/fakediscord"
 	"sparkbot/bot"
 	"sparkbot/storage/postgres"
 	"sparkbot/storage/postgres/pgtest"
@@ -67,5 +74,71 @@ func waitForValue[T any](t *testing.T, ch <-chan T, what string) T {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("waited 30s for %s", what)
 		panic("unreachable")
+	}
+}
+
+// On PostgreSQL the replica holding the Discord gateway loses it whenever
+// its role connection breaks (a database failover, a network blip) and
+// takes it again: the real adapter serves the gateway through both terms,
+// and every replica answers the interactions endpoint, whether it holds
+// the gateway or not.
+func TestTheDiscordGatewayThroughTwoTerms(t *testing.T) {
+	dbURL := pgtest.Schema(t)
+	fake, key, env := discordEnv(t)
+	env["SPARKBOT_LEADER_POLL"] = "20ms"
+	replica := func(name string) *running {
+		vars := maps.Clone(env)
+		vars["SPARKBOT_DATABASE_URL"] = dbURL + "&application_name=" + name // its sessions, in pg_stat_activity
+		return startApp(t, vars)
+	}
+	holder := replica("sparkbot-holder")
+	fake.AwaitIdentifies(t, 1)
+	other := replica("sparkbot-other")
+	answers := func(r *running, id, when string) {
+		t.Helper()
+		status, body := r.postDiscord(key, discordCommand(id), time.Now())
+		var cb struct{ Type int }
+		if json.Unmarshal([]byte(body), &cb); status != http.StatusOK || cb.Type != 4 {
+			t.Errorf("%s: the interactions endpoint answered %d %s, want 200 with a reply", when, status, body)
+		}
+	}
+	answers(other, "1180000000000000301", "on the replica without the gateway")
+	answers(holder, "1180000000000000302", "on the replica with the gateway")
+	other.exit() // so that the holder is the one to take the gateway back
+
+	terminateSessions(t, dbURL, "sparkbot-holder")
+	fake.AwaitIdentifies(t, 2) // a second term, with a new session
+	answers(holder, "1180000000000000303", "after the gateway's first term")
+	fake.Dispatch(t, "INTERACTION_CREATE", json.RawMessage(discordCommand("1180000000000000304")))
+	fake.Await(t, "the gateway interaction's callback in the second term",
+		fakediscord.To("POST", "/interactions/1180000000000000304/token-1180000000000000304/callback"))
+	if strings.Contains(holder.logs.String(), "dropped an interaction") {
+		t.Errorf("the second term dropped an interaction; log:\n%s", holder.logs.String())
+	}
+}
+
+// exit stops the program and waits for it to end; the test's cleanup
+// still checks its exit code.
+func (r *running) exit() {
+	r.stop()
+	code := <-r.code
+	r.code <- code
+}
+
+// terminateSessions ends every database session of application name, as
+// a failover or a network failure would.
+func terminateSessions(t *testing.T, dbURL, name string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(t.Context(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatalf("no database session of %s to terminate", name)
 	}
 }

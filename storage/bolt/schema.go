@@ -42,7 +42,10 @@ var migrations = []func(*bbolt.Tx) error{
 	// 6 → 7: logs are binary, and their user index entries hold them too
 	// (logcodec.go), so reports read a host's logs in one range.
 	binaryLogs,
-	// 7 → 8: hosts and schedules are binary (hostcodec.go).
+	// 7 → 8: reminder, nudge, warning and alert keys name their cohort
+	// (migration.go).
+	migrateHostJobKeys,
+	// 8 → 9: hosts and schedules are binary (hostcodec.go).
 	binaryHostsAndSchedules,
 	// 8 → 9: issued stipend reports are binary (stipendcodec.go).
 	binaryIssues,

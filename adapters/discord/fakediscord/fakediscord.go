@@ -612,6 +612,13 @@ func (s *Server) AwaitSession(t testing.TB) ([]Identify, int) {
 	return append([]Identify(nil), s.identifies...), s.resumes
 }
 
+// AwaitIdentifies waits until n gateway sessions have been identified (a
+// RESUME is not one) and the latest of them is open.
+func (s *Server) AwaitIdentifies(t testing.TB, n int) {
+	t.Helper()
+	s.await(t, fmt.Sprintf("%d identified gateway sessions", n), func() bool { return len(s.identifies) >= n && s.conn != nil })
+}
+
 // AwaitResume waits until the client has resumed n times.
 func (s *Server) AwaitResume(t testing.TB, n int) {
 	t.Helper()
