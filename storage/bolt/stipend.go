@@ -17,7 +17,7 @@ import (
 var stipendsBucket = []byte("stipends")
 
 // storedIssue is a bot.StipendIssue as the stipends bucket kept it before
-// schema 9: without Cohort and Month, which are the key. Issues are binary
+// schema 10: without Cohort and Month, which are the key. Issues are binary
 // now (stipendcodec.go); a JSON issue still reads.
 type storedIssue struct {
 	Cohort   int              `json:"-"`
@@ -31,7 +31,7 @@ func issueKey(cohort int, m bot.Month) []byte {
 }
 
 // decodeIssue decodes the issue stored at key: binary (stipendcodec.go),
-// or JSON from before schema 9.
+// or JSON from before schema 10.
 func decodeIssue(key, data []byte) (bot.StipendIssue, error) {
 	var s storedIssue
 	if isJSON(data) {

@@ -10,7 +10,7 @@ import (
 
 // An issued stipend report is one record of every host's row, read by
 // /cohort export and /cohort report (each issued month's) — 100,000 rows
-// a month at scale — so it is binary too (schema 9; binary.go): after
+// a month at scale — so it is binary too (schema 10; binary.go): after
 // issueFormat, IssuedAt, then Rows, each UserID, Name, Handle, the Tally
 // (Counted, Met, Excused, Missed weeks, Spaces, Unverified, Listeners,
 // Known: verified by X, logged by staff, link, one-click), DueCents,
@@ -93,7 +93,7 @@ func (r *recordReader) stipendRow() bot.StipendRow {
 	return row
 }
 
-// Schema 8 → 9: every issued stipend report becomes binary.
+// Schema 9 → 10: every issued stipend report becomes binary.
 func binaryIssues(tx *bbolt.Tx) error {
 	all := tx.Bucket(workspacesBucket)
 	if all == nil {

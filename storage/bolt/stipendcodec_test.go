@@ -44,11 +44,11 @@ func TestIssueRecordsRoundTrip(t *testing.T) {
 	}
 }
 
-// A schema-8 file keeps issues as JSON; opened, they are binary and read
+// A schema-9 file keeps issues as JSON; opened, they are binary and read
 // back as they were.
 func TestIssuesBecomeBinary(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	writeSchema(t, path, 8)
+	writeSchema(t, path, 9)
 	b, err := bbolt.Open(path, 0o600, nil)
 	must(t, err)
 	key := issueKey(codecIssue.Cohort, codecIssue.Month)
