@@ -22,6 +22,7 @@ func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Wee
 	var rows []digestRow
 	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, func(rec HostRecord) error {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
+			hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
 			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
 		}
 		return nil

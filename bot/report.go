@@ -182,6 +182,7 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 				return err
 			}
 			if hw, ok := rec.WeekStarting(week.Start); ok && hw.Standing != NotMember { // as Roster
+				hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
 				rep.rows = append(rep.rows, hostRow{rec.Host, hw, rec.Streak})
 			}
 		}

@@ -253,7 +253,11 @@ func (db *DB) Logs(ctx context.Context, ws bot.WorkspaceRef, from, to time.Time)
 // prefix·timeKey(to), end excluded: index keys sort by time, then Space id,
 // so this is one seek and a walk over exactly the wanted entries.
 func (b logBuckets) scan(index *bbolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
-	var logs []bot.SpaceLog
+	return b.scanInto(nil, index, prefix, from, to)
+}
+
+// scanInto is scan, appending to logs.
+func (b logBuckets) scanInto(logs []bot.SpaceLog, index *bbolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
 	if index == nil || !from.Before(to) {
 		return logs, nil
 	}
