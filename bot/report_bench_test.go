@@ -234,7 +234,7 @@ func timeCPU(b *testing.B) (stop func()) {
 	b.ResetTimer()
 	return func() {
 		if end, ok2 := cpuTime(); ok && ok2 {
-			b.ReportMetric((end - start).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((end-start).Seconds()/float64(b.N), "cpu-s/op")
 		}
 	}
 }
