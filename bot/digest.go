@@ -3,7 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -40,20 +41,19 @@ type digestRow struct {
 func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	var m Message
 	m.FieldSection(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
-	sort.SliceStable(rows, func(i, j int) bool {
-		if a, b := len(rows[i].week.Logs), len(rows[j].week.Logs); a != b {
-			return a > b
-		}
-		return rows[i].host.UserID < rows[j].host.UserID
-	})
+	rows = sortDigestRows(rows)
 	var missed []Span
-	var logs []SpaceLog
+	var all provenanceTally
+	var top topSpaces
 	for _, r := range rows {
 		m.Addf("%s: %d of %d%s — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, provenanceNote(r.week.Logs), r.week.Standing)
 		if r.week.Standing == Missed {
 			missed = append(missed, UserRef(r.host.UserID))
 		}
-		logs = append(logs, r.week.Logs...)
+		all.add(r.week.Logs)
+		for _, l := range r.week.Logs {
+			top.add(l)
+		}
 	}
 	if len(rows) == 0 {
 		m.Addf("No hosts yet.")
@@ -61,16 +61,50 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	}
 	m.Section("Highlights")
 	m.Add(listLine("Missed: ", missed, "nobody 🎉"))
-	m.Addf("Logs: %s", orNone(ProvenanceCounts(logs)))
+	m.Addf("Logs: %s", orNone(all.String()))
 	m.Add(streakLeaders(rows))
-	sort.SliceStable(logs, func(i, j int) bool { return logs[i].Listeners > logs[j].Listeners })
-	for i, l := range logs {
-		if i == digestTopN || l.Listeners == 0 {
-			break
-		}
+	for i, l := range top.logs {
 		m.Addf("Top Space %d: %s by %s — %s listeners (%s)", i+1, UserText(titleOr(l)), UserRef(l.UserID), thousands(l.Listeners), l.Provenance)
 	}
 	return m
+}
+
+// sortDigestRows orders rows by Spaces logged, most first, then by user
+// id. It sorts their positions rather than the rows, which are large.
+func sortDigestRows(rows []digestRow) []digestRow {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if a, b := len(rows[i].week.Logs), len(rows[j].week.Logs); a != b {
+			return b - a
+		}
+		return strings.Compare(rows[i].host.UserID, rows[j].host.UserID)
+	})
+	sorted := make([]digestRow, len(rows))
+	for k, i := range order {
+		sorted[k] = rows[i]
+	}
+	return sorted
+}
+
+// topSpaces keeps the digestTopN logs with the most listeners, of those
+// added, the first added first among equals, none with 0 listeners.
+type topSpaces struct{ logs []SpaceLog }
+
+func (t *topSpaces) add(l SpaceLog) {
+	if l.Listeners == 0 || len(t.logs) == digestTopN && l.Listeners <= t.logs[digestTopN-1].Listeners {
+		return
+	}
+	i := len(t.logs)
+	for i > 0 && t.logs[i-1].Listeners < l.Listeners {
+		i--
+	}
+	t.logs = slices.Insert(t.logs, i, l)
+	if len(t.logs) > digestTopN {
+		t.logs = t.logs[:digestTopN]
+	}
 }
 
 func titleOr(l SpaceLog) string {
@@ -80,14 +114,25 @@ func titleOr(l SpaceLog) string {
 	return displayID(l)
 }
 
+// streakLeaders are the digestTopN hosts with the longest streaks, in
+// rows' order among equals, none with no streak.
 func streakLeaders(rows []digestRow) Line {
-	sorted := append([]digestRow(nil), rows...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].streak > sorted[j].streak })
-	var spans []Span
-	for i, r := range sorted {
-		if i == digestTopN || r.streak == 0 {
-			break
+	var leaders []digestRow
+	for _, r := range rows {
+		if r.streak == 0 || len(leaders) == digestTopN && r.streak <= leaders[digestTopN-1].streak {
+			continue
 		}
+		i := len(leaders)
+		for i > 0 && leaders[i-1].streak < r.streak {
+			i--
+		}
+		leaders = slices.Insert(leaders, i, r)
+		if len(leaders) > digestTopN {
+			leaders = leaders[:digestTopN]
+		}
+	}
+	var spans []Span
+	for _, r := range leaders {
 		spans = append(spans, UserRef(r.host.UserID), Text(fmt.Sprintf(" (%d)", r.streak)))
 	}
 	return listLine("Streak leaders: ", spans, "none yet")

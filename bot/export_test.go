@@ -118,7 +118,53 @@ func NaiveWeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, 
 			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
 		}
 	}
-	return digestMessage(co, w, rows), nil
+	return naiveDigestMessage(co, w, rows), nil
+}
+
+// naiveDigestMessage is digestMessage as it was: by sorting every row and log.
+func naiveDigestMessage(co Cohort, w Week, rows []digestRow) Message {
+	var m Message
+	m.FieldSection(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
+	sort.SliceStable(rows, func(i, j int) bool {
+		if a, b := len(rows[i].week.Logs), len(rows[j].week.Logs); a != b {
+			return a > b
+		}
+		return rows[i].host.UserID < rows[j].host.UserID
+	})
+	var missed []Span
+	var logs []SpaceLog
+	for _, r := range rows {
+		m.Addf("%s: %d of %d%s — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, provenanceNote(r.week.Logs), r.week.Standing)
+		if r.week.Standing == Missed {
+			missed = append(missed, UserRef(r.host.UserID))
+		}
+		logs = append(logs, r.week.Logs...)
+	}
+	if len(rows) == 0 {
+		m.Addf("No hosts yet.")
+		return m
+	}
+	m.Section("Highlights")
+	m.Add(listLine("Missed: ", missed, "nobody 🎉"))
+	m.Addf("Logs: %s", orNone(ProvenanceCounts(logs)))
+	sorted := append([]digestRow(nil), rows...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].streak > sorted[j].streak })
+	var spans []Span
+	for i, r := range sorted {
+		if i == digestTopN || r.streak == 0 {
+			break
+		}
+		spans = append(spans, UserRef(r.host.UserID), Text(fmt.Sprintf(" (%d)", r.streak)))
+	}
+	m.Add(listLine("Streak leaders: ", spans, "none yet"))
+	sort.SliceStable(logs, func(i, j int) bool { return logs[i].Listeners > logs[j].Listeners })
+	for i, l := range logs {
+		if i == digestTopN || l.Listeners == 0 {
+			break
+		}
+		m.Addf("Top Space %d: %s by %s — %s listeners (%s)", i+1, UserText(titleOr(l)), UserRef(l.UserID), thousands(l.Listeners), l.Provenance)
+	}
+	return m
 }
 
 // NaiveStipendReport is StipendReport as it was.
@@ -152,7 +198,11 @@ func NaiveCohortReport(ctx context.Context, r *Router, ws WorkspaceRef, co Cohor
 	}
 	resp := Response{Ephemeral: true}
 	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
-	addHostRows(&resp.Message, weekRows(recs, week))
+	var rows []hostRow
+	for _, r := range Roster(recs, week) {
+		rows = append(rows, hostRow{r.Record.Host, r.Week, r.Record.Streak})
+	}
+	addHostRows(&resp.Message, rows)
 	issues, err := r.store.IssuedStipends(ctx, ws, co.ID)
 	if err != nil {
 		return Response{}, err

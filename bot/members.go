@@ -109,7 +109,7 @@ func newMemberPass(c Cohort) *memberPass {
 
 // asOf makes sure the pass reads what an account as of now needs.
 func (p *memberPass) asOf(now time.Time) {
-	current := p.acc.c.WeekOf(now)
+	current := p.acc.weekOf(now)
 	if current.Start.After(p.acc.last.Start) {
 		current = p.acc.last
 	}

@@ -407,15 +407,24 @@ func parseString(f optField, o *Option, s string) (any, error) {
 			return c, nil
 		}
 	}
-	return nil, f.invalid(s, "%s must be %s, like %s", f.noun, orList(o.Choices), o.Choices[0])
+	return nil, f.invalid(s, "%s", choiceRule(f.noun, o))
 }
 
-// orList renders choices as "a, b or c".
-func orList(choices []string) string {
-	if len(choices) == 1 {
-		return choices[0]
+// choiceRule says which values o takes: "to takes only hosts: DM every
+// host…" (with what the help says the one choice does), "state must be on
+// or off", "colour must be one of red, green, blue".
+func choiceRule(noun string, o *Option) string {
+	switch c := o.Choices; len(c) {
+	case 1:
+		if meaning, ok := strings.CutPrefix(o.Help, c[0]+": "); ok {
+			return fmt.Sprintf("%s takes only %s: %s", noun, c[0], meaning)
+		}
+		return fmt.Sprintf("%s takes only %s", noun, c[0])
+	case 2:
+		return fmt.Sprintf("%s must be %s or %s", noun, c[0], c[1])
+	default:
+		return fmt.Sprintf("%s must be one of %s", noun, strings.Join(c, ", "))
 	}
-	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }
 
 func parseInt(f optField, o *Option, s string) (any, error) {

@@ -15,6 +15,9 @@ var (
 	optTitle      = Option{Name: "title", Type: OptString}
 	optShort      = Option{Name: "note", Type: OptString, MaxLen: 5}
 	optVisibility = Option{Name: "visibility", Type: OptString, Choices: []string{"public", "private"}}
+	optTo         = Option{Name: "to", Type: OptString, Choices: []string{"hosts"}, Help: "hosts: DM every host instead of posting (without channel: or ping:)"}
+	optReset      = Option{Name: "action", Type: OptString, Choices: []string{"reset"}}
+	optColour     = Option{Name: "colour", Type: OptString, Choices: []string{"red", "green", "blue"}}
 	optListeners  = Option{Name: "listeners", Type: OptInt, Min: 0, Max: 1000000}
 	optOffset     = Option{Name: "offset", Type: OptInt}
 	optUser       = Option{Name: "user", Type: OptUser}
@@ -320,7 +323,10 @@ func TestParseOptionErrors(t *testing.T) {
 		{optTitle, strings.Repeat("a", 5000), "title — too long (5000 characters); keep it to 200 or fewer"},
 		{optShort, "héllo!", "note — too long (6 characters); keep it to 5 or fewer"},
 		{optTitle, "   ", `title:"" — title cannot be empty; type some text, like title:"some text"`},
-		{optVisibility, "secret", "visibility:secret — visibility must be public or private, like public"},
+		{optVisibility, "secret", "visibility:secret — visibility must be public or private"},
+		{optTo, "everyone", "to:everyone — to takes only hosts: DM every host instead of posting (without channel: or ping:)"},
+		{optReset, "undo", "action:undo — action takes only reset"},
+		{optColour, "pink", "colour:pink — colour must be one of red, green, blue"},
 		{optDate, "2026-02-30", "date:2026-02-30 — date must be a real date YYYY-MM-DD, like 2026-03-14"},
 		{optAt, "2026-03-14 25:00", `at:"2026-03-14 25:00" — at must be a date and time YYYY-MM-DD HH:MM, like "2026-03-14 20:00"`},
 		{optDuration, "90", "duration:90 — duration must be a length like 60m or 1h30m, from 1m to 24h"},

@@ -289,5 +289,7 @@ func (o *weekOverlaps) render(m *Message) {
 	}
 	m.Section("Logs that overlap, counted once")
 	m.Add(o.lines...)
-	m.Note("A host is on air once at a time. Remove the wrong log with /spaces unlog space:<id>, or log it again with user: and force:true if both are real.")
+	m.Note("A host is on air once at a time. Remove the wrong log with /spaces unlog space:<id> user:@host (a one-click log by its time: at:\"YYYY-MM-DD HH:MM\" for space:). " +
+		"If both are real, remove the one not counted and log it again with force:true: " +
+		`/spaces unlog space:<id> user:@host, then /spaces log url:<id> at:"YYYY-MM-DD HH:MM" user:@host force:true; a forced log always counts.`)
 }

@@ -167,6 +167,15 @@ func TestOverlapsStoredBeforeCountOnce(t *testing.T) {
 	if clean := h.must("bob", false, "/spaces status", "0 of 2"); strings.Contains(clean, "overlap") {
 		t.Errorf("bob's status mentions an overlap: %s", clean)
 	}
+	// What the report tells staff to do when both are real works.
+	mustContain(t, report, "If both are real, remove the one not counted and log it again with force:true: "+
+		`/spaces unlog space:<id> user:@host, then /spaces log url:<id> at:"YYYY-MM-DD HH:MM" user:@host force:true; a forced log always counts.`)
+	h.must("boss", true, "/spaces unlog space:OLD2 user:@alice", "Removed the log of Space OLD2")
+	h.must("boss", true, `/spaces log url:OLD2 at:"2026-12-01 20:10" user:@alice force:true`, "Forced over the overlap")
+	h.must("alice", false, "/spaces status", "This week: 2 of 2")
+	if report := h.must("boss", true, "/cohort report", "@alice: 2 of 2"); strings.Contains(report, "Logs that overlap") {
+		t.Errorf("the report still lists the overlap staff forced:\n%s", report)
+	}
 }
 
 func TestCountOnce(t *testing.T) {

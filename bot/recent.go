@@ -52,7 +52,7 @@ func AccountRecent(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, 
 			t = back
 		}
 		if t.After(s.first.Start) {
-			head = earlierWeek(c.WeekOf(t), s.current)
+			head = earlierWeek(a.weekOf(t), s.current)
 		}
 	}
 	for {
@@ -79,7 +79,7 @@ func earlierWeek(a, b Week) Week {
 // owedBefore returns the last week before head, in s, that h owed (was a
 // member for whole); ok is false if there is none.
 func (a *accounting) owedBefore(h Host, s recordSpan, head Week) (Week, bool) {
-	for w := head.Prev(); !w.Start.Before(s.first.Start); w = w.Prev() {
+	for w := a.prev(head); !w.Start.Before(s.first.Start); w = a.prev(w) {
 		if h.Presence(a.c, w) == WholeWeek {
 			return w, true
 		}

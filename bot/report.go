@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -109,10 +110,11 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 	return resp, nil
 }
 
-// hostRow is one host's line in a staff report.
+// hostRow is one host's line in a staff report: their week and streak.
 type hostRow struct {
-	host HostRecord
-	week HostWeek
+	host   Host
+	week   HostWeek
+	streak int
 }
 
 func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
@@ -139,17 +141,17 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	}
 	resp := Response{Ephemeral: true}
 	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
-	addHostRows(&resp.Message, weekRows(rep.recs, week))
+	addHostRows(&resp.Message, sortRows(rep.rows))
 	addRevisions(&resp, rep.revisions)
 	rep.overlaps.render(&resp.Message)
 	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 
 // weekReport is what /cohort report shows of its week's hosts: their
-// records through the week, each issued stipend month's rows revised
-// since, and the week's overlapping logs.
+// rows, each issued stipend month's rows revised since, and the week's
+// overlapping logs.
 type weekReport struct {
-	recs      []HostRecord
+	rows      []hostRow
 	revisions []StipendIssue
 	overlaps  *weekOverlaps
 }
@@ -179,7 +181,9 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 			if err != nil {
 				return err
 			}
-			rep.recs = append(rep.recs, rec)
+			if hw, ok := rec.WeekStarting(week.Start); ok && hw.Standing != NotMember { // as Roster
+				rep.rows = append(rep.rows, hostRow{rec.Host, hw, rec.Streak})
+			}
 		}
 		for _, mr := range months {
 			if mr != nil {
@@ -194,13 +198,24 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 	return rep, err
 }
 
-// weekRows are the hosts' rows of week, who needs attention first.
-func weekRows(recs []HostRecord, week Week) []hostRow {
-	var rows []hostRow
-	for _, r := range Roster(recs, week) {
-		rows = append(rows, hostRow{r.Record, r.Week})
+// sortRows orders rows who needs attention first, then by name (Roster's
+// order). It sorts their positions rather than the rows, which are large.
+func sortRows(rows []hostRow) []hostRow {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
 	}
-	return rows
+	slices.SortStableFunc(order, func(i, j int) int {
+		if a, b := rows[i].week.Standing.Urgency(), rows[j].week.Standing.Urgency(); a != b {
+			return a - b
+		}
+		return strings.Compare(rows[i].host.Name, rows[j].host.Name)
+	})
+	sorted := make([]hostRow, len(rows))
+	for k, i := range order {
+		sorted[k] = rows[i]
+	}
+	return sorted
 }
 
 func addHostRows(m *Message, rows []hostRow) {
@@ -208,8 +223,8 @@ func addHostRows(m *Message, rows []hostRow) {
 		m.Addf("No hosts in this week.")
 	}
 	for _, row := range rows {
-		line := Linef("%s: %d of %d%s — %s, streak %d", UserRef(row.host.Host.UserID),
-			len(row.week.Logs), row.week.Quota, provenanceNote(row.week.Logs), row.week.Standing, row.host.Streak)
+		line := Linef("%s: %d of %d%s — %s, streak %d", UserRef(row.host.UserID),
+			len(row.week.Logs), row.week.Quota, provenanceNote(row.week.Logs), row.week.Standing, row.streak)
 		if row.week.Excuse != "" {
 			line = append(line, Linef(" (excused: %s)", UserText(row.week.Excuse))...)
 		}

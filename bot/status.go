@@ -162,17 +162,51 @@ func AccountHost(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, h 
 	return newAccounting(c).host(ctx, st, ws, h, now, time.Time{})
 }
 
-// accounting accounts hosts of one cohort: a report accounts many, and
-// shares the cohort's weeks, computed once.
+// accounting accounts hosts of one cohort in its weeks (cohortWeeks).
 type accounting struct {
 	c           Cohort
 	first, last Week
-	weeks       []Week // first, first.Next(), …: as many as were asked for
+	weeks       []Week // first through last; nil for a cohort without weeks
 }
 
 func newAccounting(c Cohort) *accounting {
-	first := c.FirstWeek()
-	return &accounting{c: c, first: first, last: c.WeekOf(c.EndsAt().Add(-time.Nanosecond)), weeks: []Week{first}}
+	if weeks := cohortWeeks(c); weeks != nil {
+		return &accounting{c: c, first: weeks[0], last: weeks[len(weeks)-1], weeks: weeks}
+	}
+	return &accounting{c: c, first: c.FirstWeek(), last: c.LastWeek()}
+}
+
+// weekOf is c.WeekOf(t), found among the cohort's weeks when t is in one.
+func (a *accounting) weekOf(t time.Time) Week {
+	if i, ok := a.index(t); ok {
+		return a.weeks[i]
+	}
+	return a.c.WeekOf(t)
+}
+
+// index is the position of the week containing t among the cohort's
+// weeks; ok is false outside them.
+func (a *accounting) index(t time.Time) (int, bool) {
+	if len(a.weeks) == 0 || t.Before(a.first.Start) || !t.Before(a.last.End) {
+		return 0, false
+	}
+	i := a.first.StartDate.DaysUntil(DateOf(t.In(a.first.location()))) / 7
+	for i > 0 && t.Before(a.weeks[min(i, len(a.weeks)-1)].Start) { // a zone's odd day
+		i--
+	}
+	i = min(i, len(a.weeks)-1)
+	for i < len(a.weeks)-1 && !t.Before(a.weeks[i].End) {
+		i++
+	}
+	return i, a.weeks[i].Contains(t)
+}
+
+// prev is the week before w.
+func (a *accounting) prev(w Week) Week {
+	if i, ok := a.index(w.Start); ok && i > 0 {
+		return a.weeks[i-1]
+	}
+	return w.Prev()
 }
 
 // recordSpan is the weeks of a host's record as of now: from first through
@@ -185,7 +219,7 @@ type recordSpan struct {
 }
 
 func (a *accounting) span(h Host, now time.Time) recordSpan {
-	current := a.c.WeekOf(now)
+	current := a.weekOf(now)
 	if current.Start.After(a.last.Start) {
 		current = a.last
 	}
@@ -204,22 +238,19 @@ func (a *accounting) firstWeek(h Host) (w Week, ok bool) {
 	if !ok || joined.Before(a.first.Start) {
 		return a.first, ok
 	}
-	return a.c.WeekOf(joined), true
+	return a.weekOf(joined), true
 }
 
 // between returns the weeks from from through to, in order.
 func (a *accounting) between(from, to Week) []Week {
-	i := a.first.StartDate.DaysUntil(from.StartDate) / 7
-	j := a.first.StartDate.DaysUntil(to.StartDate) / 7
-	if from.Start.Before(a.first.Start) || to.Start.After(a.last.Start) || i > j {
+	i, iok := a.index(from.Start)
+	j, jok := a.index(to.Start)
+	if !iok || !jok || i > j {
 		var out []Week // outside the cohort (a record before it starts)
 		for w := from; !w.Start.After(to.Start); w = w.Next() {
 			out = append(out, w)
 		}
 		return out
-	}
-	for len(a.weeks) <= j {
-		a.weeks = append(a.weeks, a.weeks[len(a.weeks)-1].Next())
 	}
 	return a.weeks[i : j+1 : j+1]
 }
@@ -237,7 +268,7 @@ func (a *accounting) host(ctx context.Context, st HostData, ws WorkspaceRef, h H
 	}
 	last := s.current
 	if !through.IsZero() && through.Before(last.Start) {
-		last = a.c.WeekOf(through)
+		last = a.weekOf(through)
 		if last.Start.Before(s.first.Start) {
 			last = s.first
 		}

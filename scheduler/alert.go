@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"sparkbot/bot"
@@ -19,8 +18,8 @@ import (
 // neither does the run going on. A run after a met week is new weeks, new
 // keys: it alerts.
 
-func alertKey(ws bot.WorkspaceRef, userID string, week bot.Date) string {
-	return fmt.Sprintf("%s/%s/%s/%s", ws.Key(), bot.JobAlert, url.PathEscape(userID), week)
+func alertKey(ws bot.WorkspaceRef, cohort int, userID string, week bot.Date) string {
+	return hostJobPrefix(ws, bot.JobAlert, cohort, userID) + week.String()
 }
 
 // alertLookBack is how long after a missed week closed its alert key may
@@ -63,7 +62,7 @@ func missedRuns(rec bot.HostRecord, now time.Time) [][]bot.HostWeek {
 }
 
 // alertJobs are the keys of the recent weeks of rec's runs of missed weeks.
-func alertJobs(ws bot.WorkspaceRef, rec bot.HostRecord, now time.Time) []bot.Job {
+func alertJobs(ws bot.WorkspaceRef, cohort int, rec bot.HostRecord, now time.Time) []bot.Job {
 	var jobs []bot.Job
 	for _, run := range missedRuns(rec, now) {
 		for _, hw := range run {
@@ -71,7 +70,7 @@ func alertJobs(ws bot.WorkspaceRef, rec bot.HostRecord, now time.Time) []bot.Job
 				continue // long past: decided then, or not worth sending now
 			}
 			week := hw.Week.StartDate
-			jobs = append(jobs, bot.Job{Key: alertKey(ws, rec.Host.UserID, week), Kind: bot.JobAlert, Workspace: ws,
+			jobs = append(jobs, bot.Job{Key: alertKey(ws, cohort, rec.Host.UserID, week), Kind: bot.JobAlert, Workspace: ws,
 				Due: now, UserID: rec.Host.UserID, Week: week})
 		}
 	}
@@ -99,7 +98,7 @@ func (s *Scheduler) composeAlert(ctx context.Context, j bot.Job) (verdict, error
 	for _, run := range missedRuns(acct.Record, now) {
 		for i, hw := range run {
 			if hw.Week.StartDate == j.Week {
-				return s.alertRun(ctx, j, run[:i], verdict{channel: channel, msg: bot.MissedRunAlert(h.UserID, run)}, now)
+				return s.alertRun(ctx, j, co.ID, run[:i], verdict{channel: channel, msg: bot.MissedRunAlert(h.UserID, run)}, now)
 			}
 		}
 	}
@@ -108,10 +107,10 @@ func (s *Scheduler) composeAlert(ctx context.Context, j bot.Job) (verdict, error
 
 // alertRun sends v unless a week of earlier, the weeks of j's run before
 // j's, has an outcome; while one is pending, j waits for it.
-func (s *Scheduler) alertRun(ctx context.Context, j bot.Job, earlier []bot.HostWeek, v verdict, now time.Time) (verdict, error) {
+func (s *Scheduler) alertRun(ctx context.Context, j bot.Job, cohort int, earlier []bot.HostWeek, v verdict, now time.Time) (verdict, error) {
 	var wait time.Time
 	for _, hw := range earlier {
-		key := alertKey(j.Workspace, j.UserID, hw.Week.StartDate)
+		key := alertKey(j.Workspace, cohort, j.UserID, hw.Week.StartDate)
 		// Pending first, then the outcome: finishing a job removes it and
 		// records its outcome at once, so one of the two reads sees it.
 		p, err := s.store.PendingJob(ctx, key)

@@ -156,7 +156,7 @@ func warningJobs(ws bot.WorkspaceRef, acct bot.RecentAccount) []bot.Job {
 	due := h.QuietHours().Until(now, h.Location(co, ""))
 	var jobs []bot.Job
 	add := func(hw bot.HostWeek, level bot.Standing) {
-		jobs = append(jobs, bot.Job{Key: warningKey(ws, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
+		jobs = append(jobs, bot.Job{Key: warningKey(ws, co.ID, h.UserID, hw.Week.StartDate, level), Kind: bot.JobWarning,
 			Workspace: ws, Due: due, UserID: h.UserID, Level: level, Week: hw.Week.StartDate})
 	}
 	settled := !now.Before(h.Joined(co).Add(joinGrace))
@@ -172,7 +172,7 @@ func warningJobs(ws bot.WorkspaceRef, acct bot.RecentAccount) []bot.Job {
 			add(hw, bot.Missed) // the week that just closed
 		}
 	}
-	return append(jobs, alertJobs(ws, acct.Record, now)...)
+	return append(jobs, alertJobs(ws, co.ID, acct.Record, now)...)
 }
 
 // warnable reports whether h may be warned, or staff alerted, about co at

@@ -30,7 +30,7 @@ func TestDowntime(t *testing.T) {
 	}
 	// The 3h reminder, late, gave way to the 10m one rather than repeat it.
 	start := mustTime(t, "2026-12-01T20:00:00-05:00")
-	if o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, "alice", 1, start, 3*time.Hour)); err != nil || o.Result != bot.Skipped {
+	if o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, 1, "alice", 1, start, 3*time.Hour)); err != nil || o.Result != bot.Skipped {
 		t.Errorf("the late 3h reminder: %+v, %v; want skipped", o, err)
 	}
 	sent += len(got)
@@ -60,7 +60,7 @@ func TestReminderAfterTheSpaceStartedIsSkipped(t *testing.T) {
 		t.Fatalf("want nothing sent at 20:05, got:\n%s", render(got))
 	}
 	start := mustTime(t, "2026-12-01T20:00:00-05:00")
-	o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, "alice", 1, start, time.Hour))
+	o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, 1, "alice", 1, start, time.Hour))
 	if err != nil || o.Result != bot.Skipped || !strings.Contains(o.Reason, "had started") {
 		t.Errorf("outcome of the 60m reminder: %+v, %v; want skipped because the Space had started", o, err)
 	}
@@ -113,7 +113,7 @@ func TestLongDowntime(t *testing.T) {
 		t.Errorf("%d late nudges for Tuesday's Space, want 1; got:\n%s", nudges, render(w.notify.deliveries()[sent:]))
 	}
 	start := mustTime(t, "2026-12-01T20:00:00-05:00")
-	if o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, "alice", 1, start, 10*time.Minute)); err != nil || o.Result != bot.Skipped {
+	if o, err := w.db.JobOutcome(context.Background(), reminderKey(w.ws, 1, "alice", 1, start, 10*time.Minute)); err != nil || o.Result != bot.Skipped {
 		t.Errorf("Tuesday's 10m reminder: %+v, %v; want recorded as skipped", o, err)
 	}
 }

@@ -71,8 +71,8 @@ func TestOutage(t *testing.T) {
 
 			// What was owed at the stop, and goes stale while down.
 			brunch := mustTime(t, "2026-12-13T08:00:00-05:00")
-			staleNudge := nudgeKey(w.ws, "alice", 1, brunch)
-			staleWarning := warningKey(w.ws, "bob", bot.Date{Year: 2026, Month: 12, Day: 7}, bot.LastCall)
+			staleNudge := nudgeKey(w.ws, 1, "alice", 1, brunch)
+			staleWarning := warningKey(w.ws, 1, "bob", bot.Date{Year: 2026, Month: 12, Day: 7}, bot.LastCall)
 			for _, key := range []string{staleNudge, staleWarning} {
 				if _, err := w.db.PendingJob(ctx, key); err != nil {
 					t.Fatalf("before the outage, %s should be pending: %v", key, err)

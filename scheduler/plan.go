@@ -10,28 +10,35 @@ import (
 	"sparkbot/bot"
 )
 
-// Job keys: <workspace>/<kind>/<subject>/…, so one prefix covers a host's
-// reminders or nudges when they must be replanned. Every user id is
+// Job keys: <workspace>/<kind>/<cohort>/<subject>/…: the kind, then the
+// cohort the job is about, as bot.CohortJobPrefix has it (two cohorts'
+// jobs never share a key, and <ws>/<kind>/ still covers a kind across
+// cohorts), then the host, so one prefix covers a host's reminders or
+// nudges in a cohort when they must be replanned. Every user id is
 // path-escaped, so one host's prefix never covers another's.
 
-func reminderPrefix(ws bot.WorkspaceRef, userID string) string {
-	return fmt.Sprintf("%s/reminder/%s/", ws.Key(), url.PathEscape(userID))
+func hostJobPrefix(ws bot.WorkspaceRef, kind bot.JobKind, cohort int, userID string) string {
+	return bot.CohortJobPrefix(ws, string(kind), cohort) + url.PathEscape(userID) + "/"
 }
 
-func nudgePrefix(ws bot.WorkspaceRef, userID string) string {
-	return fmt.Sprintf("%s/nudge/%s/", ws.Key(), url.PathEscape(userID))
+func reminderPrefix(ws bot.WorkspaceRef, cohort int, userID string) string {
+	return hostJobPrefix(ws, bot.JobReminder, cohort, userID)
 }
 
-func reminderKey(ws bot.WorkspaceRef, userID string, scheduleID int64, start time.Time, lead time.Duration) string {
-	return fmt.Sprintf("%s%d/%d/%d", reminderPrefix(ws, userID), scheduleID, start.Unix(), int64(lead/time.Second))
+func nudgePrefix(ws bot.WorkspaceRef, cohort int, userID string) string {
+	return hostJobPrefix(ws, bot.JobNudge, cohort, userID)
 }
 
-func nudgeKey(ws bot.WorkspaceRef, userID string, scheduleID int64, start time.Time) string {
-	return fmt.Sprintf("%s%d/%d", nudgePrefix(ws, userID), scheduleID, start.Unix())
+func reminderKey(ws bot.WorkspaceRef, cohort int, userID string, scheduleID int64, start time.Time, lead time.Duration) string {
+	return fmt.Sprintf("%s%d/%d/%d", reminderPrefix(ws, cohort, userID), scheduleID, start.Unix(), int64(lead/time.Second))
 }
 
-func warningKey(ws bot.WorkspaceRef, userID string, week bot.Date, level bot.Standing) string {
-	return fmt.Sprintf("%s/warning/%s/%s/%s", ws.Key(), url.PathEscape(userID), week, level)
+func nudgeKey(ws bot.WorkspaceRef, cohort int, userID string, scheduleID int64, start time.Time) string {
+	return fmt.Sprintf("%s%d/%d", nudgePrefix(ws, cohort, userID), scheduleID, start.Unix())
+}
+
+func warningKey(ws bot.WorkspaceRef, cohort int, userID string, week bot.Date, level bot.Standing) string {
+	return fmt.Sprintf("%s%s/%s", hostJobPrefix(ws, bot.JobWarning, cohort, userID), week, level)
 }
 
 func planKey(day bot.Date) string { return "sparkbot/plan/" + day.String() }
@@ -168,11 +175,11 @@ func (s *Scheduler) hostJobs(ws bot.WorkspaceRef, co bot.Cohort, h bot.Host, sch
 			}
 			if start.After(remindAfter) && !h.RemindersOff {
 				for _, lead := range h.LeadTimes() {
-					jobs = append(jobs, bot.Job{Key: reminderKey(ws, h.UserID, sc.ID, start, lead), Kind: bot.JobReminder,
+					jobs = append(jobs, bot.Job{Key: reminderKey(ws, co.ID, h.UserID, sc.ID, start, lead), Kind: bot.JobReminder,
 						Workspace: ws, Due: start.Add(-lead), UserID: h.UserID, ScheduleID: sc.ID, Occurrence: start, Lead: lead})
 				}
 			}
-			jobs = append(jobs, bot.Job{Key: nudgeKey(ws, h.UserID, sc.ID, start), Kind: bot.JobNudge, Workspace: ws,
+			jobs = append(jobs, bot.Job{Key: nudgeKey(ws, co.ID, h.UserID, sc.ID, start), Kind: bot.JobNudge, Workspace: ws,
 				Due: start.Add(sc.Duration + s.cfg.NudgeAfter), UserID: h.UserID, ScheduleID: sc.ID, Occurrence: start})
 		}
 	}
@@ -356,7 +363,7 @@ func (s *Scheduler) replanHost(ctx context.Context, ws bot.WorkspaceRef, userID 
 	if err != nil {
 		return err
 	}
-	for _, prefix := range []string{reminderPrefix(ws, userID), nudgePrefix(ws, userID)} {
+	for _, prefix := range []string{reminderPrefix(ws, co.ID, userID), nudgePrefix(ws, co.ID, userID)} {
 		if _, err := s.store.CancelJobs(ctx, prefix); err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (s *Server) showApplications(w http.ResponseWriter, r *http.Request, flash 
 	n := namesOf(hosts)
 	c := clock{now: s.now(), loc: co.Location()}
 	v := applicationsView{layout: frame(sess, co, "Applications and announcements", "applications")}
-	if err := s.applications(r, sess, &v, n, c); err != nil {
+	if err := s.applications(r, sess, co, &v, n, c); err != nil {
 		return err
 	}
 	if err := s.announcements(r, sess, &v, n, c); err != nil {
@@ -99,7 +99,10 @@ func (s *Server) showApplications(w http.ResponseWriter, r *http.Request, flash 
 	return nil
 }
 
-func (s *Server) applications(r *http.Request, sess session, v *applicationsView, n names, c clock) error {
+// applications lists co's pending applications, as /cohort applications
+// does (one to an earlier cohort cannot be approved into co), and the
+// recently decided ones.
+func (s *Server) applications(r *http.Request, sess session, co bot.Cohort, v *applicationsView, n names, c clock) error {
 	apps, err := s.store.Applications(r.Context(), sess.Workspace)
 	if err != nil {
 		return err
@@ -116,10 +119,11 @@ func (s *Server) applications(r *http.Request, sess session, v *applicationsView
 		}
 		base := "/dashboard/applications/" + pathEscape(a.UserID)
 		row.ApproveAction, row.RejectAction = base+"/approve", base+"/reject"
-		if a.State == bot.Pending {
-			v.Pending = append(v.Pending, row)
-		} else {
+		switch {
+		case a.State != bot.Pending:
 			v.Decided = append(v.Decided, row)
+		case a.Cohort == co.ID:
+			v.Pending = append(v.Pending, row)
 		}
 	}
 	slices.Reverse(v.Decided) // most recent applications first

@@ -77,3 +77,20 @@ func flashOf(body string) string {
 }
 
 func strconvQuote(s string) string { return `"` + s + `"` }
+
+// TestApplicationsOfTheLatestCohort: pending applications are the latest
+// cohort's, as /cohort applications lists them: one made to an earlier
+// cohort cannot be approved into this one.
+func TestApplicationsOfTheLatestCohort(t *testing.T) {
+	s := newSite(t, "2026-11-25T09:00:00-05:00")
+	s.do("boss", true, `/cohort create name:"Spark Phase 1" start:2026-11-30 weeks:4`, "Created")
+	s.do("erin", false, "/spaces apply handle:@erin_x followers:9000 country:US", "Application received")
+	s.clock.Set(mustTime(t, "2027-01-04T12:00:00-05:00"))
+	s.do("boss", true, `/cohort create name:"Spark Phase 2" start:2027-01-11`, "Created")
+	s.do("finn", false, "/spaces apply handle:@finn_x followers:9000 country:US", "Application received")
+	s.do("boss", true, "/cohort applications", "@finn")
+	p := s.staffBrowser().get("/dashboard/applications")
+	if !strings.Contains(p.body, `<tr data-user="finn">`) || strings.Contains(p.body, `<tr data-user="erin">`) {
+		t.Errorf("the pending applications are not Spark Phase 2's (finn's only):\n%s", p.body[strings.Index(p.body, `id="pending"`):strings.Index(p.body, `id="scheduled"`)])
+	}
+}

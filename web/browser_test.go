@@ -80,7 +80,7 @@ func seedBrowserCohort(t *testing.T) *site {
 	s.do("boss", true, `/spaces log url:1carol2 user:@carol at:"2026-12-04 10:00" listeners:44`, "Logged") // week 1: met
 	s.do("boss", true, "/cohort remove user:@carol", "Removed")
 	s.clock.Set(mustTime(t, "2026-12-20T12:00:00-05:00"))
-	s.do("dave", false, "/spaces apply handle:@dave_x followers:8000 country:US", "Application received")
+	s.do("dave", false, "/spaces apply handle:@dave_x followers:8000 country:US show:https://podcasts.example.com/shows/dave-talks-about-everything-under-the-sun/episodes?sort=newest", "Application received")
 	s.clock.Set(mustTime(t, "2026-12-23T12:00:00-05:00")) // Wednesday of week 4
 	for i, l := range []struct{ user, at string }{
 		{"alice", "2026-12-01 20:00"}, {"alice", "2026-12-03 20:00"}, // week 1: met

@@ -87,11 +87,11 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	co, err := s.cohortOf(ctx, sess.Workspace)
+	ch, err := s.chooseCohort(ctx, r, sess.Workspace)
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	co, now := ch.co, s.now()
 	// Everyone who was a member at some time in the cohort: the heatmap
 	// shows them all; this week's figures count those of them who were
 	// members in the week, as /cohort report does.
@@ -101,15 +101,15 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := clock{now: now, loc: co.Location()}
 	week := reportWeek(co, now)
-	v := cohortView{layout: frame(sess, co, "Cohort", "cohort"), Now: c.stamp(now),
+	v := cohortView{layout: ch.frame(sess, "Cohort", "cohort", "/dashboard/cohort"), Now: c.stamp(now),
 		NotStarted: now.Before(co.FirstWeek().Start), Ended: !now.Before(co.EndsAt()),
 		WeekTitle: fmt.Sprintf("Week %d of %d, from %s", co.WeekNumber(week.Start), co.Weeks, c.date(week.Start))}
 	roster := bot.Roster(recs, week)
 	v.Counts = standingCounts(roster)
-	if v.Attention, err = s.attention(ctx, sess.Workspace, roster, week, c); err != nil {
+	if v.Attention, err = s.attention(ctx, sess.Workspace, ch, roster, week, c); err != nil {
 		return err
 	}
-	v.Weeks, v.Rows = heatmap(co, heatmapOrder(recs, roster), now, c)
+	v.Weeks, v.Rows = heatmap(ch, heatmapOrder(recs, roster), now, c)
 	v.Legend = legend
 	s.render(w, http.StatusOK, "cohort", v)
 	return nil
@@ -153,7 +153,7 @@ func standingCounts(roster []bot.RosterRow) []standingCount {
 
 // attention lists the hosts at risk or on last call in week, with the time
 // left and their next scheduled Space.
-func (s *Server) attention(ctx context.Context, ws bot.WorkspaceRef, roster []bot.RosterRow, week bot.Week, c clock) ([]attentionRow, error) {
+func (s *Server) attention(ctx context.Context, ws bot.WorkspaceRef, ch cohortChoice, roster []bot.RosterRow, week bot.Week, c clock) ([]attentionRow, error) {
 	var out []attentionRow
 	for _, r := range roster {
 		rec, hw := r.Record, r.Week
@@ -164,7 +164,7 @@ func (s *Server) attention(ctx context.Context, ws bot.WorkspaceRef, roster []bo
 		if err != nil {
 			return nil, err
 		}
-		row := attentionRow{Name: displayName(rec.Host), Handle: rec.Host.Handle, Path: bot.HostPagePath(rec.Host.UserID),
+		row := attentionRow{Name: displayName(rec.Host), Handle: rec.Host.Handle, Path: ch.hostPath(rec.Host.UserID),
 			Standing: hw.Standing.String(), Class: slug(hw.Standing), Logged: len(hw.Logs), Quota: hw.Quota,
 			Left: bot.HumanDuration(week.End.Sub(c.now)), Next: "none scheduled"}
 		if o, ok := bot.NextOccurrence(schedules, c.now); ok {
@@ -182,8 +182,9 @@ func displayName(h bot.Host) string {
 	return h.UserID
 }
 
-// heatmap lays out every host's weeks of the cohort, week 1 to the last.
-func heatmap(co bot.Cohort, recs []bot.HostRecord, now time.Time, c clock) ([]weekHead, []heatRow) {
+// heatmap lays out every host's weeks of the chosen cohort, week 1 to the last.
+func heatmap(ch cohortChoice, recs []bot.HostRecord, now time.Time, c clock) ([]weekHead, []heatRow) {
+	co := ch.co
 	var weeks []bot.Week
 	var heads []weekHead
 	for w, i := co.FirstWeek(), 1; i <= co.Weeks; w, i = w.Next(), i+1 {
@@ -193,7 +194,7 @@ func heatmap(co bot.Cohort, recs []bot.HostRecord, now time.Time, c clock) ([]we
 	rows := make([]heatRow, 0, len(recs))
 	for _, rec := range recs {
 		row := heatRow{Name: displayName(rec.Host), Handle: rec.Host.Handle, UserID: rec.Host.UserID,
-			Path: bot.HostPagePath(rec.Host.UserID), Streak: rec.Streak}
+			Path: ch.hostPath(rec.Host.UserID), Streak: rec.Streak}
 		for i, w := range weeks {
 			row.Cells = append(row.Cells, cellOf(rec, w, i+1, now, c))
 		}

@@ -87,10 +87,11 @@ func (s *Server) showHost(w http.ResponseWriter, r *http.Request, flash *bot.Res
 		return err
 	}
 	ctx := r.Context()
-	co, err := s.cohortOf(ctx, sess.Workspace)
+	ch, err := s.chooseCohort(ctx, r, sess.Workspace)
 	if err != nil {
 		return err
 	}
+	co := ch.co
 	h, err := s.store.Host(ctx, sess.Workspace, userID)
 	if errors.Is(err, bot.ErrNotFound) {
 		return notFound("There is no host with that id in this workspace.")
@@ -108,7 +109,7 @@ func (s *Server) showHost(w http.ResponseWriter, r *http.Request, flash *bot.Res
 		return err
 	}
 	c := clock{now: now, loc: h.Location(co, "")}
-	v := hostView{layout: frame(sess, co, displayName(h), "host"), Name: displayName(h), Handle: h.Handle,
+	v := hostView{layout: ch.frame(sess, displayName(h), "host", bot.HostPagePath(userID)), Name: displayName(h), Handle: h.Handle,
 		Zone: c.loc.String(), Member: h.MemberOf(co), Streak: rec.Streak, RemindersOff: h.RemindersOff}
 	if h.Handle != "" {
 		v.HandleURL = handleURL(h.Handle)
@@ -130,7 +131,7 @@ func (s *Server) showHost(w http.ResponseWriter, r *http.Request, flash *bot.Res
 		v.Reminders = append(v.Reminders, reminderRow{At: c.stamp(rem.At()), Lead: bot.HumanDuration(rem.Lead),
 			Title: rem.Occurrence.Schedule.Title, Space: c.full(rem.Occurrence.Start)})
 	}
-	if sess.Staff && v.Member {
+	if sess.Staff && v.Member && ch.latest() { // /cohort excuse is the latest cohort's
 		v.ExcuseAction, v.ExcuseWeeks = bot.HostPagePath(userID)+"/excuse", v.Weeks
 	}
 	status := http.StatusOK

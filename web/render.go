@@ -62,6 +62,11 @@ type layout struct {
 	// Flash is the answer to the action just taken, as the chat would give it.
 	Flash       []string
 	FlashFailed bool
+	// Cohorts is the cohort selector (cohorts.go), on pages that have one
+	// in a workspace of more than one cohort; CohortQuery ("?cohort=N", or
+	// empty for the latest) keeps the nav's links to the chosen cohort.
+	Cohorts     []cohortLink
+	CohortQuery string
 }
 
 // frame fills a layout for the session's page.

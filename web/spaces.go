@@ -70,9 +70,10 @@ const topSpacesShown = 5
 
 // spacesQuery is the page's query, strictly read.
 type spacesQuery struct {
-	sort spaceSort
-	desc bool
-	page int
+	sort   spaceSort
+	desc   bool
+	page   int
+	cohort cohortChoice // the cohort the page shows (?cohort=)
 }
 
 func parseSpacesQuery(q url.Values) (spacesQuery, error) {
@@ -107,7 +108,7 @@ func (sq spacesQuery) href(key string, desc bool, page int) string {
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
 	}
-	return "/dashboard/spaces?" + v.Encode()
+	return sq.cohort.link("/dashboard/spaces", v)
 }
 
 func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
@@ -120,10 +121,10 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	co, err := s.cohortOf(ctx, sess.Workspace)
-	if err != nil {
+	if sq.cohort, err = s.chooseCohort(ctx, r, sess.Workspace); err != nil {
 		return err
 	}
+	co := sq.cohort.co
 	hosts, err := s.store.Hosts(ctx, sess.Workspace)
 	if err != nil {
 		return err
@@ -142,10 +143,19 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := spacesView{layout: frame(sess, co, "Spaces", "spaces"), Total: len(logs), Week: c.date(week.Start), SortedBy: sq.sort.label}
+	v := spacesView{layout: sq.cohort.frame(sess, "Spaces", "spaces", "/dashboard/spaces"), Total: len(logs), Week: c.date(week.Start), SortedBy: sq.sort.label}
 	for _, l := range bot.TopSpaces(inWeek, topSpacesShown) {
-		v.Top = append(v.Top, spaceRowOf(l, n, c))
+		v.Top = append(v.Top, spaceRowOf(l, n, c, sq.cohort))
 	}
+	v.table(logs, sq, n, c)
+	v.Columns = spaceColumns(sq)
+	s.render(w, http.StatusOK, "spaces", v)
+	return nil
+}
+
+// table fills the table's page of logs, sorted as sq says, and the
+// links to the pages before and after it.
+func (v *spacesView) table(logs []bot.SpaceLog, sq spacesQuery, n names, c clock) {
 	slices.SortStableFunc(logs, func(a, b bot.SpaceLog) int {
 		if sq.desc {
 			return sq.sort.cmp(b, a, n)
@@ -155,7 +165,7 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 	v.Pages = max(1, (len(logs)+spacesPerPage-1)/spacesPerPage)
 	v.Page = min(sq.page, v.Pages)
 	for _, l := range logs[(v.Page-1)*spacesPerPage : min(len(logs), v.Page*spacesPerPage)] {
-		v.Rows = append(v.Rows, spaceRowOf(l, n, c))
+		v.Rows = append(v.Rows, spaceRowOf(l, n, c, sq.cohort))
 	}
 	if v.Page > 1 {
 		v.Prev = sq.href(sq.sort.key, sq.desc, v.Page-1)
@@ -163,9 +173,6 @@ func (s *Server) spacesPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Page < v.Pages {
 		v.Next = sq.href(sq.sort.key, sq.desc, v.Page+1)
 	}
-	v.Columns = spaceColumns(sq)
-	s.render(w, http.StatusOK, "spaces", v)
-	return nil
 }
 
 // spaceColumns are the table's headers: each links to sorting by it, the
@@ -183,8 +190,8 @@ func spaceColumns(sq spacesQuery) []column {
 	return out
 }
 
-func spaceRowOf(l bot.SpaceLog, n names, c clock) spaceRow {
-	row := spaceRow{Start: c.stamp(l.Start), Host: n.of(l.UserID), HostPath: bot.HostPagePath(l.UserID), Title: l.Title,
+func spaceRowOf(l bot.SpaceLog, n names, c clock, ch cohortChoice) spaceRow {
+	row := spaceRow{Start: c.stamp(l.Start), Host: n.of(l.UserID), HostPath: ch.hostPath(l.UserID), Title: l.Title,
 		Listeners: l.Listeners, Minutes: l.Minutes, Provenance: provenance(l)}
 	if l.Provenance.HasSpaceID() {
 		row.Space, row.SpaceURL = l.SpaceID, spaceURL(l.SpaceID)

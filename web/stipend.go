@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +29,8 @@ type stipendView struct {
 }
 
 type monthLink struct {
-	Value, Label string
-	Current      bool
+	Href, Label string
+	Current     bool
 }
 
 type stipendRow struct {
@@ -84,19 +85,19 @@ func monthAfter(a, b bot.Month) bool {
 	return a.Year > b.Year || (a.Year == b.Year && a.Month > b.Month)
 }
 
-// stipendRows loads the session's cohort and the month's report as
-// /cohort export gives it: revised against the issued one, if any.
-func (s *Server) stipendRows(ctx context.Context, r *http.Request, sess session) (bot.Cohort, bot.Month, []bot.Month, []bot.StipendRow, *bot.StipendIssue, error) {
-	co, err := s.cohortOf(ctx, sess.Workspace)
+// stipendRows loads the chosen cohort and the month's report as /cohort
+// export gives it: revised against the issued one, if any.
+func (s *Server) stipendRows(ctx context.Context, r *http.Request, sess session) (cohortChoice, bot.Month, []bot.Month, []bot.StipendRow, *bot.StipendIssue, error) {
+	ch, err := s.chooseCohort(ctx, r, sess.Workspace)
 	if err != nil {
-		return co, bot.Month{}, nil, nil, nil, err
+		return ch, bot.Month{}, nil, nil, nil, err
 	}
-	m, months, err := stipendMonth(r, co, s.now())
+	m, months, err := stipendMonth(r, ch.co, s.now())
 	if err != nil {
-		return co, m, nil, nil, nil, err
+		return ch, m, nil, nil, nil, err
 	}
-	rows, issued, err := bot.MonthStipend(ctx, s.store, sess.Workspace, co, m, s.now())
-	return co, m, months, rows, issued, err
+	rows, issued, err := bot.MonthStipend(ctx, s.store, sess.Workspace, ch.co, m, s.now())
+	return ch, m, months, rows, issued, err
 }
 
 func (s *Server) stipendPage(w http.ResponseWriter, r *http.Request) error {
@@ -104,21 +105,23 @@ func (s *Server) stipendPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	co, m, months, rows, issued, err := s.stipendRows(r.Context(), r, sess)
+	ch, m, months, rows, issued, err := s.stipendRows(r.Context(), r, sess)
 	if err != nil {
 		return err
 	}
+	co := ch.co
 	c := clock{now: s.now(), loc: co.Location()}
-	v := stipendView{layout: frame(sess, co, "Stipend", "stipend"), Month: m.Name(), AsOf: c.stamp(c.now),
-		CSV: "/dashboard/stipend.csv?month=" + m.String(), Covers: monthCovers(co, m)}
+	v := stipendView{layout: ch.frame(sess, "Stipend", "stipend", "/dashboard/stipend"), Month: m.Name(), AsOf: c.stamp(c.now),
+		CSV: ch.link("/dashboard/stipend.csv", url.Values{"month": {m.String()}}), Covers: monthCovers(co, m)}
 	if issued != nil {
 		v.Issued = c.full(issued.IssuedAt)
 	}
 	for _, mm := range months {
-		v.Months = append(v.Months, monthLink{Value: mm.String(), Label: mm.Name(), Current: mm == m})
+		v.Months = append(v.Months, monthLink{Href: ch.link("/dashboard/stipend", url.Values{"month": {mm.String()}}), Label: mm.Name(), Current: mm == m})
 	}
 	for _, row := range rows {
 		sr := stipendRowOf(row)
+		sr.Path = ch.hostPath(row.UserID)
 		if sr.Revised != "" {
 			v.Revised++
 		}
@@ -173,10 +176,11 @@ func (s *Server) stipendCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	co, m, _, rows, _, err := s.stipendRows(r.Context(), r, sess)
+	ch, m, _, rows, _, err := s.stipendRows(r.Context(), r, sess)
 	if err != nil {
 		return err
 	}
+	co := ch.co
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+bot.StipendFileName(co, m)+`"`)
 	w.Header().Set("Cache-Control", "no-store")

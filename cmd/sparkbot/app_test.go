@@ -141,3 +141,20 @@ func TestREADMECommands(t *testing.T) {
 		}
 	}
 }
+
+// TestPipedScriptEndsQuietly: a short script piped in on the wall clock
+// ends with its input while the scheduler may still be planning; a normal
+// end of input logs no error (planning cut short is not a failure).
+func TestPipedScriptEndsQuietly(t *testing.T) {
+	for _, script := range []string{
+		"/spaces help\n",
+		":staff on\n/cohort create name:\"Spark\" start:2026-11-30\n/cohort add user:@alice handle:@alice_x\n",
+	} {
+		for range 20 {
+			_, stderr, code := runApp(t, script)
+			if code != 0 || strings.Contains(stderr, `"level":"ERROR"`) {
+				t.Fatalf("%q: exit code %d; stderr:\n%s\nwant 0 and no error logged", script, code, stderr)
+			}
+		}
+	}
+}

@@ -40,7 +40,7 @@ func BackupFile(path string, w io.Writer) (int64, error) {
 		return 0, err
 	}
 	defer b.Close()
-	return (&DB{bolt: b}).Backup(context.Background(), w)
+	return (&DB{bolt: b, batch: newBatcher(b, batchDelay)}).Backup(context.Background(), w)
 }
 
 // openReadOnly opens a database file without changing it.

@@ -374,12 +374,13 @@ func (db *DB) FinishJob(ctx context.Context, o bot.Outcome) error {
 		return err
 	}
 	key := []byte(o.Key)
-	// Workers finish deliveries concurrently: Batch shares one commit (one
-	// fsync) among them. The function only sets state, so a re-run is safe.
+	// Workers finish deliveries concurrently: a batch (batch.go) shares one
+	// commit (one fsync) among them. The function only sets state, so a
+	// re-run is safe.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Batch(func(tx *bbolt.Tx) error {
+	return db.batch.do(func(tx *bbolt.Tx) error {
 		b := openJobBuckets(tx)
 		if err := b.removePending(key); err != nil {
 			return err

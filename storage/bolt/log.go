@@ -131,9 +131,9 @@ func (b logBuckets) delete(l bot.SpaceLog) error {
 // AddLog stores l, or returns ErrExists if ws has a log of l.SpaceID.
 //
 // Logs arrive in bursts from many hosts at once, so AddLog goes through
-// bbolt's Batch: concurrent calls share one commit and one fsync, and each
-// still returns only after that commit. Batch may run the function more
-// than once, so it depends only on the transaction, and it reports a
+// a batch (batch.go): concurrent calls share one commit and one fsync, and
+// each still returns only after that commit. A batch may run the function
+// more than once, so it depends only on the transaction, and it reports a
 // duplicate through exists (reset on every run) rather than by failing,
 // which would roll back the whole batch and run it again.
 func (db *DB) AddLog(ctx context.Context, ws bot.WorkspaceRef, l bot.SpaceLog) error {
@@ -148,7 +148,7 @@ func (db *DB) AddLog(ctx context.Context, ws bot.WorkspaceRef, l bot.SpaceLog) e
 		return err
 	}
 	var exists bool
-	err = db.bolt.Batch(func(tx *bbolt.Tx) error {
+	err = db.batch.do(func(tx *bbolt.Tx) error {
 		exists = false
 		b, err := writableLogBuckets(tx, ws)
 		if err != nil {

@@ -41,19 +41,19 @@ func BenchmarkAddLogConcurrent(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
 }
 
-// bbolt re-runs a batch without any function that failed in it. AddLog's
+// A batch is re-run without any function that failed in it. AddLog's
 // function runs twice then, and must give the same answer both times.
 func TestAddLogSurvivesBatchRerun(t *testing.T) {
 	db := openTemp(t)
 	// Exactly these three calls make up one batch, whatever the scheduling.
-	db.bolt.MaxBatchSize, db.bolt.MaxBatchDelay = 3, time.Hour
+	db.batch.maxCalls, db.batch.window = 3, time.Hour
 	l := bot.SpaceLog{SpaceID: "s1", UserID: "u1", Start: time.Date(2025, time.March, 3, 20, 0, 0, 0, time.UTC)}
 
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = db.AddLog(t.Context(), ws, l) })
 	wg.Go(func() { errs[1] = db.AddLog(t.Context(), ws, l) })
-	wg.Go(func() { errs[2] = db.bolt.Batch(func(*bbolt.Tx) error { return errFailing }) })
+	wg.Go(func() { errs[2] = db.batch.do(func(*bbolt.Tx) error { return errFailing }) })
 	wg.Wait()
 
 	if !errors.Is(errs[2], errFailing) {

@@ -88,3 +88,39 @@ func TestLogsBecomeBinary(t *testing.T) {
 		t.Errorf("got %d logs, want %d", len(all), logsPerChunk+7)
 	}
 }
+
+// Every field of bot.SpaceLog is in the binary form: a field added to the
+// type fails this test until logcodec.go keeps it.
+func TestLogCodecKeepsEveryField(t *testing.T) {
+	var l bot.SpaceLog
+	v := reflect.ValueOf(&l).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(fmt.Sprintf("field %d", i))
+		case reflect.Int, reflect.Int64:
+			f.SetInt(int64(1000 + i))
+		case reflect.Uint8:
+			f.SetUint(uint64(1 + i%4))
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Struct:
+			if f.Type() != reflect.TypeOf(time.Time{}) {
+				t.Fatalf("SpaceLog.%s is a %s: teach logcodec.go (and this test) to keep it", v.Type().Field(i).Name, f.Type())
+			}
+			f.Set(reflect.ValueOf(time.Date(2026, 12, 1, 20, i, 0, i, time.UTC)))
+		default:
+			t.Fatalf("SpaceLog.%s is a %s: teach logcodec.go (and this test) to keep it", v.Type().Field(i).Name, f.Type())
+		}
+	}
+	data, err := encodeLog(l)
+	must(t, err)
+	got, err := decodeLog([]byte(l.SpaceID), data)
+	must(t, err)
+	for i := range v.NumField() {
+		if want, have := v.Field(i).Interface(), reflect.ValueOf(got).Field(i).Interface(); !reflect.DeepEqual(have, want) {
+			t.Errorf("SpaceLog.%s: stored %v, read back %v: logcodec.go does not keep it", v.Type().Field(i).Name, want, have)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -174,30 +175,39 @@ func migrateApplications(w *bbolt.Bucket) error {
 // <ws>/<kind>/…, naming no cohort.
 var legacyCohortKinds = []bot.JobKind{bot.JobCheck, bot.JobDigest, bot.JobStipend}
 
+// jobRename returns the new key of a job of kind in ws under key, and the
+// cohort the job is about if it is to be set (0: keep the job's); ok false
+// leaves the key as it is.
+type jobRename func(key string, kind bot.JobKind, ws bot.WorkspaceRef) (newKey string, cohort int, ok bool)
+
 // cohortJobKey returns the schema-3 key of a schema-2 cohort-level job
 // key, or ok false if key is not one.
-func cohortJobKey(key string, kind bot.JobKind, ws bot.WorkspaceRef) (string, bool) {
+func cohortJobKey(key string, kind bot.JobKind, ws bot.WorkspaceRef) (string, int, bool) {
 	for _, k := range legacyCohortKinds {
 		old := ws.Key() + "/" + string(k) + "/"
 		if k == kind && strings.HasPrefix(key, old) {
-			return bot.CohortJobPrefix(ws, string(k), 1) + key[len(old):], true
+			return bot.CohortJobPrefix(ws, string(k), 1) + key[len(old):], 1, true
 		}
 	}
-	return "", false
+	return "", 0, false
 }
 
-func migrateCohortJobKeys(tx *bbolt.Tx) error {
+func migrateCohortJobKeys(tx *bbolt.Tx) error { return renameJobKeys(tx, cohortJobKey) }
+
+// renameJobKeys moves the jobs rename renames, pending and finished, to
+// their new keys.
+func renameJobKeys(tx *bbolt.Tx, rename jobRename) error {
 	b := openJobBuckets(tx)
 	if b.jobs == nil || b.outcomes == nil {
 		return nil // a file from before the job buckets: it has no jobs
 	}
-	if err := migratePendingKeys(b); err != nil {
+	if err := migratePendingKeys(b, rename); err != nil {
 		return err
 	}
-	return migrateOutcomeKeys(b)
+	return migrateOutcomeKeys(b, rename)
 }
 
-func migratePendingKeys(b jobBuckets) error {
+func migratePendingKeys(b jobBuckets, rename jobRename) error {
 	type move struct {
 		old, new string
 		job      storedJob
@@ -208,7 +218,10 @@ func migratePendingKeys(b jobBuckets) error {
 		if err := json.Unmarshal(data, &j); err != nil {
 			return fmt.Errorf("decode job %q: %w", k, err)
 		}
-		if key, ok := cohortJobKey(string(k), j.Kind, j.Workspace); ok {
+		if key, cohort, ok := rename(string(k), j.Kind, j.Workspace); ok {
+			if cohort != 0 {
+				j.Cohort = cohort
+			}
 			moves = append(moves, move{string(k), key, j})
 		}
 		return nil
@@ -217,7 +230,6 @@ func migratePendingKeys(b jobBuckets) error {
 		return err
 	}
 	for _, m := range moves {
-		m.job.Cohort = 1
 		data, err := json.Marshal(m.job)
 		if err != nil {
 			return err
@@ -235,7 +247,7 @@ func migratePendingKeys(b jobBuckets) error {
 	return nil
 }
 
-func migrateOutcomeKeys(b jobBuckets) error {
+func migrateOutcomeKeys(b jobBuckets, rename jobRename) error {
 	type move struct {
 		old, new string
 		o        bot.Outcome
@@ -247,7 +259,7 @@ func migrateOutcomeKeys(b jobBuckets) error {
 		if err := json.Unmarshal(data, &s); err != nil {
 			return fmt.Errorf("decode outcome %q: %w", k, err)
 		}
-		if key, ok := cohortJobKey(string(k), s.Kind, s.Workspace); ok {
+		if key, _, ok := rename(string(k), s.Kind, s.Workspace); ok {
 			s.Key = string(k)
 			moves = append(moves, move{string(k), key, bot.Outcome(s), bytes.Clone(data)})
 		}
@@ -266,4 +278,52 @@ func migrateOutcomeKeys(b jobBuckets) error {
 		}
 	}
 	return nil
+}
+
+// Schema 7 → 8: host-level job keys name their cohort, as cohort-level
+// ones do since schema 3: reminders, nudges, quota warnings and staff
+// alerts move, pending and finished, from <ws>/<kind>/<user>/… to
+// <ws>/<kind>/<cohort>/<user>/… (scheduler/plan.go), so that planning finds
+// the outcomes of what was sent under the keys it now plans and sends
+// nothing twice. The cohort is the workspace's latest: the one schema 7
+// planned host jobs for, and the one this binary plans them for. X
+// reminders (<ws>/xreminder/…) keep their keys.
+func migrateHostJobKeys(tx *bbolt.Tx) error {
+	latest, err := latestCohortIDs(tx)
+	if err != nil {
+		return err
+	}
+	return renameJobKeys(tx, func(key string, kind bot.JobKind, ws bot.WorkspaceRef) (string, int, bool) {
+		old := ws.Key() + "/" + string(kind) + "/"
+		id, ok := latest[ws.Key()]
+		if !ok || !slices.Contains(legacyHostKinds, kind) || !strings.HasPrefix(key, old) {
+			return "", 0, false
+		}
+		return bot.CohortJobPrefix(ws, string(kind), id) + key[len(old):], 0, true
+	})
+}
+
+// legacyHostKinds are the job kinds whose schema-7 keys were
+// <ws>/<kind>/<user>/…, naming no cohort.
+var legacyHostKinds = []bot.JobKind{bot.JobReminder, bot.JobNudge, bot.JobWarning, bot.JobAlert}
+
+// latestCohortIDs returns each workspace's latest cohort ID, by workspace
+// key; a workspace with no cohort is not there.
+func latestCohortIDs(tx *bbolt.Tx) (map[string]int, error) {
+	ids := map[string]int{}
+	all := tx.Bucket(workspacesBucket)
+	if all == nil {
+		return ids, nil
+	}
+	err := all.ForEachBucket(func(k []byte) error {
+		co, found, err := latestCohort(all.Bucket(k).Bucket(cohortsBucket))
+		if err != nil {
+			return fmt.Errorf("workspace %s: %w", k, err)
+		}
+		if found {
+			ids[string(k)] = co.ID
+		}
+		return nil
+	})
+	return ids, err
 }

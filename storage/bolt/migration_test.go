@@ -4,6 +4,8 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,9 +153,9 @@ func checkMigratedJobs(t *testing.T, db *DB) {
 	for _, j := range due {
 		keys = append(keys, j.Key)
 	}
-	want := []string{"console:m/reminder/alice/1/1765324800/3600", digestKey("2026-12-07")}
+	want := []string{"console:m/reminder/1/alice/1/1765324800/3600", digestKey("2026-12-07")}
 	if !reflect.DeepEqual(keys, want) {
-		t.Errorf("due jobs %q, want %q (host jobs keep their keys)", keys, want)
+		t.Errorf("due jobs %q, want %q (host jobs name cohort 1 from schema 8 on)", keys, want)
 	}
 	sent, err := db.JobOutcome(ctx, stipendKey)
 	must(t, err)
@@ -177,5 +179,134 @@ func checkMigratedJobs(t *testing.T, db *DB) {
 	must(t, err)
 	if pruned != 2 {
 		t.Errorf("pruned %d outcomes, want 2: the time index follows the new keys", pruned)
+	}
+}
+
+// Schema 7 (and every schema before it) wrote host-level job keys (reminders, nudges, warnings, staff
+// alerts) without their cohort: <ws>/<kind>/<user>/…. s7Now is Tue 15 Dec
+// 19:05 New York, week 3 of Spark Phase 1: alice's 60m reminder of her
+// 20:00 Space went out, her 10m one is pending; bob's 16:00 Space was
+// nudged and he was warned he is at risk; carol missed weeks 1 and 2,
+// was warned, and staff were alerted.
+var (
+	s7Now         = time.Date(2026, 12, 16, 0, 5, 0, 0, time.UTC)
+	s7AliceSpace  = time.Date(2026, 12, 16, 1, 0, 0, 0, time.UTC)  // Tue 15 Dec 20:00 New York
+	s7BobSpace    = time.Date(2026, 12, 15, 21, 0, 0, 0, time.UTC) // Tue 15 Dec 16:00 New York
+	s7Week3       = time.Date(2026, 12, 14, 5, 0, 0, 0, time.UTC)
+	s7Pending     = map[string]bot.Job{}
+	s7Finished    = map[string]bot.JobKind{}
+	s7OtherCohort = bot.WorkspaceRef{Platform: bot.Console, ID: "n"} // a workspace on its second cohort
+)
+
+func init() {
+	unix := func(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+	reminder := bot.Job{Kind: bot.JobReminder, Workspace: mws, Due: s7AliceSpace.Add(-10 * time.Minute), UserID: "alice",
+		ScheduleID: 1, Occurrence: s7AliceSpace, Lead: 10 * time.Minute}
+	s7Pending["console:m/reminder/alice/1/"+unix(s7AliceSpace)+"/600"] = reminder
+	reminder.ScheduleID, reminder.SpaceID = 0, "1SpaceOnX"
+	s7Pending["console:m/xreminder/alice/1SpaceOnX/"+unix(s7AliceSpace)+"/600"] = reminder // X reminders keep theirs
+	s7Pending["console:n/warning/dan/2027-03-08/at risk"] = bot.Job{Kind: bot.JobWarning, Workspace: s7OtherCohort,
+		Due: time.Date(2027, 3, 9, 14, 0, 0, 0, time.UTC), UserID: "dan", Level: bot.AtRisk, Week: bot.Date{Year: 2027, Month: 3, Day: 8}}
+	s7Finished["console:m/reminder/alice/1/"+unix(s7AliceSpace)+"/3600"] = bot.JobReminder
+	s7Finished["console:m/nudge/bob/2/"+unix(s7BobSpace)] = bot.JobNudge
+	s7Finished["console:m/warning/bob/2026-12-14/at risk"] = bot.JobWarning
+	s7Finished["console:m/warning/carol/2026-12-07/missed"] = bot.JobWarning
+	s7Finished["console:m/alert/carol/2026-11-30"] = bot.JobAlert
+}
+
+// WriteSchema7 writes the schema-7 workspaces above into a file at path
+// (exported for upgrade_test.go, which runs the scheduler on it).
+func WriteSchema7(t *testing.T, path string) {
+	t.Helper()
+	db := openAt(t, path)
+	ctx := t.Context()
+	co := bot.NewCohort("Spark Phase 1", bot.Date{Year: 2026, Month: 11, Day: 30})
+	co.StaffChannel = "c-staff"
+	co, err := db.AddCohort(ctx, mws, co, 0)
+	must(t, err)
+	hosts := map[string]time.Time{"alice": s7Week3, "bob": s7Week3, "carol": s2Joined}
+	for user, joined := range hosts {
+		h := bot.Host{UserID: user, Handle: user + "_x"}
+		h.Join(co, joined)
+		must(t, db.PutHost(ctx, mws, h))
+	}
+	for _, sc := range []bot.Schedule{
+		{UserID: "alice", Title: "Night owls", Days: bot.Weekdays(1 << time.Tuesday), At: bot.TimeOfDay{Hour: 20}, Duration: time.Hour, Zone: "America/New_York", CreatedAt: s2Joined},
+		{UserID: "bob", Title: "Tea time", Days: bot.Weekdays(1 << time.Tuesday), At: bot.TimeOfDay{Hour: 16}, Duration: time.Hour, Zone: "America/New_York", CreatedAt: s2Joined},
+	} {
+		_, err := db.AddSchedule(ctx, mws, sc)
+		must(t, err)
+	}
+	first, err := db.AddCohort(ctx, s7OtherCohort, bot.NewCohort("One", bot.Date{Year: 2026, Month: 11, Day: 30}), 0)
+	must(t, err)
+	_, err = db.AddCohort(ctx, s7OtherCohort, bot.NewCohort("Two", bot.Date{Year: 2027, Month: 3, Day: 1}), first.ID)
+	must(t, err)
+	for key, j := range s7Pending {
+		j.Key = key
+		must(t, db.AddJobs(ctx, []bot.Job{j}))
+	}
+	for key, kind := range s7Finished {
+		ws, _, _ := strings.Cut(key, "/")
+		must(t, db.FinishJob(ctx, bot.Outcome{Key: key, Kind: kind, Workspace: workspaceOf(ws), Result: bot.Sent, At: s7Now.Add(-time.Hour)}))
+	}
+	must(t, db.SetPlannedThrough(ctx, s7Now.Add(-time.Hour)))
+	must(t, db.Close())
+	writeSchema(t, path, 7)
+}
+
+func workspaceOf(key string) bot.WorkspaceRef {
+	if key == s7OtherCohort.Key() {
+		return s7OtherCohort
+	}
+	return mws
+}
+
+// TestOpenMigratesSchema7: host-level job keys, pending and finished, name
+// the workspace's latest cohort after the kind, as the scheduler plans them
+// now; X reminders and other kinds keep theirs.
+func TestOpenMigratesSchema7(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sparkbot.db")
+	WriteSchema7(t, path)
+	db := openAt(t, path)
+	ctx := t.Context()
+	moved := func(key string) string {
+		if strings.Contains(key, "/xreminder/") {
+			return key
+		}
+		id := "1"
+		if strings.HasPrefix(key, s7OtherCohort.Key()+"/") {
+			id = "2"
+		}
+		ws, rest, _ := strings.Cut(key, "/")
+		kind, rest, _ := strings.Cut(rest, "/")
+		return ws + "/" + kind + "/" + id + "/" + rest
+	}
+	for old := range s7Pending {
+		if _, err := db.PendingJob(ctx, moved(old)); err != nil {
+			t.Errorf("pending %s: not under %s: %v", old, moved(old), err)
+		}
+		if moved(old) != old {
+			if _, err := db.PendingJob(ctx, old); !errors.Is(err, bot.ErrNotFound) {
+				t.Errorf("the old key %s is still pending: %v", old, err)
+			}
+		}
+	}
+	for old := range s7Finished {
+		if o, err := db.JobOutcome(ctx, moved(old)); err != nil || o.Key != moved(old) || o.Result != bot.Sent {
+			t.Errorf("outcome of %s: got %+v, %v under %s; want it sent", old, o, err, moved(old))
+		}
+		if _, err := db.JobOutcome(ctx, old); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("the old outcome key %s is still there: %v", old, err)
+		}
+	}
+	due, err := db.DueJobs(ctx, time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC), 10)
+	must(t, err)
+	if len(due) != len(s7Pending) {
+		t.Errorf("%d jobs in the due index, want %d: it follows the new keys", len(due), len(s7Pending))
+	}
+	pruned, err := db.PruneOutcomes(ctx, s7Now)
+	must(t, err)
+	if pruned != len(s7Finished) {
+		t.Errorf("pruned %d outcomes, want %d: the time index follows the new keys", pruned, len(s7Finished))
 	}
 }

@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -42,6 +42,9 @@ var migrations = []func(*bbolt.Tx) error{
 	// 6 → 7: logs are binary, and their user index entries hold them too
 	// (logcodec.go), so reports read a host's logs in one range.
 	binaryLogs,
+	// 7 → 8: reminder, nudge, warning and alert keys name their cohort
+	// (migration.go).
+	migrateHostJobKeys,
 }
 
 var (

@@ -52,7 +52,8 @@ import (
 // the file, so a second sparkbot fails fast instead of hanging.
 const lockTimeout = time.Second
 
-// batchDelay is how long db.Batch waits for more writers to join a commit.
+// batchDelay is how long a batch of writes (batch.go) waits for more
+// writers to join its commit.
 const batchDelay = 2 * time.Millisecond
 
 // initialMmap is the address space mapped at open. A write that grows the
@@ -68,7 +69,8 @@ var ErrInUse = errors.New("the database file is in use by another running sparkb
 // DB is a bbolt file holding every workspace's data. It is safe for
 // concurrent use.
 type DB struct {
-	bolt *bbolt.DB
+	bolt  *bbolt.DB
+	batch *batcher // AddLog's and FinishJob's shared commits
 }
 
 var _ bot.Store = (*DB)(nil)
@@ -96,15 +98,14 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	// Concurrent writers (64 hosts logging, workers finishing deliveries)
-	// arrive together after each commit, so a short window gathers them;
-	// bbolt's 10ms default would add 10ms to every lone write.
-	b.MaxBatchDelay = batchDelay
 	if err := b.Update(func(tx *bbolt.Tx) error { return prepareSchema(tx, path) }); err != nil {
 		b.Close()
 		return nil, err
 	}
-	return &DB{bolt: b}, nil
+	// Concurrent writers (64 hosts logging, workers finishing deliveries)
+	// share commits; a short window gathers them (bbolt's Batch default of
+	// 10ms would add 10ms to every lone write).
+	return &DB{bolt: b, batch: newBatcher(b, batchDelay)}, nil
 }
 
 // Close releases the file. Every write has already been committed.

@@ -75,3 +75,39 @@ func TestUpgradedFileSendsNothingTwice(t *testing.T) {
 		t.Errorf("week 2's digest, pending at the upgrade, went out %d times; want once\n%q", n, p.sent)
 	}
 }
+
+// TestUpgradedSchema7SendsNothingTwice runs the scheduler on a schema-7
+// file, whose reminder, nudge, warning and alert keys named no cohort:
+// what went out before the upgrade is not sent again under the new keys,
+// and the reminder pending at the upgrade goes out once.
+func TestUpgradedSchema7SendsNothingTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sparkbot.db")
+	bolt.WriteSchema7(t, path)
+	db, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 12, 16, 0, 5, 0, 0, time.UTC) // Tue 15 Dec 19:05 New York
+	clock := bot.NewFakeClock(now)
+	sched := scheduler.New(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), scheduler.Config{})
+	p := &posts{}
+	sched.SetNotifier(bot.Console, p)
+	ctx := t.Context()
+	if err := sched.PlanAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sched.AdvanceTo(ctx, clock, now.Add(15*time.Hour)) // past the daily check
+	for prefix, want := range map[string]int{
+		"@alice ⏰ “Night owls” starts in":     1, // the 60m one was sent before the upgrade
+		"@alice ⏰ “Night owls” starts in 10m": 1, // pending at the upgrade
+		"@bob Did “Tea time” happen":          0,
+		"@bob ⚠ At risk":                      0,
+		"@carol Last week":                    0,
+		"#c-staff ⚠":                          0, // carol's alert, sent before
+	} {
+		if n := p.count(prefix); n != want {
+			t.Errorf("%q went out %d times, want %d\n%q", prefix, n, want, p.sent)
+		}
+	}
+}

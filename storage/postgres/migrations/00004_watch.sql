@@ -4,7 +4,7 @@
 -- each other's lock.
 
 -- +goose Up
-CREATE SEQUENCE watch_generation;
+CREATE SEQUENCE IF NOT EXISTS watch_generation;
 
 -- +goose Down
-DROP SEQUENCE watch_generation;
+DROP SEQUENCE IF EXISTS watch_generation;
