@@ -76,6 +76,9 @@ type Watcher struct {
 	next string
 	// purged is the last day (UTC) retention.go ran.
 	purged Date
+	// lookups is the back-off of users/by/username lookups while X does
+	// not answer them (in memory: a restart asks at once).
+	lookups backoff
 	// set is the hosts to watch as last loaded, at loaded (bot clock);
 	// reloaded every watchReload, so a round reads every host and link
 	// only now and then.
@@ -262,9 +265,11 @@ func (w *Watcher) loadWorkspace(ctx context.Context, set *watchSet, ws Workspace
 }
 
 // needsResolving reports whether a host's handle should be looked up on X
-// now: it has no link for it, or X had no such account a day ago or more.
+// now: it has no link for it, X has not answered for it yet (a
+// /cohort link X did not answer in time), or X had no such account a day
+// ago or more.
 func needsResolving(l XLink, handle string, now time.Time) bool {
-	if !l.For(handle) {
+	if !l.For(handle) || !l.Missing && !l.Linked() {
 		return true
 	}
 	return l.Missing && now.Sub(l.CheckedAt) >= 24*time.Hour

@@ -281,3 +281,46 @@ func TestFollowersCheckedOnX(t *testing.T) {
 		}
 	}
 }
+
+// TestUnansweredLinkResolvedLater: a /cohort link X does not answer in
+// time is resolved later by the watcher, backing off while X stays
+// silent; meanwhile nothing says X has no such account, /cohort links
+// says it is not resolved yet, and a pasted link is rechecked later.
+func TestUnansweredLinkResolvedLater(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "carol")
+	h.x.addUser("carol_x", "1003", 9000)
+	h.x.down = true
+	got := h.must("boss", true, "/cohort link user:@carol handle:@carol_x", "Linked @carol to @carol_x on X")
+	if !strings.Contains(got, "X did not answer") || strings.Contains(got, "no account") {
+		t.Errorf("/cohort link while X is silent: %q, want it to say X did not answer", got)
+	}
+	asked := len(h.x.asked)
+	for range 10 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	if n := len(h.x.asked) - asked; n < 2 || n > 4 {
+		t.Errorf("in 10 rounds with X silent the watcher asked X %d times, want it to keep asking, backing off (2–4 times)", n)
+	}
+	links := h.must("boss", true, "/cohort links", "X accounts")
+	if !strings.Contains(links, "@carol: @carol_x — not resolved on X yet") || strings.Contains(links, "X id ,") {
+		t.Errorf("/cohort links while X is silent:\n%s\nwant carol's handle not resolved yet", links)
+	}
+	got = h.must("carol", false, "/spaces log url:1eaKbrPAqbwKX", "Logged Space 1eaKbrPAqbwKX")
+	if !strings.Contains(got, "I'll ask X again later") || strings.Contains(got, "no account") {
+		t.Errorf("carol's paste while her handle is not resolved: %q, want it kept and rechecked later", got)
+	}
+	if jobs, err := h.store.PendingJobs(context.Background(), h.ws.Key()+"/recheck/"); err != nil || len(jobs) != 1 {
+		t.Errorf("recheck jobs: %d (%v), want one", len(jobs), err)
+	}
+	h.x.down = false
+	for range 30 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	links = h.must("boss", true, "/cohort links", "X accounts")
+	if !strings.Contains(links, "@carol: @carol_x — X id 1003, not seen live yet") {
+		t.Errorf("/cohort links once X answers again:\n%s\nwant carol resolved to 1003", links)
+	}
+}

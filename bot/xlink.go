@@ -63,7 +63,7 @@ func xStaffChannel(co Cohort) string {
 // a few a round (users/by/username has its own budget). Each one X answers
 // for leaves the list; the rest wait for the next round.
 func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
-	if len(set.unresolved) == 0 {
+	if len(set.unresolved) == 0 || !w.lookups.ready(now) {
 		return
 	}
 	defer set.index()
@@ -74,9 +74,11 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 		}
 		u, err := w.x.UserByName(ctx, wh.host.Handle)
 		if err != nil && !errors.Is(err, ErrXNotFound) {
-			w.log.Warn("watching X: resolving handles failed; trying again next round", "err", err)
+			w.lookups.failed(now)
+			w.log.Warn("watching X: resolving handles failed; trying again later", "at", w.lookups.after, "err", err)
 			break
 		}
+		w.lookups.succeeded()
 		done++
 		if err != nil {
 			wh.link = XLink{UserID: wh.host.UserID, Handle: wh.host.Handle, Missing: true, CheckedAt: now,
@@ -94,6 +96,28 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 	}
 	set.unresolved = set.unresolved[done:]
 }
+
+// backoff spaces out lookups X does not answer (down, rate-limited,
+// refusing the token): after the n-th failure in a row the next waits
+// firstBackoff·2ⁿ⁻¹, at most maxBackoff, on the bot's clock.
+type backoff struct {
+	fails int
+	after time.Time
+}
+
+const (
+	firstBackoff = time.Minute
+	maxBackoff   = 30 * time.Minute
+)
+
+func (b *backoff) ready(now time.Time) bool { return !now.Before(b.after) }
+
+func (b *backoff) failed(now time.Time) {
+	b.fails++
+	b.after = now.Add(min(firstBackoff<<min(b.fails-1, 10), maxBackoff))
+}
+
+func (b *backoff) succeeded() { *b = backoff{} }
 
 // resolvedLink is h's link once X resolved its handle to u.
 func resolvedLink(old XLink, h Host, u XUser, now time.Time) XLink {

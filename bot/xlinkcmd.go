@@ -73,7 +73,7 @@ func (r *Router) resolveNow(ctx context.Context, ws WorkspaceRef, co Cohort, lin
 		link.Missing, link.CheckedAt, link.Told = true, r.clock.Now(), true
 		return fmt.Sprintf(", but X has no account @%s: check the spelling; until it resolves they log by hand", link.Handle), nil
 	case err != nil:
-		return " (X could not be asked just now; it is resolved within a minute or two)", nil
+		return " (X did not answer just now: sparkbot keeps asking it, and /cohort links shows the X id once X has answered)", nil
 	}
 	if err := r.handleFree(ctx, ws, co, link.UserID, link.Handle, u.ID); err != nil {
 		return "", err
@@ -155,8 +155,8 @@ func linkLine(h Host, l XLink, loc *time.Location) Line {
 	switch {
 	case h.Handle == "":
 		rest = Linef(" — no handle: they log by hand")
-	case !l.For(h.Handle):
-		rest = Linef(" — not resolved on X yet")
+	case !l.For(h.Handle) || !l.Missing && !l.Linked():
+		rest = Linef(" — not resolved on X yet: they log by hand until X answers")
 	case l.Missing:
 		rest = Linef(" — X has no such account (asked %s): they log by hand", At(l.CheckedAt, loc, TimeFull))
 	case l.LastLive.IsZero():
