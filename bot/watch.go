@@ -76,6 +76,9 @@ type Watcher struct {
 	next string
 	// purged is the last day (UTC) retention.go ran.
 	purged Date
+	// toldShared holds the keys of the staff notices about shared X ids
+	// queued by this process (AddJobs keeps them once across restarts).
+	toldShared map[string]bool
 	// lookups is the back-off of users/by/username lookups while X does
 	// not answer them (in memory: a restart asks at once).
 	lookups backoff
@@ -155,6 +158,7 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 		return next
 	}
 	w.resolve(ctx, set, now)
+	w.tellShared(ctx, set, now)
 	got := w.poll(ctx, set, now)
 	w.settle(ctx, set, got, now)
 	w.purge(ctx, now)
@@ -275,15 +279,21 @@ func needsResolving(l XLink, handle string, now time.Time) bool {
 	return l.Missing && now.Sub(l.CheckedAt) >= 24*time.Hour
 }
 
-// host returns the host X account xid is in ws, if linked there (the
-// first by user id, should two hosts share an account).
+// host returns the host X account xid is in ws, if linked there to one
+// host only: an account two hosts share is credited to neither (staff
+// are told: tellShared).
 func (s *watchSet) host(ws WorkspaceRef, xid string) *watched {
+	var found *watched
 	for _, wh := range s.byXID[xid] {
-		if wh.ws == ws {
-			return wh
+		if wh.ws != ws {
+			continue
 		}
+		if found != nil {
+			return nil
+		}
+		found = wh
 	}
-	return nil
+	return found
 }
 
 // priorities returns the X ids to poll this round whatever the budget,
