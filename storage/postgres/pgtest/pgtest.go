@@ -57,6 +57,10 @@ func Schema(t testing.TB) string {
 	return u.String()
 }
 
+// Exec runs one statement on the database at dsn (a Schema URL), on a
+// connection of its own: outside any transaction, so VACUUM may be one.
+func Exec(t testing.TB, dsn, sql string) { t.Helper(); exec(t, dsn, sql) }
+
 // exec runs one statement on its own connection.
 func exec(t testing.TB, dsn, sql string) {
 	t.Helper()
