@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sparkbot/storage/postgres/pgtest"
 )
@@ -74,6 +76,33 @@ func TestDatabasePasswordIsASecret(t *testing.T) {
 		got := databaseSecrets(url)
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("databaseSecrets(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+// The replicas' tuning is checked at start: a leader poll over 10s would
+// break the 30s takeover, and let a holder cut off from the database act
+// on its role after the server gave it to another.
+func TestDatabaseSettingsAreChecked(t *testing.T) {
+	ok := databaseConfig{URL: "postgres://db/sparkbot", ClaimLease: defaultClaimLease, LeaderPoll: defaultLeaderPoll, SlackSockets: defaultSlackSockets}
+	tests := []struct {
+		name   string
+		change func(*databaseConfig)
+		want   string // in the error; "" for none
+	}{
+		{"the defaults", func(*databaseConfig) {}, ""},
+		{"a 10s poll", func(d *databaseConfig) { d.LeaderPoll = 10 * time.Second }, ""},
+		{"an 11s poll", func(d *databaseConfig) { d.LeaderPoll = 11 * time.Second }, "SPARKBOT_LEADER_POLL must be at most 10s"},
+		{"no poll", func(d *databaseConfig) { d.LeaderPoll = 0 }, "must be positive durations"},
+		{"eleven sockets", func(d *databaseConfig) { d.SlackSockets = 11 }, "SPARKBOT_SLACK_SOCKETS must be 1 to 10"},
+		{"not postgres", func(d *databaseConfig) { d.URL = "mysql://db" }, "must be a postgres:// URL"},
+	}
+	for _, tt := range tests {
+		d := ok
+		tt.change(&d)
+		err := d.check()
+		if got := fmt.Sprint(err); (tt.want == "") != (err == nil) || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
 		}
 	}
 }

@@ -106,3 +106,39 @@ func TestJobsAddedOnOneReplicaWakeTheOthers(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+// The connection holding a role tells the server to end its session soon
+// after the holder's machine vanishes: by keepalives while the socket is
+// idle, and by tcp_user_timeout while data the server sent is still
+// unacknowledged (keepalives do not run then, and retransmissions alone
+// would keep the session, and its lock, for some 15 minutes). Both within
+// sessionTimeout, so that a role is taken over within sessionTimeout and a
+// LeaderPoll: 25 s with the defaults, inside the 30 s promised.
+func TestARoleSessionEndsSoonAfterItsHolderVanishes(t *testing.T) {
+	db := openTest(t)
+	conn, err := db.sessionConn(t.Context())
+	must(t, err)
+	defer conn.Close(context.Background())
+	show := func(name string) string {
+		t.Helper()
+		var v string
+		must(t, conn.QueryRow(t.Context(), `SELECT current_setting($1)`, name).Scan(&v))
+		return v
+	}
+	for name, want := range map[string]string{
+		"tcp_user_timeout":        "20000", // ms
+		"tcp_keepalives_idle":     "5",     // s
+		"tcp_keepalives_interval": "5",
+		"tcp_keepalives_count":    "3",
+	} {
+		if got := show(name); got != want {
+			t.Errorf("%s on the role's session: %s, want %s", name, got, want)
+		}
+	}
+	if bound := sessionTimeout + defaultLeaderPoll; bound > 30*time.Second {
+		t.Errorf("a vanished holder's role is taken over within %v, past the 30 s promised", bound)
+	}
+	if stepDown := defaultLeaderPoll + pingTimeout(defaultLeaderPoll); stepDown >= sessionTimeout {
+		t.Errorf("a holder cut off from the database steps down within %v, not before the server ends its session (%v)", stepDown, sessionTimeout)
+	}
+}
