@@ -106,3 +106,23 @@ func TestDatabaseSettingsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// On PostgreSQL there is no database file to keep the console's exports
+// beside: they go to ./exports in the working directory (or --exports),
+// not into the directory of a --db file that is not used.
+func TestConsoleExportsOnPostgreSQLGoToTheWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	script := "/cohort create name:Spark start:2026-11-30\n/cohort export month:2026-12\n"
+	out, stderr, code := runOn(t, pgtest.Schema(t), script, "--now", "2026-12-02T09:00:00-05:00", "--user", "boss", "--staff", "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
+	}
+	saved, err := filepath.Glob(filepath.Join(dir, "exports", "*.csv"))
+	if err != nil || len(saved) != 1 {
+		t.Fatalf("files in ./exports: %v, %v; want the export; output:\n%s", saved, err, out)
+	}
+	if want := "saved to " + filepath.Join("exports", filepath.Base(saved[0])); !strings.Contains(out, want) {
+		t.Errorf("the console did not say %q:\n%s", want, out)
+	}
+}
