@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,5 +126,30 @@ func TestConsoleExportsOnPostgreSQLGoToTheWorkingDirectory(t *testing.T) {
 	}
 	if want := "saved to " + filepath.Join("exports", filepath.Base(saved[0])); !strings.Contains(out, want) {
 		t.Errorf("the console did not say %q:\n%s", want, out)
+	}
+}
+
+// On PostgreSQL the running bot's admin listener has no /backup: it
+// answers 501 and points to pg_dump, rather than stream an empty or
+// partial file someone would keep as a backup; the rest of the listener
+// works as on bbolt.
+func TestAdminBackupOnPostgreSQLIsNotImplemented(t *testing.T) {
+	_, env := slackEnv(t)
+	env["SPARKBOT_DATABASE_URL"] = pgtest.Schema(t)
+	app := startApp(t, env)
+	resp, err := http.Get("http://" + app.admin + "/backup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(string(body), "pg_dump") {
+		t.Errorf("GET /backup on PostgreSQL: %d %q, want 501 pointing to pg_dump", resp.StatusCode, body)
+	}
+	if disposition := resp.Header.Get("Content-Disposition"); disposition != "" {
+		t.Errorf("the 501 offers a file to save: %q", disposition)
+	}
+	if code, _ := get(t, "http://"+app.admin+"/healthz"); code != http.StatusOK {
+		t.Errorf("GET /healthz beside it: %d, want 200", code)
 	}
 }
