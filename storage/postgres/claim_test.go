@@ -20,14 +20,22 @@ var (
 // replicas opens n stores on one new schema, as n processes would.
 func replicas(t *testing.T, n int, opt Options) []*DB {
 	t.Helper()
+	_, dbs := replicasAt(t, n, opt)
+	return dbs
+}
+
+// replicasAt is replicas, with the schema's URL: each replica's sessions
+// are pgtest.Named after it (replica-0, replica-1, …).
+func replicasAt(t *testing.T, n int, opt Options) (string, []*DB) {
+	t.Helper()
 	url := pgtest.Schema(t)
 	dbs := make([]*DB, n)
 	for i := range dbs {
 		o := opt
 		o.Replica = fmt.Sprintf("replica-%d", i)
-		dbs[i] = openURL(t, url, o)
+		dbs[i] = openURL(t, pgtest.Named(t, url, o.Replica), o)
 	}
-	return dbs
+	return url, dbs
 }
 
 func dueJobs(n int, kind bot.JobKind) []bot.Job {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sparkbot/bot"
+	"sparkbot/storage/postgres/pgtest"
 )
 
 // waitFor fails t if ch does not deliver within limit: a bound on a
@@ -44,17 +45,22 @@ func campaign(t *testing.T, db *DB, role string, slots int, terms chan<- term) c
 }
 
 func TestOneLeaderAtATimeAndATakeover(t *testing.T) {
-	dbs := replicas(t, 2, Options{LeaderPoll: 20 * time.Millisecond})
+	url, dbs := replicasAt(t, 2, Options{LeaderPoll: 20 * time.Millisecond})
 	terms := make(chan term, 4)
 	stop := map[string]context.CancelFunc{}
 	for _, db := range dbs {
 		stop[db.replica] = campaign(t, db, "leader", 1, terms)
 	}
 	first := waitFor(t, terms, 10*time.Second, "electing a leader")
+	other := "replica-0"
+	if first.name == other {
+		other = "replica-1"
+	}
+	pgtest.AwaitLockTries(t, url, other, 3) // the other keeps trying, in vain
 	select {
 	case second := <-terms:
 		t.Fatalf("%s and %s lead at once", first.name, second.name)
-	case <-time.After(200 * time.Millisecond): // ten polls of the other replica
+	default:
 	}
 	stop[first.name]() // the leader stops: its session ends, with the lock
 	second := waitFor(t, terms, 10*time.Second, "a takeover")
@@ -67,7 +73,7 @@ func TestOneLeaderAtATimeAndATakeover(t *testing.T) {
 }
 
 func TestRoleSlotsAreHeldByAtMostThatMany(t *testing.T) {
-	dbs := replicas(t, 3, Options{LeaderPoll: 20 * time.Millisecond})
+	url, dbs := replicasAt(t, 3, Options{LeaderPoll: 20 * time.Millisecond})
 	terms := make(chan term, 6)
 	for _, db := range dbs {
 		campaign(t, db, "slack-socket", 2, terms)
@@ -77,10 +83,15 @@ func TestRoleSlotsAreHeldByAtMostThatMany(t *testing.T) {
 	if a.name == b.name {
 		t.Fatalf("%s holds two slots", a.name)
 	}
+	for _, db := range dbs {
+		if db.replica != a.name && db.replica != b.name {
+			pgtest.AwaitLockTries(t, url, db.replica, 4) // both slots, twice over, in vain
+		}
+	}
 	select {
 	case c := <-terms:
 		t.Fatalf("a third replica, %s, holds one of two slots", c.name)
-	case <-time.After(200 * time.Millisecond):
+	default:
 	}
 }
 
@@ -97,13 +108,24 @@ func TestJobsAddedOnOneReplicaWakeTheOthers(t *testing.T) {
 	waitFor(t, wakes, 10*time.Second, "the wake-up on connecting") // notifications before it are lost: catch up
 	must(t, dbs[0].AddJobs(t.Context(), dueJobs(3, bot.JobDM)))
 	waitFor(t, wakes, 10*time.Second, "the wake-up for the jobs the other replica added")
-	must(t, dbs[0].AddJobs(t.Context(), dueJobs(3, bot.JobDM))) // nothing new: no wake-up
 	must(t, dbs[0].AddJobs(t.Context(), dueJobs(4, bot.JobDM)))
 	waitFor(t, wakes, 10*time.Second, "the wake-up for one more job")
-	select {
-	case <-wakes:
-		t.Fatal("adding jobs that were all there already woke the other replica")
-	case <-time.After(100 * time.Millisecond):
+
+	// Jobs that were all there already notify nobody: on a session
+	// listening to the channel, the first notification after adding them
+	// is the test's own, sent after.
+	conn, err := dbs[1].connect(t.Context())
+	must(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(t.Context(), `LISTEN "`+dbs[1].channel()+`"`)
+	must(t, err)
+	must(t, dbs[0].AddJobs(t.Context(), dueJobs(4, bot.JobDM))) // nothing new
+	_, err = conn.Exec(t.Context(), `SELECT pg_notify($1, 'after')`, dbs[1].channel())
+	must(t, err)
+	n, err := conn.WaitForNotification(t.Context())
+	must(t, err)
+	if n.Payload != "after" {
+		t.Errorf("adding jobs that were all there already notified the replicas (payload %q)", n.Payload)
 	}
 }
 
