@@ -210,3 +210,33 @@ func SharedXMessage(users []string, xid string) Message {
 	m.Addf("Give each their own handle with /cohort link user:@name handle:@their_x; /cohort links shows who has which.")
 	return m
 }
+
+// xHostsOf are the members of co linked to X account xid in ws (by a link
+// for their handle now): one, or none; more only when two hosts share an
+// account, and then none of them is credited.
+func xHostsOf(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, xid string) ([]Host, error) {
+	if xid == "" {
+		return nil, nil
+	}
+	links, err := st.XLinks(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	var out []Host
+	for _, l := range links {
+		if l.XID != xid {
+			continue
+		}
+		h, err := st.Host(ctx, ws, l.UserID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if h.MemberOf(co) && l.For(h.Handle) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
