@@ -48,8 +48,10 @@ const (
 	// window), taken until X has said.
 	xDefaultLimit = 300
 	// maxRoundRequests is the most by/creator_ids requests a round sends:
-	// at one a second, what fits in roundTimeout.
-	maxRoundRequests = 40
+	// one at a time, each 1.1 s after the last one's answer (xapi), what
+	// fits in roundTimeout with X taking a few hundred milliseconds to
+	// answer each.
+	maxRoundRequests = 30
 	// XWindow is the length of X's rate windows.
 	XWindow = 15 * time.Minute
 	// maxResolves bounds the handles a round resolves (users/by/username

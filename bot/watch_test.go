@@ -149,9 +149,9 @@ func TestPollAllowance(t *testing.T) {
 		{"half spent halfway", bot.XBudget{Limit: 300, Remaining: 150, Reset: now.Add(450 * time.Second), Now: now}, 18},
 		{"spent early: nothing until the reset", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Minute), Now: now}, 0},
 		{"the window resets within the round", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Second), Now: now}, 20},
-		{"the last minute gets what is left", bot.XBudget{Limit: 300, Remaining: 37, Reset: now.Add(50 * time.Second), Now: now}, 37},
+		{"the last minute gets what is left", bot.XBudget{Limit: 300, Remaining: 27, Reset: now.Add(50 * time.Second), Now: now}, 27},
 		{"a smaller limit", bot.XBudget{Limit: 75, Remaining: -1, Now: now}, 5},
-		{"no more than a round can send at one a second", bot.XBudget{Limit: 300, Remaining: 280, Reset: now.Add(20 * time.Second), Now: now}, 40},
+		{"no more than a round can send, a request at a time", bot.XBudget{Limit: 300, Remaining: 280, Reset: now.Add(20 * time.Second), Now: now}, 30},
 	}
 	for _, tt := range tests {
 		if got := bot.PollAllowance(tt.b, time.Minute); got != tt.want {
