@@ -95,8 +95,9 @@ type Watcher struct {
 // watchReload is how often a round reads every workspace's hosts, links
 // and schedules again, besides when Stale says they changed (the
 // scheduler does, whenever the router replans a host or a cohort; with
-// replicas, only the leader's watcher polls, and a change made on another
-// replica reaches it this way). The open Spaces are read every round.
+// replicas, only the leader's watcher polls, and the leader's scheduler
+// calls Stale before a round when a change was marked in the shared store
+// on any replica). The open Spaces are read every round.
 const watchReload = 5 * time.Minute
 
 // Stale makes the next round read the hosts, links and schedules again.

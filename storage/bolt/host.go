@@ -12,7 +12,7 @@ import (
 
 var hostsBucket = []byte("hosts")
 
-// storedHost is a bot.Host as the hosts bucket kept it before schema 8
+// storedHost is a bot.Host as the hosts bucket kept it before schema 9
 // (see encodeRecord): without UserID, which is the key. Hosts are binary
 // now (hostcodec.go); a JSON host still reads.
 type storedHost struct {

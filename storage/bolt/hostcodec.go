@@ -11,7 +11,7 @@ import (
 	"sparkbot/bot"
 )
 
-// Hosts and schedules are binary too (schema 8; binary.go): a report of
+// Hosts and schedules are binary too (schema 9; binary.go): a report of
 // 100,000 hosts decodes every host, and of its open week their 200,000
 // schedules, and /spaces log decodes the host's record and schedules.
 //
@@ -168,7 +168,7 @@ func (r *recordReader) date() bot.Date {
 	return bot.Date{Year: r.int(), Month: time.Month(r.int()), Day: r.int()}
 }
 
-// Schema 7 → 8: every host and schedule becomes binary, in chunks of
+// Schema 8 → 9: every host and schedule becomes binary, in chunks of
 // recordsPerChunk (as logs did, binaryLogs).
 const recordsPerChunk = 10_000
 

@@ -102,11 +102,11 @@ func FuzzDecodeSchedule(f *testing.F) {
 	})
 }
 
-// A schema-7 file keeps hosts and schedules as JSON. Opened, they are
+// A schema-8 file keeps hosts and schedules as JSON. Opened, they are
 // binary and read back as they were: more than one chunk of hosts.
 func TestHostsAndSchedulesBecomeBinary(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	writeSchema(t, path, 7)
+	writeSchema(t, path, 8)
 	b, err := bbolt.Open(path, 0o600, nil)
 	must(t, err)
 	n := recordsPerChunk + 3

@@ -38,7 +38,7 @@ func writableScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets
 }
 
 // storedSchedule is a bot.Schedule as the schedules bucket kept it before
-// schema 8 (see encodeRecord): without ID, which is the key. Schedules are
+// schema 9 (see encodeRecord): without ID, which is the key. Schedules are
 // binary now (hostcodec.go); a JSON schedule still reads.
 type storedSchedule struct {
 	ID          int64         `json:"-"`
