@@ -81,6 +81,8 @@ type Watcher struct {
 	// toldShared holds the keys of the staff notices about shared X ids
 	// queued by this process (AddJobs keeps them once across restarts).
 	toldShared map[string]bool
+	// short is the reset of the last window noteShort logged about.
+	short time.Time
 	// lookups is the back-off of users/by/username lookups while X does
 	// not answer them (in memory: a restart asks at once).
 	lookups backoff
@@ -398,9 +400,27 @@ type pollPlan struct {
 	start  int      // where in rest the turn began
 }
 
-// plan makes the round's pollPlan within allowance batches of MaxXBatch.
-func (w *Watcher) plan(set *watchSet, now time.Time, allowance int) pollPlan {
+// spendable is how many requests X's window has left that a round could
+// send now: all but a round's cap of what remains, or, before X has said,
+// the round's share.
+func spendable(b XBudget, interval time.Duration) int {
+	if b.Remaining < 0 || b.Reset.IsZero() || b.Reset.Sub(b.Now) <= resetSlack {
+		return PollAllowance(b, interval)
+	}
+	return min(b.Remaining, maxRoundRequests)
+}
+
+// plan makes the round's pollPlan within the budget: PollAllowance's
+// share of it, and while the window has anything left, at least the
+// batches the urgent hosts need (PollAllowance runs to 0 when the window
+// runs low; the urgent are polled every round all the same, and the
+// others fill what room their batches have).
+func (w *Watcher) plan(set *watchSet, now time.Time, b XBudget) pollPlan {
 	first := set.priorities(now)
+	allowance := PollAllowance(b, WatchInterval)
+	if need := (len(first) + MaxXBatch - 1) / MaxXBatch; allowance < need {
+		allowance = max(allowance, min(need, spendable(b, WatchInterval)))
+	}
 	room := allowance * MaxXBatch
 	if len(first) >= room {
 		return pollPlan{ids: first[:room], urgent: room}
@@ -425,6 +445,17 @@ func (w *Watcher) plan(set *watchSet, now time.Time, allowance int) pollPlan {
 	return p
 }
 
+// noteShort logs, once a window, that X's window has too little left for
+// the round-robin: until it resets only the urgent hosts are polled.
+func (w *Watcher) noteShort(b XBudget, polled, linked int) {
+	if PollAllowance(b, WatchInterval) > 0 || b.Reset.IsZero() || w.short.Equal(b.Reset) {
+		return
+	}
+	w.short = b.Reset
+	w.log.Warn("watching X: X's rate window is nearly spent; until it resets only hosts live or on schedule are polled",
+		"remaining", b.Remaining, "reset", b.Reset, "polled", polled, "linked", linked)
+}
+
 // after is where the turn goes on once the first n of p.ids were polled.
 func (p pollPlan) after(n int, current string) string {
 	if len(p.rest) == 0 {
@@ -440,7 +471,9 @@ func (w *Watcher) poll(ctx context.Context, set *watchSet, now time.Time) polled
 	if len(set.byXID) == 0 {
 		return got
 	}
-	p := w.plan(set, now, PollAllowance(w.x.CreatorBudget(), WatchInterval))
+	b := w.x.CreatorBudget()
+	p := w.plan(set, now, b)
+	w.noteShort(b, len(p.ids), len(set.order))
 	n := 0
 	for batch := range slices.Chunk(p.ids, MaxXBatch) {
 		res, err := w.x.SpacesByCreators(ctx, batch)

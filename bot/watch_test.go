@@ -384,3 +384,43 @@ func TestSharedXIDCreditsNobody(t *testing.T) {
 		t.Errorf("/cohort links:\n%s\nwant the shared X id flagged", links)
 	}
 }
+
+// TestLowBudgetKeepsPriorities: with less left of X's window than a
+// request a round, the hosts live or on schedule are still polled every
+// round while any request is left (the others fill the same batch); with
+// nothing left, nobody is until the reset.
+func TestLowBudgetKeepsPriorities(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30")
+	now := h.clock.Now()
+	for i := range 150 {
+		user := fmt.Sprintf("h%03d", i)
+		h.must("boss", true, fmt.Sprintf("/cohort add user:@%s handle:@%s_x", user, user), "Added")
+		link := bot.XLink{UserID: user, Handle: user + "_x", XID: fmt.Sprint(5000 + i), Resolved: now}
+		if err := h.store.PutXLink(context.Background(), h.ws, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.must("h007", false, `/spaces schedule add title:"Noon" days:tue time:12:05 tz:America/New_York`, "Saved")
+	h.x.put(bot.XSpace{ID: "1live", State: bot.XLive, CreatorID: "5120", StartedAt: now, Participants: 3})
+	h.x.budget = bot.XBudget{Limit: 300, Remaining: 3, Reset: now.Add(10 * time.Minute), Now: now}
+	var logs strings.Builder
+	h.w = bot.NewWatcher(h.store, h.x, h.clock, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	for range 3 { // the second sees 5120 live, in its turn
+		h.round()
+	}
+	if len(h.x.polled) != 3 {
+		t.Fatalf("with 3 requests left for 10 minutes, 3 rounds sent %d requests, want 1 each for the hosts on schedule and live", len(h.x.polled))
+	}
+	if b := h.x.polled[2]; len(b) != 100 || b[0] != "5120" || b[1] != "5007" {
+		t.Errorf("the third round polled %d hosts, from %v; want a full batch, from the live host then the one on schedule", len(b), b[:min(len(b), 2)])
+	}
+	h.x.budget.Remaining = 0
+	h.round()
+	if len(h.x.polled) != 3 {
+		t.Errorf("with nothing left, a round sent a request")
+	}
+	if n := strings.Count(logs.String(), "rate window is nearly spent"); n != 1 {
+		t.Errorf("the log says the window is nearly spent %d times in one window, want once:\n%s", n, logs.String())
+	}
+}
