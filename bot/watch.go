@@ -76,8 +76,6 @@ type Watcher struct {
 	// next is the X id the round-robin goes on from (in memory only: after
 	// a restart the turn starts again from the first host).
 	next string
-	// purged is the last day (UTC) retention.go ran.
-	purged Date
 	// toldShared holds the keys of the staff notices about shared X ids
 	// queued by this process (AddJobs keeps them once across restarts).
 	toldShared map[string]bool
@@ -166,7 +164,6 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 	w.tellShared(ctx, set, now)
 	got := w.poll(ctx, set, now)
 	w.settle(ctx, set, got, now)
-	w.purge(ctx, now)
 	return next
 }
 
