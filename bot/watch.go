@@ -54,8 +54,8 @@ const (
 	maxRoundRequests = 30
 	// XWindow is the length of X's rate windows.
 	XWindow = 15 * time.Minute
-	// maxResolves bounds the handles a round resolves (users/by/username
-	// has a budget of its own).
+	// maxResolves bounds the handles a round resolves and the applicants'
+	// followers it checks (users/by/username has a budget of its own).
 	maxResolves = 15
 	// staleLive is how long a Space may go unseen while X cannot confirm
 	// it ended before it is logged as it was last seen.
@@ -132,6 +132,8 @@ type watchSet struct {
 	scheduled  []string                             // the keys of byXID with a registered schedule (index)
 	users      map[WorkspaceRef]map[string]*watched // linked hosts by user id
 	unresolved []*watched
+	unchecked  []appCheck // pending applications X has not counted followers for
+	lookups    int        // users/by/username lookups this round may still send
 	open       map[WorkspaceRef][]SeenSpace
 	cohorts    map[WorkspaceRef]Cohort
 }
@@ -160,7 +162,9 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 		w.log.Error("watching X: reading the hosts to watch", "err", err)
 		return next
 	}
+	set.lookups = maxResolves
 	w.resolve(ctx, set, now)
+	w.recheckFollowers(ctx, set, now)
 	w.tellShared(ctx, set, now)
 	got := w.poll(ctx, set, now)
 	w.settle(ctx, set, got, now)
@@ -266,8 +270,26 @@ func (w *Watcher) loadWorkspace(ctx context.Context, set *watchSet, ws Workspace
 			set.unresolved = append(set.unresolved, wh)
 		}
 	}
+	if err := w.loadUnchecked(ctx, set, ws, co); err != nil {
+		return err
+	}
 	set.open[ws], err = w.store.OpenSeenSpaces(ctx, ws)
 	return err
+}
+
+// loadUnchecked lists co's pending applications whose followers X did
+// not count when they came in.
+func (w *Watcher) loadUnchecked(ctx context.Context, set *watchSet, ws WorkspaceRef, co Cohort) error {
+	apps, err := w.store.Applications(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.State == Pending && a.Cohort == co.ID && a.XChecked.IsZero() && a.Handle != "" {
+			set.unchecked = append(set.unchecked, appCheck{ws: ws, co: co, app: a})
+		}
+	}
+	return nil
 }
 
 // needsResolving reports whether a host's handle should be looked up on X

@@ -424,3 +424,55 @@ func TestLowBudgetKeepsPriorities(t *testing.T) {
 		t.Errorf("the log says the window is nearly spent %d times in one window, want once:\n%s", n, logs.String())
 	}
 }
+
+// TestUnresolvedHandleToldWhereStaffLook: with no staff or digest
+// channel, a handle X has no account for is not marked as told: staff
+// see it in /cohort links and /cohort report, and hear of it in the
+// channel once one is set.
+func TestUnresolvedHandleToldWhereStaffLook(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "bob")
+	h.round()
+	if jobs, _ := h.store.PendingJobs(context.Background(), h.ws.Key()+"/xlink/"); len(jobs) != 0 {
+		t.Fatalf("with no staff channel, %d posts queued", len(jobs))
+	}
+	if l, err := h.store.XLink(context.Background(), h.ws, "bob"); err != nil || !l.Missing || l.Told {
+		t.Errorf("bob's link: %+v, %v; want missing and not yet told", l, err)
+	}
+	report := h.must("boss", true, "/cohort report", "Spark Phase 1")
+	if !strings.Contains(report, "X accounts to fix") || !strings.Contains(report, "@bob: X has no account @bob_x") {
+		t.Errorf("/cohort report does not tell staff of bob's handle:\n%s", report)
+	}
+	h.must("boss", true, "/cohort settings staff:#staff", "Saved")
+	h.clock.Advance(24 * time.Hour)
+	h.round()
+	if jobs, _ := h.store.PendingJobs(context.Background(), h.ws.Key()+"/xlink/"); len(jobs) != 1 || jobs[0].Channel != "staff" {
+		t.Errorf("once a staff channel is set: %+v, want one post in #staff", jobs)
+	}
+}
+
+// TestFollowersCheckedLater: an application X did not answer for in time
+// is checked on X later by the watcher; staff then see X's count, and an
+// applicant below the minimum on X is told by DM.
+func TestFollowersCheckedLater(t *testing.T) {
+	h := newXHarness(t, "2026-11-30T09:00:00-05:00")
+	h.withCohort("2026-11-30")
+	h.x.addUser("carol_x", "1003", 3400)
+	h.x.down = true
+	h.must("carol", false, "/spaces apply handle:@carol_x followers:12000 country:US", "Application received")
+	h.must("boss", true, "/cohort applications", "(not checked on X)")
+	h.x.down = false
+	for range 6 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	list := h.must("boss", true, "/cohort applications", "Pending applications")
+	for _, want := range []string{"@carol_x, 12,000 followers (3,400 on X), US", "⚠ followers on X: @carol_x has 3,400, below the cohort's minimum of 5,000"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/cohort applications lacks %q:\n%s", want, list)
+		}
+	}
+	if dms := h.dms("carol"); len(dms) != 1 || !strings.Contains(dms[0], "X says @carol_x has 3,400 followers, below Spark Phase 1's minimum of 5,000") {
+		t.Errorf("carol's DMs: %q, want one saying what X counts", dms)
+	}
+}
