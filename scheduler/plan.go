@@ -75,6 +75,12 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 			failed = append(failed, fmt.Errorf("planning %s: %w", ws.Key(), err))
 		}
 	}
+	// X data past its retention goes daily whether X is connected or not
+	// (the token may be gone long before a cohort's data expires); a
+	// failure waits for the next run, planning goes on.
+	if err := bot.PurgeXData(ctx, s.store, now); err != nil {
+		s.log.Error("deleting expired X data; trying again at the next planning", "err", err)
+	}
 	if err := errors.Join(failed...); err != nil {
 		return err // one workspace failing does not stop the others
 	}
@@ -287,7 +293,7 @@ func (s *Scheduler) stipendJobs(ws bot.WorkspaceRef, co bot.Cohort, now, horizon
 // warnings, at once: a removed, paused or skipped schedule loses its pending
 // deliveries, new lead times take effect.
 func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID string) {
-	s.watchStale()
+	s.watchStale(ctx)
 	if err := s.replanHost(ctx, ws, userID); err != nil {
 		s.log.Error("replanning a host failed; the daily planner will catch up", "workspace", ws.Key(), "user", userID, "err", err)
 	}
@@ -298,7 +304,7 @@ func (s *Scheduler) HostChanged(ctx context.Context, ws bot.WorkspaceRef, userID
 // checks, digests and stipend reports are dropped and planned again, and
 // every host's reminders follow the cohort's dates.
 func (s *Scheduler) CohortChanged(ctx context.Context, ws bot.WorkspaceRef, datesChanged bool) {
-	s.watchStale()
+	s.watchStale(ctx)
 	err := func() error {
 		co, err := s.store.Cohort(ctx, ws)
 		if err != nil {

@@ -23,7 +23,9 @@ import (
 //   - one scheduler, the leader (Elector), does the periodic work: it plans
 //     at start and takes the leaderKinds jobs; the others deliver;
 //   - a scheduler hears when another added jobs (Waker) and ticks, so a
-//     job added on one replica is on time on all.
+//     job added on one replica is on time on all;
+//   - a change to what the X watcher watches, made on any replica, reaches
+//     the leader's watcher at its next round (WatchSharer, watch.go).
 //
 // A store of one process (bbolt) implements none of them: its scheduler
 // holds every job itself, always leads and needs no waking, and behaves as
@@ -83,6 +85,11 @@ type replica struct {
 	elector Elector // nil: this scheduler always leads
 	waker   Waker   // nil: nobody else adds jobs
 	leading atomic.Bool
+	// watchSharer carries the watcher's Stale across replicas; nil: alone.
+	watchSharer WatchSharer
+	// watchSeen is the watch generation the last round started from (-1:
+	// none yet).
+	watchSeen atomic.Int64
 }
 
 func newReplica(store bot.Store) *replica {
@@ -91,7 +98,9 @@ func newReplica(store bot.Store) *replica {
 	if r.claimer != nil { // leading and waking make sense only for a shared due index
 		r.elector, _ = store.(Elector)
 		r.waker, _ = store.(Waker)
+		r.watchSharer, _ = store.(WatchSharer)
 	}
+	r.watchSeen.Store(-1)
 	r.leading.Store(r.elector == nil)
 	return r
 }

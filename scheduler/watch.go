@@ -28,13 +28,51 @@ type Watcher interface {
 
 var _ Watcher = (*bot.Watcher)(nil)
 
+// WatchSharer is a store shared by replicas that carries Stale across
+// them: the leader's watcher runs the rounds, while hosts, links,
+// schedules and cohorts change on whichever replica served the command.
+// bbolt needs none (one process: its watcher hears Stale itself).
+type WatchSharer interface {
+	// MarkWatchStale records, after a change has committed, that what the
+	// watcher watches changed.
+	MarkWatchStale(ctx context.Context) error
+	// WatchGeneration moves each time any replica calls MarkWatchStale.
+	WatchGeneration(ctx context.Context) (int64, error)
+}
+
 // SetWatcher makes the scheduler watch X with w. Call it before Run or
 // PlanAll; without it (no X token), no watch job is planned.
 func (s *Scheduler) SetWatcher(w Watcher) { s.watcher = w }
 
-// watchStale tells the watcher, if any, that what it watches changed.
-func (s *Scheduler) watchStale() {
-	if s.watcher != nil {
+// watchStale tells the watcher, if any, that what it watches changed:
+// this process's, and through the store the leader's, wherever it runs.
+func (s *Scheduler) watchStale(ctx context.Context) {
+	if s.watcher == nil {
+		return
+	}
+	s.watcher.Stale()
+	if sh := s.replica.watchSharer; sh != nil {
+		if err := sh.MarkWatchStale(ctx); err != nil {
+			s.log.Warn("telling the leader's X watcher of a change; it reads everything again within 5 minutes", "err", err)
+		}
+	}
+}
+
+// watchChanges, before a round, makes the watcher read everything again
+// when another replica marked a change since the last round (or the
+// generation cannot be read: reading again is the safe side).
+func (s *Scheduler) watchChanges(ctx context.Context) {
+	sh := s.replica.watchSharer
+	if sh == nil {
+		return
+	}
+	g, err := sh.WatchGeneration(ctx)
+	if err != nil {
+		s.log.Warn("reading the X watcher's generation; reading everything again", "err", err)
+		s.watcher.Stale()
+		return
+	}
+	if s.replica.watchSeen.Swap(g) != g {
 		s.watcher.Stale()
 	}
 }
@@ -61,6 +99,7 @@ func (s *Scheduler) composeX(ctx context.Context, j bot.Job) (verdict, error) {
 		}
 		return verdict{deferTo: next}, nil
 	}
+	s.watchChanges(ctx)
 	next := s.watcher.Round(ctx)
 	day := bot.DateOf(j.Due.UTC())
 	if nextDay := bot.DateOf(next.UTC()); nextDay != day {
