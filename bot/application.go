@@ -165,6 +165,9 @@ func (r *Router) cohortApprove(ctx context.Context, c *Call) (Response, error) {
 		}
 		return Reply("%s is already a host; closed their application.", UserRef(a.UserID)), nil
 	}
+	if err := r.handleFree(ctx, c.Workspace, co, a.UserID, a.Handle, "", " Reject the application, or first give the other host their right handle with /cohort link."); err != nil {
+		return Response{}, err
+	}
 	if err := r.admit(ctx, c.Workspace, a.UserID, a.Name, a.Handle); err != nil {
 		return Response{}, err
 	}
@@ -230,6 +233,9 @@ func (r *Router) cohortAdd(ctx context.Context, c *Call) (Response, error) {
 	}
 	if h.MemberOf(co) {
 		return Response{}, Conflictf("%s is already a host in %s.", mentionText(userID), co.Name)
+	}
+	if err := r.handleFree(ctx, c.Workspace, co, userID, handle, "", ""); err != nil {
+		return Response{}, err
 	}
 	if err := r.admit(ctx, c.Workspace, userID, h.Name, handle); err != nil {
 		return Response{}, err

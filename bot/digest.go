@@ -22,6 +22,7 @@ func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Wee
 	var rows []digestRow
 	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, func(rec HostRecord) error {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
+			hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
 			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
 		}
 		return nil
@@ -43,7 +44,7 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	m.FieldSection(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
 	rows = sortDigestRows(rows)
 	var missed []Span
-	var all provenanceTally
+	var all byProvenance
 	var top topSpaces
 	for _, r := range rows {
 		m.Addf("%s: %d of %d%s — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, provenanceNote(r.week.Logs), r.week.Standing)

@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,38 +99,163 @@ func (c *hostLogs) SchedulesOf(ctx context.Context, ws WorkspaceRef, userID stri
 }
 
 // memberPass is one report's accounts of a cohort's hosts: each account
-// it asks for reads from the logs scanned once, through end.
+// it asks for reads from the logs scanned once, through end. It reads on
+// one goroutine (the store's scan) and accounts on another, so a report
+// uses two cores: what an account reads of a host besides their logs (the
+// open week's schedules and Spaces scheduled on X) is read with them.
 type memberPass struct {
 	acc       *accounting
 	from, end time.Time // the logs scanned
+	accounts  []passAccount
 }
+
+// passAccount is an account the pass makes of each host (accounting.host).
+type passAccount struct{ now, through time.Time }
 
 func newMemberPass(c Cohort) *memberPass {
 	acc := newAccounting(c)
 	return &memberPass{acc: acc, from: acc.first.Start, end: acc.first.End}
 }
 
-// asOf makes sure the pass reads what an account as of now needs.
-func (p *memberPass) asOf(now time.Time) {
+// asOf makes sure the pass reads what an account as of now, through the
+// week starting at or before through (zero: the week containing now; see
+// accounting.host), needs.
+func (p *memberPass) asOf(now, through time.Time) {
 	current := p.acc.weekOf(now)
 	if current.Start.After(p.acc.last.Start) {
 		current = p.acc.last
 	}
-	if current.End.After(p.end) {
-		p.end = current.End
+	p.reads(current.Start, current.End) // a record before the cohort starts is this week alone
+	p.accounts = append(p.accounts, passAccount{now, through})
+}
+
+// openWeeks are the weeks of h, open at their account's now, that the
+// pass's accounts of h cover (accounting.record reads the schedules and
+// the Spaces on X of such a week): the record's last week, when it is
+// the week containing now and now is before its end.
+func (p *memberPass) openWeeks(h Host) []Week {
+	var weeks []Week
+	for _, a := range p.accounts {
+		s := p.acc.span(h, a.now)
+		if last := p.acc.lastWeek(s, a.through); last.Start.Equal(s.current.Start) && a.now.Before(s.current.End) &&
+			!slices.ContainsFunc(weeks, func(w Week) bool { return w.Start.Equal(s.current.Start) }) {
+			weeks = append(weeks, s.current)
+		}
+	}
+	return weeks
+}
+
+// reads makes sure the pass reads the logs that started in [from, to).
+func (p *memberPass) reads(from, to time.Time) {
+	if from.Before(p.from) {
+		p.from = from
+	}
+	if to.After(p.end) {
+		p.end = to
 	}
 }
 
-// readsFrom makes sure the pass reads logs from t on.
-func (p *memberPass) readsFrom(t time.Time) {
-	if t.Before(p.from) {
-		p.from = t
-	}
+// passHost is one host as the scan read them, for the accounting side.
+type passHost struct {
+	h    Host
+	data HostData
 }
 
-// run scans the store, calling fn for each host.
+// run scans the store, calling fn for each host, by user id, on a
+// goroutine of its own; fn reads only data, which serves what the pass
+// read. run returns once fn has seen every host, with the first error.
 func (p *memberPass) run(ctx context.Context, st Store, ws WorkspaceRef, fn func(h Host, data HostData) error) error {
-	return scanHosts(ctx, st, ws, p.from, p.end, fn)
+	hosts := make(chan passHost, 1024)
+	var failed atomic.Bool
+	result := make(chan error, 1)
+	go func() {
+		var err error
+		for ph := range hosts {
+			if err == nil {
+				if err = fn(ph.h, ph.data); err != nil {
+					failed.Store(true)
+				}
+			}
+		}
+		result <- err
+	}()
+	err := scanHosts(ctx, st, ws, p.from, p.end, func(h Host, data HostData) error {
+		if failed.Load() {
+			return errPassFailed
+		}
+		read, err := p.read(ctx, ws, h, data)
+		if err != nil {
+			return err
+		}
+		hosts <- passHost{h, &hostLogs{src: read, ws: ws, userID: h.UserID, from: p.from, to: p.end, logs: data.(*hostLogs).logs}}
+		return nil
+	})
+	close(hosts)
+	if ferr := <-result; ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// errPassFailed ends a scan whose accounts failed (run returns theirs).
+var errPassFailed = errors.New("the accounts of the pass failed")
+
+// read reads what the accounts of h need besides their logs.
+func (p *memberPass) read(ctx context.Context, ws WorkspaceRef, h Host, data HostData) (*passRead, error) {
+	r := &passRead{ws: ws, userID: h.UserID, open: p.openWeeks(h)}
+	if len(r.open) == 0 {
+		return r, nil // no account reads schedules
+	}
+	var err error
+	if r.schedules, err = data.SchedulesOf(ctx, ws, h.UserID); err != nil {
+		return nil, err
+	}
+	r.seen = make([][]SeenSpace, len(r.open))
+	for i, w := range r.open {
+		if r.seen[i], err = data.SeenSpacesOf(ctx, ws, h.UserID, w.Start, w.End); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// passRead is what a pass read of one host besides their logs: their
+// schedules and the Spaces seen on X in each open week an account covers.
+// It serves those reads, and refuses any other (a pass that read too
+// little).
+type passRead struct {
+	ws        WorkspaceRef
+	userID    string
+	open      []Week
+	schedules []Schedule
+	seen      [][]SeenSpace // seen[i] in open[i]
+}
+
+func (r *passRead) check(ws WorkspaceRef, userID string, what string) error {
+	if ws != r.ws || userID != r.userID || len(r.open) == 0 {
+		return fmt.Errorf("a report's pass did not read %s's %s", userID, what)
+	}
+	return nil
+}
+
+func (r *passRead) LogsOf(_ context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SpaceLog, error) {
+	return nil, fmt.Errorf("a report's pass did not read %s's logs from %s to %s", userID, from, to)
+}
+
+func (r *passRead) SchedulesOf(_ context.Context, ws WorkspaceRef, userID string) ([]Schedule, error) {
+	return r.schedules, r.check(ws, userID, "schedules")
+}
+
+func (r *passRead) SeenSpacesOf(_ context.Context, ws WorkspaceRef, userID string, from, to time.Time) ([]SeenSpace, error) {
+	if err := r.check(ws, userID, "Spaces seen on X"); err != nil {
+		return nil, err
+	}
+	for i, w := range r.open {
+		if from.Equal(w.Start) && to.Equal(w.End) {
+			return r.seen[i], nil
+		}
+	}
+	return nil, fmt.Errorf("a report's pass did not read %s's Spaces seen on X from %s to %s", userID, from, to)
 }
 
 // eachMember accounts, as of now, every host who was a member of c at some
@@ -136,7 +264,7 @@ func (p *memberPass) run(ctx context.Context, st Store, ws WorkspaceRef, fn func
 // the store, and calls fn with each record, by user id.
 func eachMember(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now, through time.Time, fn func(HostRecord) error) error {
 	p := newMemberPass(c)
-	p.asOf(now)
+	p.asOf(now, through)
 	return p.run(ctx, st, ws, func(h Host, data HostData) error {
 		if !h.MemberDuring(c, from, to) {
 			return nil

@@ -31,16 +31,16 @@ func howKnown(l SpaceLog) Line {
 // ProvenanceCounts counts logs by provenance in words, strongest first:
 // "2 verified by X; 1 link, not verified". Empty for no logs.
 func ProvenanceCounts(logs []SpaceLog) string {
-	var n provenanceTally
+	var n byProvenance
 	n.add(logs)
 	return n.String()
 }
 
-// provenanceTally counts logs by provenance: a report of 100,000 hosts
+// byProvenance counts logs by provenance: a report of 100,000 hosts
 // counts each row's and the whole week's.
-type provenanceTally [VerifiedByX + 1]int
+type byProvenance [VerifiedByX + 1]int
 
-func (n *provenanceTally) add(logs []SpaceLog) {
+func (n *byProvenance) add(logs []SpaceLog) {
 	for _, l := range logs {
 		if int(l.Provenance) < len(n) {
 			n[l.Provenance]++
@@ -49,7 +49,7 @@ func (n *provenanceTally) add(logs []SpaceLog) {
 }
 
 // String is ProvenanceCounts's words.
-func (n *provenanceTally) String() string {
+func (n *byProvenance) String() string {
 	var parts []string
 	for _, p := range provenanceOrder {
 		if n[p] > 0 {

@@ -165,16 +165,16 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 		return weekReport{}, err
 	}
 	p := newMemberPass(co)
-	p.asOf(asOf)
+	p.asOf(asOf, week.Start)
 	months := make([]*monthRows, len(issues))
 	for i, is := range issues {
 		if mr, ok := newMonthRows(co, is.Month, now); ok {
-			p.asOf(mr.asOf)
+			p.asOf(mr.asOf, mr.last.Start)
 			months[i] = mr
 		}
 	}
 	rep := weekReport{overlaps: newWeekOverlaps(co, week)}
-	p.readsFrom(rep.overlaps.from)
+	p.reads(rep.overlaps.from, week.End)
 	err = p.run(ctx, r.store, ws, func(h Host, data HostData) error {
 		if h.MemberDuring(co, week.Start, week.End) {
 			rec, err := p.acc.host(ctx, data, ws, h, asOf, week.Start)
@@ -182,6 +182,7 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 				return err
 			}
 			if hw, ok := rec.WeekStarting(week.Start); ok && hw.Standing != NotMember { // as Roster
+				hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
 				rep.rows = append(rep.rows, hostRow{rec.Host, hw, rec.Streak})
 			}
 		}

@@ -266,6 +266,12 @@ func (a *accounting) host(ctx context.Context, st HostData, ws WorkspaceRef, h H
 	if err != nil {
 		return HostRecord{}, err
 	}
+	return a.record(ctx, st, ws, h, s, a.between(s.first, a.lastWeek(s, through)), countedLogs(a.c, logs), logs, now)
+}
+
+// lastWeek is the last week host accounts: s.current, or the week of through
+// when that is earlier (but not before s.first).
+func (a *accounting) lastWeek(s recordSpan, through time.Time) Week {
 	last := s.current
 	if !through.IsZero() && through.Before(last.Start) {
 		last = a.weekOf(through)
@@ -273,7 +279,7 @@ func (a *accounting) host(ctx context.Context, st HostData, ws WorkspaceRef, h H
 			last = s.first
 		}
 	}
-	return a.record(ctx, st, ws, h, s, a.between(s.first, last), countedLogs(a.c, logs), logs, now)
+	return last
 }
 
 // record accounts weeks (consecutive, within s) from the host's logs

@@ -76,6 +76,12 @@ type Watcher struct {
 	next string
 	// purged is the last day (UTC) retention.go ran.
 	purged Date
+	// toldShared holds the keys of the staff notices about shared X ids
+	// queued by this process (AddJobs keeps them once across restarts).
+	toldShared map[string]bool
+	// lookups is the back-off of users/by/username lookups while X does
+	// not answer them (in memory: a restart asks at once).
+	lookups backoff
 	// set is the hosts to watch as last loaded, at loaded (bot clock);
 	// reloaded every watchReload, so a round reads every host and link
 	// only now and then.
@@ -153,6 +159,7 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 		return next
 	}
 	w.resolve(ctx, set, now)
+	w.tellShared(ctx, set, now)
 	got := w.poll(ctx, set, now)
 	w.settle(ctx, set, got, now)
 	w.purge(ctx, now)
@@ -263,23 +270,31 @@ func (w *Watcher) loadWorkspace(ctx context.Context, set *watchSet, ws Workspace
 }
 
 // needsResolving reports whether a host's handle should be looked up on X
-// now: it has no link for it, or X had no such account a day ago or more.
+// now: it has no link for it, X has not answered for it yet (a
+// /cohort link X did not answer in time), or X had no such account a day
+// ago or more.
 func needsResolving(l XLink, handle string, now time.Time) bool {
-	if !l.For(handle) {
+	if !l.For(handle) || !l.Missing && !l.Linked() {
 		return true
 	}
 	return l.Missing && now.Sub(l.CheckedAt) >= 24*time.Hour
 }
 
-// host returns the host X account xid is in ws, if linked there (the
-// first by user id, should two hosts share an account).
+// host returns the host X account xid is in ws, if linked there to one
+// host only: an account two hosts share is credited to neither (staff
+// are told: tellShared).
 func (s *watchSet) host(ws WorkspaceRef, xid string) *watched {
+	var found *watched
 	for _, wh := range s.byXID[xid] {
-		if wh.ws == ws {
-			return wh
+		if wh.ws != ws {
+			continue
 		}
+		if found != nil {
+			return nil
+		}
+		found = wh
 	}
-	return nil
+	return found
 }
 
 // priorities returns the X ids to poll this round whatever the budget,

@@ -281,3 +281,106 @@ func TestFollowersCheckedOnX(t *testing.T) {
 		}
 	}
 }
+
+// TestUnansweredLinkResolvedLater: a /cohort link X does not answer in
+// time is resolved later by the watcher, backing off while X stays
+// silent; meanwhile nothing says X has no such account, /cohort links
+// says it is not resolved yet, and a pasted link is rechecked later.
+func TestUnansweredLinkResolvedLater(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "carol")
+	h.x.addUser("carol_x", "1003", 9000)
+	h.x.down = true
+	got := h.must("boss", true, "/cohort link user:@carol handle:@carol_x", "Linked @carol to @carol_x on X")
+	if !strings.Contains(got, "X did not answer") || strings.Contains(got, "no account") {
+		t.Errorf("/cohort link while X is silent: %q, want it to say X did not answer", got)
+	}
+	asked := len(h.x.asked)
+	for range 10 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	if n := len(h.x.asked) - asked; n < 2 || n > 4 {
+		t.Errorf("in 10 rounds with X silent the watcher asked X %d times, want it to keep asking, backing off (2–4 times)", n)
+	}
+	links := h.must("boss", true, "/cohort links", "X accounts")
+	if !strings.Contains(links, "@carol: @carol_x — not resolved on X yet") || strings.Contains(links, "X id ,") {
+		t.Errorf("/cohort links while X is silent:\n%s\nwant carol's handle not resolved yet", links)
+	}
+	got = h.must("carol", false, "/spaces log url:1eaKbrPAqbwKX", "Logged Space 1eaKbrPAqbwKX")
+	if !strings.Contains(got, "I'll ask X again later") || strings.Contains(got, "no account") {
+		t.Errorf("carol's paste while her handle is not resolved: %q, want it kept and rechecked later", got)
+	}
+	if jobs, err := h.store.PendingJobs(context.Background(), h.ws.Key()+"/recheck/"); err != nil || len(jobs) != 1 {
+		t.Errorf("recheck jobs: %d (%v), want one", len(jobs), err)
+	}
+	h.x.down = false
+	for range 30 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	links = h.must("boss", true, "/cohort links", "X accounts")
+	if !strings.Contains(links, "@carol: @carol_x — X id 1003, not seen live yet") {
+		t.Errorf("/cohort links once X answers again:\n%s\nwant carol resolved to 1003", links)
+	}
+}
+
+// TestOneXAccountOneHost: every path that sets a host's handle refuses
+// one another host has (naming that host); and should two hosts share
+// an X id all the same, the watcher credits neither and tells staff.
+func TestOneXAccountOneHost(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "alice")
+	h.x.addUser("alice_x", "1001", 12000)
+	for _, tt := range []struct{ user, line, want string }{
+		{"boss", "/cohort add user:@aaron handle:@Alice_X", "@Alice_X is the X account of @alice already: one X account is one host."},
+		{"bob", "/spaces apply handle:@alice_x followers:9000 country:US", "Application"},
+		{"boss", "/cohort approve user:@bob", "@alice_x is the X account of @alice already: one X account is one host."},
+		{"boss", "/cohort link user:@alice handle:@alice_x", "Linked @alice"},
+	} {
+		if got := h.do(tt.user, tt.user == "boss", tt.line); !strings.Contains(got, tt.want) {
+			t.Errorf("%s as %s:\n got %q\nwant %q", tt.line, tt.user, got, tt.want)
+		}
+	}
+	for _, u := range []string{"aaron", "bob"} {
+		if host, err := h.store.Host(context.Background(), h.ws, u); err == nil && len(host.Memberships) > 0 {
+			t.Errorf("%s became a host with alice's X account: %+v", u, host)
+		}
+	}
+}
+
+// TestSharedXIDCreditsNobody: two hosts linked to one X id (as data made
+// before the rule, or a handle X moved to another account) are both left
+// uncredited by the watcher, and staff are told, in the staff channel and
+// in /cohort links.
+func TestSharedXIDCreditsNobody(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "alice", "bob")
+	h.must("boss", true, "/cohort settings staff:#staff", "Saved")
+	ctx := context.Background()
+	now := h.clock.Now()
+	for _, u := range []string{"alice", "bob"} {
+		if err := h.store.PutXLink(ctx, h.ws, bot.XLink{UserID: u, Handle: u + "_x", XID: "1001", Resolved: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.x.put(bot.XSpace{ID: "1shared", State: bot.XLive, CreatorID: "1001", Title: "Whose?", StartedAt: now, Participants: 9})
+	h.round()
+	h.clock.Advance(20 * time.Minute)
+	h.x.put(bot.XSpace{ID: "1shared", State: bot.XEnded, CreatorID: "1001", Title: "Whose?", StartedAt: now, EndedAt: h.clock.Now(), Participants: 9})
+	h.round()
+	if l, err := h.store.Log(ctx, h.ws, "1shared"); err == nil {
+		t.Errorf("the Space of a shared X id was logged for %s", l.UserID)
+	}
+	jobs, err := h.store.PendingJobs(ctx, h.ws.Key()+"/xshared/")
+	if err != nil || len(jobs) != 1 || jobs[0].Channel != "staff" {
+		t.Fatalf("staff's notices: %+v, %v; want one post in #staff", jobs, err)
+	}
+	if got := render(*jobs[0].Message, h.clock.Now()); !strings.Contains(got, "@alice and @bob are linked to the same X account (X id 1001)") {
+		t.Errorf("staff's notice: %q", got)
+	}
+	links := h.must("boss", true, "/cohort links", "X accounts")
+	if !strings.Contains(links, "@alice: @alice_x — X id 1001, shared with @bob: neither is credited") {
+		t.Errorf("/cohort links:\n%s\nwant the shared X id flagged", links)
+	}
+}

@@ -39,8 +39,8 @@ func (r *Router) checkOnX(ctx context.Context, c *Call, h Host, l *SpaceLog, typ
 		whose, you = mentionText(h.UserID)+"'s", mentionText(h.UserID)
 	}
 	switch {
-	case !link.For(h.Handle):
-		return xCheck{recheck: true, why: whose + " X account is not linked yet"}, nil
+	case !link.For(h.Handle) || !link.Missing && !link.Linked():
+		return xCheck{recheck: true, why: fmt.Sprintf("X has not resolved %s handle @%s yet", whose, h.Handle)}, nil
 	case !link.Linked():
 		return xCheck{why: fmt.Sprintf("X has no account @%s, the handle staff have for %s", h.Handle, you)}, nil
 	}
@@ -158,7 +158,7 @@ func (w *Watcher) Recheck(ctx context.Context, ws WorkspaceRef, spaceID string, 
 	}
 	link, err := w.store.XLink(ctx, ws, l.UserID)
 	switch {
-	case errors.Is(err, ErrNotFound) || err == nil && !link.For(h.Handle):
+	case errors.Is(err, ErrNotFound) || err == nil && (!link.For(h.Handle) || !link.Missing && !link.Linked()):
 		return again, nil // the watcher resolves the handle meanwhile
 	case err != nil:
 		return time.Time{}, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -63,7 +64,7 @@ func xStaffChannel(co Cohort) string {
 // a few a round (users/by/username has its own budget). Each one X answers
 // for leaves the list; the rest wait for the next round.
 func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
-	if len(set.unresolved) == 0 {
+	if len(set.unresolved) == 0 || !w.lookups.ready(now) {
 		return
 	}
 	defer set.index()
@@ -74,9 +75,11 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 		}
 		u, err := w.x.UserByName(ctx, wh.host.Handle)
 		if err != nil && !errors.Is(err, ErrXNotFound) {
-			w.log.Warn("watching X: resolving handles failed; trying again next round", "err", err)
+			w.lookups.failed(now)
+			w.log.Warn("watching X: resolving handles failed; trying again later", "at", w.lookups.after, "err", err)
 			break
 		}
+		w.lookups.succeeded()
 		done++
 		if err != nil {
 			wh.link = XLink{UserID: wh.host.UserID, Handle: wh.host.Handle, Missing: true, CheckedAt: now,
@@ -94,6 +97,28 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 	}
 	set.unresolved = set.unresolved[done:]
 }
+
+// backoff spaces out lookups X does not answer (down, rate-limited,
+// refusing the token): after the n-th failure in a row the next waits
+// firstBackoff·2ⁿ⁻¹, at most maxBackoff, on the bot's clock.
+type backoff struct {
+	fails int
+	after time.Time
+}
+
+const (
+	firstBackoff = time.Minute
+	maxBackoff   = 30 * time.Minute
+)
+
+func (b *backoff) ready(now time.Time) bool { return !now.Before(b.after) }
+
+func (b *backoff) failed(now time.Time) {
+	b.fails++
+	b.after = now.Add(min(firstBackoff<<min(b.fails-1, 10), maxBackoff))
+}
+
+func (b *backoff) succeeded() { *b = backoff{} }
 
 // resolvedLink is h's link once X resolved its handle to u.
 func resolvedLink(old XLink, h Host, u XUser, now time.Time) XLink {
@@ -130,5 +155,58 @@ func UnresolvedMessage(userID, handle string) Message {
 	m := messagef("X has no account %s, the handle of %s: their Spaces are not seen on X, and they log by hand.",
 		UserText("@"+handle), UserRef(userID))
 	m.Addf("If the handle is wrong, set the right one with /cohort link user:@name handle:@their_x.")
+	return m
+}
+
+// tellShared tells staff of each X id linked to two or more hosts of one
+// workspace: the watcher credits none of them (watchSet.host). Without a
+// staff or digest channel, /cohort links and /cohort report show it.
+func (w *Watcher) tellShared(ctx context.Context, set *watchSet, now time.Time) {
+	for xid, hosts := range set.byXID {
+		if len(hosts) < 2 {
+			continue
+		}
+		byWS := map[WorkspaceRef][]string{}
+		for _, wh := range hosts {
+			byWS[wh.ws] = append(byWS[wh.ws], wh.host.UserID)
+		}
+		for ws, users := range byWS {
+			if len(users) > 1 {
+				w.tellSharedIn(ctx, set.cohorts[ws], ws, xid, users, now)
+			}
+		}
+	}
+}
+
+func (w *Watcher) tellSharedIn(ctx context.Context, co Cohort, ws WorkspaceRef, xid string, users []string, now time.Time) {
+	slices.Sort(users)
+	key := ws.Key() + "/xshared/" + url.PathEscape(xid)
+	for _, u := range users {
+		key += "/" + url.PathEscape(u)
+	}
+	ch := xStaffChannel(co)
+	if w.toldShared[key] || ch == "" {
+		return
+	}
+	msg := SharedXMessage(users, xid)
+	job := Job{Key: key, Kind: JobPost, Workspace: ws, Due: now, Channel: ch, Message: &msg}
+	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+		w.log.Error("watching X: telling staff of an X id two hosts share", "workspace", ws.Key(), "err", err)
+		return
+	}
+	if w.toldShared == nil {
+		w.toldShared = map[string]bool{}
+	}
+	w.toldShared[key] = true
+	w.planner.Dispatch()
+}
+
+// SharedXMessage tells staff that users are linked to one X account.
+func SharedXMessage(users []string, xid string) Message {
+	line := append(userList(users), Linef(" are linked to the same X account (X id %s): one X account is one host, "+
+		"so sparkbot credits none of them with its Spaces.", xid)...)
+	var m Message
+	m.Add(line)
+	m.Addf("Give each their own handle with /cohort link user:@name handle:@their_x; /cohort links shows who has which.")
 	return m
 }

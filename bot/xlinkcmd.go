@@ -34,7 +34,7 @@ func (r *Router) cohortLink(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if err := r.handleFree(ctx, c.Workspace, co, h.UserID, handle, ""); err != nil {
+	if err := r.handleFree(ctx, c.Workspace, co, h.UserID, handle, "", ""); err != nil {
 		return Response{}, err
 	}
 	now := r.clock.Now()
@@ -73,9 +73,9 @@ func (r *Router) resolveNow(ctx context.Context, ws WorkspaceRef, co Cohort, lin
 		link.Missing, link.CheckedAt, link.Told = true, r.clock.Now(), true
 		return fmt.Sprintf(", but X has no account @%s: check the spelling; until it resolves they log by hand", link.Handle), nil
 	case err != nil:
-		return " (X could not be asked just now; it is resolved within a minute or two)", nil
+		return " (X did not answer just now: sparkbot keeps asking it, and /cohort links shows the X id once X has answered)", nil
 	}
-	if err := r.handleFree(ctx, ws, co, link.UserID, link.Handle, u.ID); err != nil {
+	if err := r.handleFree(ctx, ws, co, link.UserID, link.Handle, u.ID, ""); err != nil {
 		return "", err
 	}
 	link.XID, link.Resolved = u.ID, r.clock.Now()
@@ -83,8 +83,10 @@ func (r *Router) resolveNow(ctx context.Context, ws WorkspaceRef, co Cohort, lin
 }
 
 // handleFree refuses a handle, or an X account, that another host of co
-// has: one X account is one host.
-func (r *Router) handleFree(ctx context.Context, ws WorkspaceRef, co Cohort, userID, handle, xid string) error {
+// has: one X account is one host. Every path that sets a host's handle
+// asks it (/cohort add, /cohort approve, /cohort link); hint, if any,
+// ends the refusal.
+func (r *Router) handleFree(ctx context.Context, ws WorkspaceRef, co Cohort, userID, handle, xid, hint string) error {
 	hosts, err := r.store.Hosts(ctx, ws)
 	if err != nil {
 		return err
@@ -103,7 +105,7 @@ func (r *Router) handleFree(ctx context.Context, ws WorkspaceRef, co Cohort, use
 		}
 		l := byUser[o.UserID]
 		if strings.EqualFold(o.Handle, handle) || (xid != "" && l.For(o.Handle) && l.XID == xid) {
-			return Conflictf("@%s is the X account of %s already: one X account is one host.", handle, mentionText(o.UserID))
+			return Conflictf("@%s is the X account of %s already: one X account is one host.%s", handle, mentionText(o.UserID), hint)
 		}
 	}
 	return nil
@@ -127,6 +129,7 @@ func (r *Router) cohortLinks(ctx context.Context, c *Call) (Response, error) {
 	for _, l := range links {
 		byUser[l.UserID] = l
 	}
+	sharing := xidHolders(co, hosts, byUser)
 	resp := Response{Ephemeral: true}
 	resp.FieldSection("X accounts — " + co.Name)
 	n := 0
@@ -135,7 +138,8 @@ func (r *Router) cohortLinks(ctx context.Context, c *Call) (Response, error) {
 			continue
 		}
 		n++
-		resp.Add(linkLine(h, byUser[h.UserID], co.Location()))
+		l := byUser[h.UserID]
+		resp.Add(linkLine(h, l, others(sharing[l.XID], h.UserID), co.Location()))
 	}
 	if n == 0 {
 		resp.Addf("No hosts yet.")
@@ -148,15 +152,42 @@ func (r *Router) cohortLinks(ctx context.Context, c *Call) (Response, error) {
 	return resp, nil
 }
 
-// linkLine is one host's line in /cohort links.
-func linkLine(h Host, l XLink, loc *time.Location) Line {
+// xidHolders maps each X id to the members of co linked to it (their
+// link is for their handle now), by user id as hosts come.
+func xidHolders(co Cohort, hosts []Host, byUser map[string]XLink) map[string][]string {
+	out := map[string][]string{}
+	for _, h := range hosts {
+		if l := byUser[h.UserID]; h.MemberOf(co) && l.For(h.Handle) && l.Linked() {
+			out[l.XID] = append(out[l.XID], h.UserID)
+		}
+	}
+	return out
+}
+
+// others is users without userID.
+func others(users []string, userID string) []string {
+	var out []string
+	for _, u := range users {
+		if u != userID {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// linkLine is one host's line in /cohort links; sharing are the other
+// hosts linked to the same X id.
+func linkLine(h Host, l XLink, sharing []string, loc *time.Location) Line {
 	head := Linef("%s: %s", UserRef(h.UserID), UserText("@"+h.Handle))
 	var rest Line
 	switch {
+	case l.For(h.Handle) && l.Linked() && len(sharing) > 0:
+		rest = append(Linef(" — X id %s, shared with ", l.XID), userList(sharing)...)
+		rest = append(rest, Linef(": neither is credited with its Spaces until staff relink one")...)
 	case h.Handle == "":
 		rest = Linef(" — no handle: they log by hand")
-	case !l.For(h.Handle):
-		rest = Linef(" — not resolved on X yet")
+	case !l.For(h.Handle) || !l.Missing && !l.Linked():
+		rest = Linef(" — not resolved on X yet: they log by hand until X answers")
 	case l.Missing:
 		rest = Linef(" — X has no such account (asked %s): they log by hand", At(l.CheckedAt, loc, TimeFull))
 	case l.LastLive.IsZero():
@@ -165,6 +196,22 @@ func linkLine(h Host, l XLink, loc *time.Location) Line {
 		rest = Linef(" — X id %s, last seen live %s", l.XID, At(l.LastLive, loc, TimeFull))
 	}
 	return append(head, rest...)
+}
+
+// userList names users as "@a", "@a and @b", "@a, @b and @c".
+func userList(users []string) Line {
+	var out Line
+	for i, u := range users {
+		switch {
+		case i == 0:
+		case i == len(users)-1:
+			out = append(out, Text(" and "))
+		default:
+			out = append(out, Text(", "))
+		}
+		out = append(out, UserRef(u))
+	}
+	return out
 }
 
 // describeX adds the cohort's X settings to its description, when set.

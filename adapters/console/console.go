@@ -30,7 +30,7 @@ var Workspace = bot.WorkspaceRef{Platform: bot.Console, ID: "local"}
 // Config says how the console starts.
 type Config struct {
 	User  string // who types, at first; :as changes it
-	Staff bool   // whether they are staff, at first; :staff changes it
+	Staff bool   // whether that first user is staff; :staff sets the current user's flag
 	// Interactive prints a banner and prompts; otherwise input is a script
 	// whose lines are echoed, so the output reads as a transcript.
 	Interactive bool
@@ -57,7 +57,8 @@ type Adapter struct {
 	out   io.Writer
 	mu    sync.Mutex // serialises writes to out: the scheduler prints too
 	user  string
-	staff bool
+	// staff holds each user's :staff flag; a user never set is not staff.
+	staff map[string]bool
 	// buttons are the numbered buttons of each user's DMs, for :click.
 	buttons *buttons
 }
@@ -76,7 +77,8 @@ func New(cfg Config, out io.Writer) *Adapter {
 	if cfg.Clock != nil {
 		clock = cfg.Clock
 	}
-	return &Adapter{cfg: cfg, clock: clock, out: out, user: strings.TrimPrefix(cfg.User, "@"), staff: cfg.Staff,
+	user := strings.TrimPrefix(cfg.User, "@")
+	return &Adapter{cfg: cfg, clock: clock, out: out, user: user, staff: map[string]bool{user: cfg.Staff},
 		buttons: newButtons()}
 }
 
@@ -115,7 +117,7 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 
 func (a *Adapter) prompt() {
 	if a.cfg.Interactive {
-		a.printf("@%s%s> ", a.user, map[bool]string{true: " (staff)"}[a.staff])
+		a.printf("@%s%s> ", a.user, map[bool]string{true: " (staff)"}[a.staff[a.user]])
 	}
 }
 
@@ -142,7 +144,7 @@ func (a *Adapter) runLine(ctx context.Context, line string, h Handler) bool {
 
 // handle sends a request as the current user and prints the reply.
 func (a *Adapter) handle(ctx context.Context, h Handler, req bot.Request) {
-	req.Workspace, req.UserID, req.UserName, req.Staff, req.Channel = Workspace, a.user, a.user, a.staff, "console"
+	req.Workspace, req.UserID, req.UserName, req.Staff, req.Channel = Workspace, a.user, a.user, a.staff[a.user], "console"
 	resp := h.Handle(ctx, req)
 	a.printf("%s\n", a.render(resp.Message, nil))
 	if a.cfg.Settle != nil {

@@ -45,6 +45,12 @@ func TestMetaLines(t *testing.T) {
 	}{
 		{"switch user", Config{User: "alice"}, ":as bob\n/spaces status", "ran /spaces status as @bob (staff false)"},
 		{"become staff", Config{User: "boss"}, ":staff on\n/cohort report", "ran /cohort report as @boss (staff true)"},
+		{"staff is each user's own", Config{User: "boss"}, ":staff on\n:as alice\n/cohort report", "ran /cohort report as @alice (staff false)"},
+		{"a user's staff flag waits for them", Config{User: "boss"}, ":staff on\n:as alice\n:as boss\n/cohort report", "ran /cohort report as @boss (staff true)"},
+		{"switching to staff says so", Config{User: "boss"}, ":staff on\n:as alice\n:as boss", "You are @boss now (staff)."},
+		{"--staff is the first user's", Config{User: "boss", Staff: true}, ":as alice\n/cohort report\n:as boss\n/cohort report",
+			"ran /cohort report as @alice (staff false)\n@alice> :as boss\nYou are @boss now (staff).\n@boss> /cohort report\nran /cohort report as @boss (staff true)"},
+		{"help says staff is per user", Config{}, ":help", ":staff on|off     make the current user program staff, or not (each user keeps their own)"},
 		{"bad :as", Config{}, ":as", ":as needs a user name"},
 		{"bad :staff", Config{}, ":staff maybe", ":staff needs on or off"},
 		{"advance needs a fake clock", Config{}, ":advance 1h", ":advance needs a fake clock"},

@@ -12,7 +12,7 @@ import (
 
 const metaHelp = `Console commands:
   :as NAME          act as another user (:as alice)
-  :staff on|off     act as program staff, or not
+  :staff on|off     make the current user program staff, or not (each user keeps their own)
   :now              print the clock
   :advance 90m      move the fake clock on (needs --now); units m, h, d
   :click N          click the button your DMs show as [button N: …]
@@ -33,14 +33,14 @@ func (a *Adapter) meta(ctx context.Context, line string, h Handler) bool {
 			return false
 		}
 		a.user = name
-		a.printf("You are @%s now.\n", a.user)
+		a.printf("You are @%s now%s.\n", a.user, map[bool]string{true: " (staff)"}[a.staff[a.user]])
 	case "staff":
 		if arg != "on" && arg != "off" {
 			a.printf(":staff needs on or off, like :staff on\n")
 			return false
 		}
-		a.staff = arg == "on"
-		a.printf("@%s is %s.\n", a.user, map[bool]string{true: "staff", false: "not staff"}[a.staff])
+		a.staff[a.user] = arg == "on"
+		a.printf("@%s is %s.\n", a.user, map[bool]string{true: "staff", false: "not staff"}[a.staff[a.user]])
 	case "now":
 		a.printf("%s\n", a.clock.Now().In(a.cfg.Zone).Format("Mon 2006-01-02 15:04 MST"))
 	case "advance":

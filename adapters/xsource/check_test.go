@@ -156,3 +156,25 @@ func TestPastedLinkNeverWaitsOnX(t *testing.T) {
 		t.Errorf("X got %d lookups; want 1, answered 429, and none sent after it", st.Requests)
 	}
 }
+
+// TestLinkMadeWhileXRefusesTheToken: staff link carol while X refuses the
+// bot's token; once the bot restarts with the right one, the watcher
+// resolves her handle, /cohort links shows her X id, and her pasted link
+// is verified.
+func TestLinkMadeWhileXRefusesTheToken(t *testing.T) {
+	w := newWorld(t, "2026-12-01T19:00:00-06:00")
+	w.x.AddUser(fakex.User{ID: "1003", Username: "carol_x", Followers: 9000})
+	w.x.AddSpace(fakex.Space{ID: "1CAROLcarol", State: "ended", Title: "Carol's", CreatorID: "1003",
+		StartedAt: at(t, "2026-12-01 18:00"), EndedAt: at(t, "2026-12-01 18:40"), ParticipantCount: 25})
+	w.token = "wrong"
+	w.restart()
+	w.must("boss", true, `/cohort create name:"Spark Phase 1" start:2026-12-01 weekstart:tue`, "Created")
+	w.must("boss", true, "/cohort add user:@carol handle:@someone_x", "Added")
+	wantIn(t, w.must("boss", true, "/cohort link user:@carol handle:@carol_x", "Linked @carol to @carol_x on X"), "X did not answer just now")
+	w.advance(3 * time.Minute)
+	w.token = token
+	w.restart()
+	w.advance(3 * time.Minute)
+	wantIn(t, w.must("boss", true, "/cohort links", "X accounts"), "@carol: @carol_x — X id 1003, not seen live yet")
+	wantIn(t, w.must("carol", false, "/spaces log url:1CAROLcarol", "Logged Space 1CAROLcarol"), "✓ Verified by X.")
+}

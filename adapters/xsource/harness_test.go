@@ -100,6 +100,9 @@ type world struct {
 	// botStart and wallStart are where the two clocks began: the wall
 	// keeps up with the bot's clock (see sync).
 	botStart, wallStart time.Time
+	// token is the bearer token the bot sends from its next (re)start:
+	// the fake's token unless a test says otherwise.
+	token string
 }
 
 func newWorld(t testing.TB, now string) *world {
@@ -115,7 +118,7 @@ func newWorld(t testing.TB, now string) *world {
 		clock: bot.NewFakeClock(start), wall: wall,
 		x:        fakex.Start(t, fakex.Config{Token: token, Clock: wall}),
 		ws:       bot.WorkspaceRef{Platform: bot.Console, ID: "test"},
-		botStart: start, wallStart: wall.Now(),
+		botStart: start, wallStart: wall.Now(), token: token,
 	}
 	w.notes = &notes{clock: w.clock}
 	w.open()
@@ -130,7 +133,7 @@ func (w *world) open() {
 		w.t.Fatal(err)
 	}
 	w.t.Cleanup(func() { db.Close() })
-	c, err := xapi.New(xapi.Config{BaseURL: w.x.URL, BearerToken: token, Wall: w.wall})
+	c, err := xapi.New(xapi.Config{BaseURL: w.x.URL, BearerToken: w.token, Wall: w.wall})
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -26,6 +26,9 @@ type logBuckets struct {
 	bySpace *bbolt.Bucket // spaceID → SpaceLog
 	byTime  *bbolt.Bucket // timeKey · spaceID → ∅
 	byUser  *bbolt.Bucket // userPrefix · timeKey · spaceID → SpaceLog
+	// lazySpace, if set, is the workspace to open bySpace from when
+	// first needed.
+	lazySpace *bbolt.Bucket
 }
 
 func readLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) logBuckets {
@@ -100,6 +103,9 @@ func userIndexKey(l bot.SpaceLog) []byte {
 
 // get returns the log of spaceID, or ErrNotFound.
 func (b logBuckets) get(spaceID []byte) (bot.SpaceLog, error) {
+	if b.bySpace == nil && b.lazySpace != nil {
+		b.bySpace = b.lazySpace.Bucket(logsBucket)
+	}
 	l, found, err := getRecord(b.bySpace, spaceID, decodeLog)
 	if err == nil && !found {
 		err = fmt.Errorf("space %s: %w", spaceID, bot.ErrNotFound)
@@ -231,7 +237,13 @@ func (db *DB) ReplaceLog(ctx context.Context, ws bot.WorkspaceRef, oldSpaceID st
 func (db *DB) LogsOf(ctx context.Context, ws bot.WorkspaceRef, userID string, from, to time.Time) ([]bot.SpaceLog, error) {
 	var logs []bot.SpaceLog
 	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
-		b := readLogBuckets(tx, ws)
+		w := workspace(tx, ws)
+		if w == nil {
+			return nil
+		}
+		// The user index holds the records: the logs bucket is opened
+		// only for an entry without one (from before schema 7).
+		b := logBuckets{byUser: w.Bucket(logsByUserBucket), lazySpace: w}
 		logs, err = b.scan(b.byUser, userPrefix(userID), from, to)
 		return err
 	})
@@ -252,8 +264,25 @@ func (db *DB) Logs(ctx context.Context, ws bot.WorkspaceRef, from, to time.Time)
 // scan reads the logs that index names between prefix·timeKey(from) and
 // prefix·timeKey(to), end excluded: index keys sort by time, then Space id,
 // so this is one seek and a walk over exactly the wanted entries.
+// The entries are counted first, so the slice is allocated once.
 func (b logBuckets) scan(index *bbolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
-	var logs []bot.SpaceLog
+	if index == nil || !from.Before(to) {
+		return nil, nil
+	}
+	n := 0
+	start, end := concat(prefix, timeKey(from)), concat(prefix, timeKey(to))
+	c := index.Cursor()
+	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		n++
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return b.scanInto(make([]bot.SpaceLog, 0, n), index, prefix, from, to)
+}
+
+// scanInto is scan, appending to logs.
+func (b logBuckets) scanInto(logs []bot.SpaceLog, index *bbolt.Bucket, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
 	if index == nil || !from.Before(to) {
 		return logs, nil
 	}

@@ -2,10 +2,7 @@ package bolt
 
 import (
 	"bytes"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -13,28 +10,21 @@ import (
 )
 
 // Logs are the records a report reads by the million, so they are kept in
-// a binary form (schema 7) that decodes about twenty times faster than
-// their JSON did, and their user index entry holds the same bytes: a
-// host's logs are one range of that index, read without a lookup per log.
+// a binary form (schema 7; see binary.go) that decodes about twenty times
+// faster than their JSON did, and their user index entry holds the same
+// bytes: a host's logs are one range of that index, read without a lookup
+// per log.
 //
 // The form, after its version byte logFormat: UserID, Start, Title,
-// Listeners, Minutes, LoggedAt, ScheduleID, Occurrence, Provenance,
-// LoggedBy, then a flags byte (Forced). Strings are a uvarint length and
-// their bytes, integers varints, a time the varint seconds since the zero
-// time.Time and the uvarint nanoseconds (times read back in UTC), and
-// Provenance its number, which bot promises never to renumber. SpaceID is
-// the key's. A value that starts with '{' is a log's JSON from before
-// schema 7 (see readLog), and reads as it always did.
+// Listeners, Minutes, LoggedAt, ScheduleID, Occurrence, Provenance (its
+// number, which bot promises never to renumber), LoggedBy, then a flags
+// byte (Forced). SpaceID is the key's.
 
 // logFormat is the first byte of a binary log.
 const logFormat = 1
 
 // forcedFlag is the flags byte's bit for SpaceLog.Forced.
 const forcedFlag = 1
-
-// zeroUnix is the zero time.Time in Unix seconds: a time is kept as its
-// distance from it, so a zero time is two bytes.
-var zeroUnix = time.Time{}.Unix()
 
 func encodeLog(l bot.SpaceLog) ([]byte, error) {
 	if l.Provenance > 0xff {
@@ -45,10 +35,10 @@ func encodeLog(l bot.SpaceLog) ([]byte, error) {
 	b = appendString(b, l.UserID)
 	b = appendTime(b, l.Start)
 	b = appendString(b, l.Title)
-	b = binary.AppendVarint(b, int64(l.Listeners))
-	b = binary.AppendVarint(b, int64(l.Minutes))
+	b = appendInt(b, int64(l.Listeners))
+	b = appendInt(b, int64(l.Minutes))
 	b = appendTime(b, l.LoggedAt)
-	b = binary.AppendVarint(b, l.ScheduleID)
+	b = appendInt(b, l.ScheduleID)
 	b = appendTime(b, l.Occurrence)
 	b = append(b, byte(l.Provenance))
 	b = appendString(b, l.LoggedBy)
@@ -59,32 +49,20 @@ func encodeLog(l bot.SpaceLog) ([]byte, error) {
 	return append(b, flags), nil
 }
 
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-func appendTime(b []byte, t time.Time) []byte {
-	b = binary.AppendVarint(b, t.Unix()-zeroUnix)
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
-}
-
 // decodeLog decodes the log stored under spaceID: binary, or JSON from
 // before schema 7.
 func decodeLog(spaceID, data []byte) (bot.SpaceLog, error) {
-	if len(data) > 0 && data[0] == '{' {
+	if isJSON(data) {
 		return decodeJSONLog(spaceID, data)
 	}
-	r := logReader{data: data}
-	if v := r.byte(); v != logFormat && r.err == nil {
-		return bot.SpaceLog{}, fmt.Errorf("storage: decode log at %q: unknown format %d", spaceID, v)
-	}
+	r := recordReader{data: data}
+	r.format(logFormat)
 	l := bot.SpaceLog{SpaceID: string(spaceID)}
 	l.UserID = r.string()
 	l.Start = r.time()
 	l.Title = r.string()
-	l.Listeners = int(r.varint())
-	l.Minutes = int(r.varint())
+	l.Listeners = r.int()
+	l.Minutes = r.int()
 	l.LoggedAt = r.time()
 	l.ScheduleID = r.varint()
 	l.Occurrence = r.time()
@@ -93,77 +71,10 @@ func decodeLog(spaceID, data []byte) (bot.SpaceLog, error) {
 	}
 	l.LoggedBy = r.string()
 	l.Forced = r.byte()&forcedFlag != 0
-	if r.err == nil && len(r.data) > 0 {
-		r.err = errors.New("bytes left over")
-	}
-	if r.err != nil {
-		return bot.SpaceLog{}, fmt.Errorf("storage: decode log at %q: %w", spaceID, r.err)
+	if err := r.done(); err != nil {
+		return bot.SpaceLog{}, fmt.Errorf("storage: decode log at %q: %w", spaceID, err)
 	}
 	return l, nil
-}
-
-// logReader reads a binary log's fields in order; the first error sticks.
-type logReader struct {
-	data []byte
-	err  error
-}
-
-var errTruncated = errors.New("truncated")
-
-func (r *logReader) byte() byte {
-	if r.err != nil || len(r.data) == 0 {
-		r.fail()
-		return 0
-	}
-	c := r.data[0]
-	r.data = r.data[1:]
-	return c
-}
-
-func (r *logReader) varint() int64 {
-	v, n := binary.Varint(r.data)
-	if r.err != nil || n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.data = r.data[n:]
-	return v
-}
-
-func (r *logReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.data)
-	if r.err != nil || n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.data = r.data[n:]
-	return v
-}
-
-func (r *logReader) string() string {
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(r.data)) {
-		r.fail()
-		return ""
-	}
-	s := string(r.data[:n])
-	r.data = r.data[n:]
-	return s
-}
-
-func (r *logReader) time() time.Time {
-	sec, nsec := r.varint(), r.uvarint()
-	if r.err != nil || nsec >= uint64(time.Second) {
-		r.fail()
-		return time.Time{}
-	}
-	return time.Unix(sec+zeroUnix, int64(nsec)).UTC()
-}
-
-func (r *logReader) fail() {
-	if r.err == nil {
-		r.err = errTruncated
-	}
 }
 
 // Schema 6 → 7: every log's record becomes binary, in the logs bucket and

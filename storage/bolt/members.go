@@ -12,10 +12,20 @@ import (
 
 var _ bot.HostScanner = (*DB)(nil)
 
+// A scan hands out hosts' logs from chunks of logChunk logs, starting a
+// new one when fewer than minChunkRoom are left (a host with more grows
+// the chunk it started in, and only their logs are copied).
+const (
+	logChunk     = 4096
+	minChunkRoom = 256
+)
+
 // ScanHosts calls fn for each host of ws, by UserID, with their logs that
 // started in [from, to), by Start, all in one read transaction: a report
 // over 100,000 hosts reads each host and log once, and one seek of the
-// user index finds each host's logs. data reads the same transaction.
+// user index finds each host's logs. data reads the same transaction. The
+// logs share their backing array with other hosts' (capped, so appending
+// copies): a caller keeping a few of them long copies those.
 func (db *DB) ScanHosts(ctx context.Context, ws bot.WorkspaceRef, from, to time.Time, fn func(h bot.Host, logs []bot.SpaceLog, data bot.HostData) error) error {
 	return db.view(ctx, func(tx *bbolt.Tx) error {
 		hosts := bucket(tx, ws, hostsBucket)
@@ -23,6 +33,7 @@ func (db *DB) ScanHosts(ctx context.Context, ws bot.WorkspaceRef, from, to time.
 			return nil
 		}
 		data := txData{ws: ws, logs: readLogBuckets(tx, ws), schedules: readScheduleBuckets(tx, ws), seen: readSeenBuckets(tx, ws)}
+		var chunk []bot.SpaceLog // hosts' logs, one after another: a few allocations for 100,000 hosts
 		c := hosts.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if err := ctx.Err(); err != nil {
@@ -32,11 +43,14 @@ func (db *DB) ScanHosts(ctx context.Context, ws bot.WorkspaceRef, from, to time.
 			if err != nil {
 				return err
 			}
-			logs, err := data.logs.scan(data.logs.byUser, userPrefix(h.UserID), from, to)
-			if err != nil {
+			if cap(chunk)-len(chunk) < minChunkRoom {
+				chunk = make([]bot.SpaceLog, 0, logChunk)
+			}
+			start := len(chunk)
+			if chunk, err = data.logs.scanInto(chunk, data.logs.byUser, userPrefix(h.UserID), from, to); err != nil {
 				return err
 			}
-			if err := fn(h, logs, data); err != nil {
+			if err := fn(h, chunk[start:len(chunk):len(chunk)], data); err != nil {
 				return err
 			}
 		}

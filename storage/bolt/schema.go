@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 8
+const SchemaVersion = 10
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -45,6 +45,10 @@ var migrations = []func(*bbolt.Tx) error{
 	// 7 → 8: reminder, nudge, warning and alert keys name their cohort
 	// (migration.go).
 	migrateHostJobKeys,
+	// 8 → 9: hosts and schedules are binary (hostcodec.go).
+	binaryHostsAndSchedules,
+	// 9 → 10: issued stipend reports are binary (stipendcodec.go).
+	binaryIssues,
 }
 
 var (

@@ -16,8 +16,9 @@ import (
 // in month order.
 var stipendsBucket = []byte("stipends")
 
-// storedIssue is a bot.StipendIssue as the stipends bucket keeps it:
-// without Cohort and Month, which are the key.
+// storedIssue is a bot.StipendIssue as the stipends bucket kept it before
+// schema 10: without Cohort and Month, which are the key. Issues are binary
+// now (stipendcodec.go); a JSON issue still reads.
 type storedIssue struct {
 	Cohort   int              `json:"-"`
 	Month    bot.Month        `json:"-"`
@@ -29,10 +30,20 @@ func issueKey(cohort int, m bot.Month) []byte {
 	return append(idKey(int64(cohort)), m.String()...)
 }
 
+// decodeIssue decodes the issue stored at key: binary (stipendcodec.go),
+// or JSON from before schema 10.
 func decodeIssue(key, data []byte) (bot.StipendIssue, error) {
 	var s storedIssue
-	if err := decodeRecord("stipend issue", key, data, &s); err != nil {
-		return bot.StipendIssue{}, err
+	if isJSON(data) {
+		if err := decodeRecord("stipend issue", key, data, &s); err != nil {
+			return bot.StipendIssue{}, err
+		}
+	} else {
+		is, err := decodeBinaryIssue(key, data)
+		if err != nil {
+			return bot.StipendIssue{}, err
+		}
+		s = storedIssue(is)
 	}
 	var y, m int
 	if len(key) != idKeyLen+7 {
@@ -48,12 +59,9 @@ func decodeIssue(key, data []byte) (bot.StipendIssue, error) {
 // IssueStipend stores is unless its cohort and month have an issue already,
 // and returns the one stored.
 func (db *DB) IssueStipend(ctx context.Context, ws bot.WorkspaceRef, is bot.StipendIssue) (bot.StipendIssue, error) {
-	data, err := encodeRecord("stipend issue", storedIssue(is))
-	if err != nil {
-		return bot.StipendIssue{}, err
-	}
+	data := encodeIssue(is)
 	key := issueKey(is.Cohort, is.Month)
-	err = db.update(ctx, func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := writableBuckets(tx, ws, stipendsBucket)
 		if err != nil {
 			return err

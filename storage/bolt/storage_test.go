@@ -264,8 +264,8 @@ func TestStoredValuesAreCompact(t *testing.T) {
 		want   string
 	}{
 		{cohortsBucket, idKey(1), `{"Name":"Spark 3"}`},
-		{hostsBucket, []byte("u1"), `{"Memberships":[{"Cohort":1}]}`},
-		{schedulesBucket, idKey(sched.ID), `{"Number":1,"UserID":"u1","Title":"Mic"}`},
+		{hostsBucket, []byte("u1"), "\x01\x00\x00\x00\x00\x02\x02" + strings.Repeat("\x00", 11)},     // binary (hostcodec.go)
+		{schedulesBucket, idKey(sched.ID), "\x01\x02\x02u1\x03Mic" + strings.Repeat("\x00", 12)},     // binary (hostcodec.go)
 		{logsBucket, []byte("s1"), "\x01\x02u1\x00\x00\x00\x00\x78\x00\x00\x00\x00\x00\x00\x00\x00"}, // binary (logcodec.go)
 		{applicationsBucket, []byte("u2"), `{"State":"pending"}`},
 	}

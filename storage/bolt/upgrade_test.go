@@ -52,22 +52,9 @@ func (p *posts) count(prefix string) int {
 // the digest it had already delivered (or given up on) is not planned
 // again under its new key, and the one it had pending goes out once.
 func TestUpgradedFileSendsNothingTwice(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	bolt.WriteSchema2(t, path)
-	db, err := bolt.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	clock := bot.NewFakeClock(time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)) // after week 1's digest
-	sched := scheduler.New(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), scheduler.Config{})
-	p := &posts{}
-	sched.SetNotifier(bot.Console, p)
-	ctx := t.Context()
-	if err := sched.PlanAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sched.AdvanceTo(ctx, clock, time.Date(2026, 12, 14, 15, 0, 0, 0, time.UTC))
+	p := runUpgraded(t, bolt.WriteSchema2,
+		time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC), // after week 1's digest
+		time.Date(2026, 12, 14, 15, 0, 0, 0, time.UTC))
 	if n := p.count("#c-digest Week 1 digest"); n != 0 {
 		t.Errorf("week 1's digest, finished before the upgrade, went out %d times; want 0", n)
 	}
@@ -81,23 +68,8 @@ func TestUpgradedFileSendsNothingTwice(t *testing.T) {
 // what went out before the upgrade is not sent again under the new keys,
 // and the reminder pending at the upgrade goes out once.
 func TestUpgradedSchema7SendsNothingTwice(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sparkbot.db")
-	bolt.WriteSchema7(t, path)
-	db, err := bolt.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Date(2026, 12, 16, 0, 5, 0, 0, time.UTC) // Tue 15 Dec 19:05 New York
-	clock := bot.NewFakeClock(now)
-	sched := scheduler.New(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), scheduler.Config{})
-	p := &posts{}
-	sched.SetNotifier(bot.Console, p)
-	ctx := t.Context()
-	if err := sched.PlanAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sched.AdvanceTo(ctx, clock, now.Add(15*time.Hour)) // past the daily check
+	now := time.Date(2026, 12, 16, 0, 5, 0, 0, time.UTC)               // Tue 15 Dec 19:05 New York
+	p := runUpgraded(t, bolt.WriteSchema7, now, now.Add(15*time.Hour)) // past the daily check
 	for prefix, want := range map[string]int{
 		"@alice ⏰ “Night owls” starts in":     1, // the 60m one was sent before the upgrade
 		"@alice ⏰ “Night owls” starts in 10m": 1, // pending at the upgrade
@@ -110,4 +82,26 @@ func TestUpgradedSchema7SendsNothingTwice(t *testing.T) {
 			t.Errorf("%q went out %d times, want %d\n%q", prefix, n, want, p.sent)
 		}
 	}
+}
+
+// runUpgraded writes an old file with write, opens it (upgrading it) and
+// runs the scheduler on it from from to to, returning what it sent.
+func runUpgraded(t *testing.T, write func(*testing.T, string), from, to time.Time) *posts {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sparkbot.db")
+	write(t, path)
+	db, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clock := bot.NewFakeClock(from)
+	sched := scheduler.New(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), scheduler.Config{})
+	p := &posts{}
+	sched.SetNotifier(bot.Console, p)
+	if err := sched.PlanAll(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	sched.AdvanceTo(t.Context(), clock, to)
+	return p
 }
