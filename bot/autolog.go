@@ -154,7 +154,7 @@ func (w *Watcher) autoLog(ctx context.Context, wh *watched, sp SeenSpace, now ti
 	case err == nil && old.Provenance.Verified() && old.UserID == l.UserID:
 		return w.refresh(ctx, ws, old, l) // verified from a pasted link already
 	case err == nil:
-		return w.upgrade(ctx, wh, old, l)
+		return w.upgrade(ctx, wh, sp, old, l)
 	case !errors.Is(err, ErrNotFound):
 		return err
 	}
@@ -170,7 +170,7 @@ func (w *Watcher) autoLog(ctx context.Context, wh *watched, sp SeenSpace, now ti
 	if err != nil && !errors.Is(err, ErrExists) {
 		return err
 	}
-	return w.told(ctx, wh, l, "✓ Logged automatically", now)
+	return w.told(ctx, wh, l, "✓ Logged automatically", now, nil)
 }
 
 // refresh brings a log verified from a pasted link up to what the watcher
@@ -188,20 +188,74 @@ func (w *Watcher) refresh(ctx context.Context, ws WorkspaceRef, old, l SpaceLog)
 }
 
 // upgrade replaces old, a log of the same Space that X did not verify
-// (a pasted link, staff's, or another host's), by X's.
-func (w *Watcher) upgrade(ctx context.Context, wh *watched, old, l SpaceLog) error {
+// (a pasted link, staff's) or another host's, by X's. A log that moves
+// to the Space's creator is never moved in silence: its first host is
+// told whom it counts for now, and the creator who logged it first.
+func (w *Watcher) upgrade(ctx context.Context, wh *watched, sp SeenSpace, old, l SpaceLog) error {
 	l.ScheduleID, l.Occurrence, l.LoggedBy = old.ScheduleID, old.Occurrence, old.LoggedBy
 	l.Title = firstText(l.Title, old.Title)
-	if old.UserID != l.UserID { // it counts for its creator only
+	moved := old.UserID != l.UserID
+	if moved { // it counts for its creator only
 		l.ScheduleID, l.Occurrence, l.LoggedBy = 0, time.Time{}, ""
 	}
 	if err := w.store.ReplaceLog(ctx, wh.ws, old.SpaceID, l); err != nil {
 		return err
 	}
-	if old.UserID != l.UserID {
-		w.planner.LogsChanged(ctx, wh.ws, old.UserID)
+	now := w.clock.Now()
+	if !moved {
+		return w.told(ctx, wh, l, "✓ Verified by X", now, nil)
 	}
-	return w.told(ctx, wh, l, "✓ Verified by X", w.clock.Now())
+	coHost := slices.Contains(sp.CoHosts, old.UserID)
+	w.planner.LogsChanged(ctx, wh.ws, old.UserID)
+	if err := w.tellMoved(ctx, wh, old, l, coHost, now); err != nil {
+		return err
+	}
+	first := Linef("It was logged first by %s, whom X does not list among its hosts.", UserRef(old.UserID))
+	if coHost {
+		first = Linef("It was logged first by %s, a co-host: a Space counts for its creator.", UserRef(old.UserID))
+	}
+	return w.told(ctx, wh, l, "✓ Verified by X", now, first)
+}
+
+// tellMoved tells the host whose log of a Space now counts for its
+// creator (l) whom it counts for, and where their week stands.
+func (w *Watcher) tellMoved(ctx context.Context, wh *watched, old, l SpaceLog, coHost bool, now time.Time) error {
+	oh, err := w.store.Host(ctx, wh.ws, old.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rec, err := AccountHost(ctx, w.store, wh.ws, wh.co, oh, now)
+	if err != nil {
+		return err
+	}
+	named := old
+	named.Title = firstText(l.Title, old.Title)
+	msg := MovedLogMessage(named, l.UserID, coHost, weekOfLog(wh.co, rec, old, now))
+	job := Job{Key: fmt.Sprintf("%s/xmoved/%s/%s", wh.ws.Key(), url.PathEscape(old.UserID), old.SpaceID), Kind: JobDM,
+		Workspace: wh.ws, Due: now, UserID: old.UserID, Message: &msg, Personal: true}
+	return w.store.AddJobs(ctx, []Job{job}) // told dispatches
+}
+
+// MovedLogMessage tells a host that their log of a Space counts for
+// creatorID now, the Space's creator on X.
+func MovedLogMessage(old SpaceLog, creatorID string, coHost bool, lw logWeek) Message {
+	name := Line{Text("Space " + old.SpaceID)}
+	if old.Title != "" {
+		name = Line{UserText("‘" + old.Title + "’"), Text(" (Space " + old.SpaceID + ")")}
+	}
+	line := append(Line{Text("Your log of ")}, name...)
+	line = append(line, Linef(" now counts for %s, who created it on X", UserRef(creatorID))...)
+	if coHost {
+		line = append(line, Text(": a Space counts for its creator, and you see it in /spaces history as co-hosted."))
+	} else {
+		line = append(line, Text("; X does not list you among its hosts."))
+	}
+	var m Message
+	m.Add(append(line, logWeekNote(lw)...))
+	return m
 }
 
 // placeLog attaches l to the scheduled occurrence it stands for, if any,
@@ -243,14 +297,17 @@ func (w *Watcher) placeLog(ctx context.Context, wh *watched, l *SpaceLog) (strin
 }
 
 // told tells the planner of the host's new log and queues their DM, once
-// per Space.
-func (w *Watcher) told(ctx context.Context, wh *watched, l SpaceLog, head string, now time.Time) error {
+// per Space, with extra (if any) as its second line.
+func (w *Watcher) told(ctx context.Context, wh *watched, l SpaceLog, head string, now time.Time, extra Line) error {
 	w.planner.LogsChanged(ctx, wh.ws, l.UserID)
 	rec, err := AccountHost(ctx, w.store, wh.ws, wh.co, wh.host, now)
 	if err != nil {
 		return err
 	}
 	msg := AutoLogMessage(head, l, weekOfLog(wh.co, rec, l, now), wh.host.Location(wh.co, ""))
+	if extra != nil {
+		msg.Add(extra)
+	}
 	job := Job{Key: fmt.Sprintf("%s/xlog/%s/%s", wh.ws.Key(), url.PathEscape(l.UserID), l.SpaceID), Kind: JobDM,
 		Workspace: wh.ws, Due: now, UserID: l.UserID, Message: &msg}
 	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
@@ -278,15 +335,21 @@ func weekOfLog(co Cohort, rec HostRecord, l SpaceLog, now time.Time) logWeek {
 func AutoLogMessage(head string, l SpaceLog, lw logWeek, loc *time.Location) Message {
 	line := Linef("%s: %s, %s–%s, %s at peak.", head, spaceName(l), At(l.Start, loc, TimeShort),
 		At(l.Start.Add(time.Duration(l.Minutes)*time.Minute), loc, TimeShort), countOf(l.Listeners, "listener"))
+	var m Message
+	m.Add(append(line, logWeekNote(lw)...))
+	return m
+}
+
+// logWeekNote is " This week: 2 of 2 — on track.", or the week's from its
+// start date when it is not the current one.
+func logWeekNote(lw logWeek) Line {
 	switch {
 	case lw.current:
-		line = append(line, Linef(" This week: %d of %d — %s.", len(lw.week.Logs), lw.week.Quota, lw.week.Standing)...)
+		return Linef(" This week: %d of %d — %s.", len(lw.week.Logs), lw.week.Quota, lw.week.Standing)
 	case lw.found:
-		line = append(line, Linef(" The week from %s: %d of %d — %s.", lw.week.Week.StartDate, len(lw.week.Logs), lw.week.Quota, lw.week.Standing)...)
+		return Linef(" The week from %s: %d of %d — %s.", lw.week.Week.StartDate, len(lw.week.Logs), lw.week.Quota, lw.week.Standing)
 	}
-	var m Message
-	m.Add(line)
-	return m
+	return nil
 }
 
 // spaceName is a Space in a sentence: ‘Night owls’, or Space 1eaK… untitled.

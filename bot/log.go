@@ -34,7 +34,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 	if err := r.refuseRejected(ctx, c.Workspace, l.SpaceID); err != nil {
 		return Response{}, err
 	}
-	xc, err := r.checkOnX(ctx, c, h, &l, typed, loc)
+	xc, err := r.checkOnX(ctx, c, co, h, &l, typed, loc)
 	if err != nil {
 		return Response{}, err
 	}

@@ -144,6 +144,9 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	addHostRows(&resp.Message, sortRows(rep.rows))
 	addRevisions(&resp, rep.revisions)
 	rep.overlaps.render(&resp.Message)
+	if err := r.addXProblems(ctx, c.Workspace, co, &resp.Message); err != nil {
+		return Response{}, err
+	}
 	return r.addFailures(ctx, c.Workspace, &resp, week)
 }
 

@@ -9,7 +9,8 @@ import (
 // X data is kept to the minimum: the fields of SeenSpace and XLink, only
 // for linked hosts, and only until a cohort has been over for its
 // retention (/cohort settings xretention:, default 90 days). Then the
-// watcher deletes the cohort's seen Spaces, the X follower counts of its
+// daily planning (scheduler.PlanAll), whether X is connected or not,
+// deletes the cohort's seen Spaces, the X follower counts of its
 // applications, and the links of its hosts who are in no later cohort.
 // Logs stay: they are the program's record of what counted (their
 // provenance still says "verified by X").
@@ -28,19 +29,6 @@ func (c Cohort) XRetention() time.Duration {
 
 // xExpired reports whether c's X data is past its retention at now.
 func (c Cohort) xExpired(now time.Time) bool { return !now.Before(c.EndsAt().Add(c.XRetention())) }
-
-// purge runs PurgeXData once a day (UTC, on the bot's clock).
-func (w *Watcher) purge(ctx context.Context, now time.Time) {
-	day := DateOf(now.UTC())
-	if w.purged == day {
-		return
-	}
-	if err := PurgeXData(ctx, w.store, now); err != nil {
-		w.log.Error("deleting expired X data; trying again next round", "err", err)
-		return
-	}
-	w.purged = day
-}
 
 // PurgeXData deletes the X data of every cohort past its retention at now.
 func PurgeXData(ctx context.Context, st Store, now time.Time) error {

@@ -167,12 +167,12 @@ func TestXDataDeletedAfterRetention(t *testing.T) {
 	must(h.store.PutSeenSpace(ctx, h.ws, bot.SeenSpace{ID: "1a", Cohort: 1, UserID: "alice", State: bot.XEnded, StartedAt: mustParse(t, "2026-12-01T20:00:00-05:00")}))
 	h.addLog(bot.SpaceLog{SpaceID: "1a", UserID: "alice", Start: mustParse(t, "2026-12-01T20:00:00-05:00"), Provenance: bot.VerifiedByX})
 	h.clock.Set(mustParse(t, "2026-12-16T12:00:00-05:00")) // ended 7 Dec, + 9 days
-	h.round()
+	must(bot.PurgeXData(ctx, h.store, h.clock.Now()))
 	if _, err := h.store.SeenSpace(ctx, h.ws, "1a"); err != nil {
 		t.Fatalf("9 days after the end, the seen Space is gone: %v", err)
 	}
 	h.clock.Set(mustParse(t, "2026-12-18T12:00:00-05:00"))
-	h.round()
+	must(bot.PurgeXData(ctx, h.store, h.clock.Now()))
 	if _, err := h.store.SeenSpace(ctx, h.ws, "1a"); err == nil {
 		t.Errorf("11 days after the end, the seen Space is kept")
 	}

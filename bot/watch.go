@@ -48,12 +48,14 @@ const (
 	// window), taken until X has said.
 	xDefaultLimit = 300
 	// maxRoundRequests is the most by/creator_ids requests a round sends:
-	// at one a second, what fits in roundTimeout.
-	maxRoundRequests = 40
+	// one at a time, each 1.1 s after the last one's answer (xapi), what
+	// fits in roundTimeout with X taking a few hundred milliseconds to
+	// answer each.
+	maxRoundRequests = 30
 	// XWindow is the length of X's rate windows.
 	XWindow = 15 * time.Minute
-	// maxResolves bounds the handles a round resolves (users/by/username
-	// has a budget of its own).
+	// maxResolves bounds the handles a round resolves and the applicants'
+	// followers it checks (users/by/username has a budget of its own).
 	maxResolves = 15
 	// staleLive is how long a Space may go unseen while X cannot confirm
 	// it ended before it is logged as it was last seen.
@@ -74,11 +76,11 @@ type Watcher struct {
 	// next is the X id the round-robin goes on from (in memory only: after
 	// a restart the turn starts again from the first host).
 	next string
-	// purged is the last day (UTC) retention.go ran.
-	purged Date
 	// toldShared holds the keys of the staff notices about shared X ids
 	// queued by this process (AddJobs keeps them once across restarts).
 	toldShared map[string]bool
+	// short is the reset of the last window noteShort logged about.
+	short time.Time
 	// lookups is the back-off of users/by/username lookups while X does
 	// not answer them (in memory: a restart asks at once).
 	lookups backoff
@@ -130,6 +132,8 @@ type watchSet struct {
 	scheduled  []string                             // the keys of byXID with a registered schedule (index)
 	users      map[WorkspaceRef]map[string]*watched // linked hosts by user id
 	unresolved []*watched
+	unchecked  []appCheck // pending applications X has not counted followers for
+	lookups    int        // users/by/username lookups this round may still send
 	open       map[WorkspaceRef][]SeenSpace
 	cohorts    map[WorkspaceRef]Cohort
 }
@@ -158,11 +162,12 @@ func (w *Watcher) Round(ctx context.Context) time.Time {
 		w.log.Error("watching X: reading the hosts to watch", "err", err)
 		return next
 	}
+	set.lookups = maxResolves
 	w.resolve(ctx, set, now)
+	w.recheckFollowers(ctx, set, now)
 	w.tellShared(ctx, set, now)
 	got := w.poll(ctx, set, now)
 	w.settle(ctx, set, got, now)
-	w.purge(ctx, now)
 	return next
 }
 
@@ -265,8 +270,26 @@ func (w *Watcher) loadWorkspace(ctx context.Context, set *watchSet, ws Workspace
 			set.unresolved = append(set.unresolved, wh)
 		}
 	}
+	if err := w.loadUnchecked(ctx, set, ws, co); err != nil {
+		return err
+	}
 	set.open[ws], err = w.store.OpenSeenSpaces(ctx, ws)
 	return err
+}
+
+// loadUnchecked lists co's pending applications whose followers X did
+// not count when they came in.
+func (w *Watcher) loadUnchecked(ctx context.Context, set *watchSet, ws WorkspaceRef, co Cohort) error {
+	apps, err := w.store.Applications(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.State == Pending && a.Cohort == co.ID && a.XChecked.IsZero() && a.Handle != "" {
+			set.unchecked = append(set.unchecked, appCheck{ws: ws, co: co, app: a})
+		}
+	}
+	return nil
 }
 
 // needsResolving reports whether a host's handle should be looked up on X
@@ -396,9 +419,27 @@ type pollPlan struct {
 	start  int      // where in rest the turn began
 }
 
-// plan makes the round's pollPlan within allowance batches of MaxXBatch.
-func (w *Watcher) plan(set *watchSet, now time.Time, allowance int) pollPlan {
+// spendable is how many requests X's window has left that a round could
+// send now: all but a round's cap of what remains, or, before X has said,
+// the round's share.
+func spendable(b XBudget, interval time.Duration) int {
+	if b.Remaining < 0 || b.Reset.IsZero() || b.Reset.Sub(b.Now) <= resetSlack {
+		return PollAllowance(b, interval)
+	}
+	return min(b.Remaining, maxRoundRequests)
+}
+
+// plan makes the round's pollPlan within the budget: PollAllowance's
+// share of it, and while the window has anything left, at least the
+// batches the urgent hosts need (PollAllowance runs to 0 when the window
+// runs low; the urgent are polled every round all the same, and the
+// others fill what room their batches have).
+func (w *Watcher) plan(set *watchSet, now time.Time, b XBudget) pollPlan {
 	first := set.priorities(now)
+	allowance := PollAllowance(b, WatchInterval)
+	if need := (len(first) + MaxXBatch - 1) / MaxXBatch; allowance < need {
+		allowance = max(allowance, min(need, spendable(b, WatchInterval)))
+	}
 	room := allowance * MaxXBatch
 	if len(first) >= room {
 		return pollPlan{ids: first[:room], urgent: room}
@@ -423,6 +464,17 @@ func (w *Watcher) plan(set *watchSet, now time.Time, allowance int) pollPlan {
 	return p
 }
 
+// noteShort logs, once a window, that X's window has too little left for
+// the round-robin: until it resets only the urgent hosts are polled.
+func (w *Watcher) noteShort(b XBudget, polled, linked int) {
+	if PollAllowance(b, WatchInterval) > 0 || b.Reset.IsZero() || w.short.Equal(b.Reset) {
+		return
+	}
+	w.short = b.Reset
+	w.log.Warn("watching X: X's rate window is nearly spent; until it resets only hosts live or on schedule are polled",
+		"remaining", b.Remaining, "reset", b.Reset, "polled", polled, "linked", linked)
+}
+
 // after is where the turn goes on once the first n of p.ids were polled.
 func (p pollPlan) after(n int, current string) string {
 	if len(p.rest) == 0 {
@@ -438,7 +490,9 @@ func (w *Watcher) poll(ctx context.Context, set *watchSet, now time.Time) polled
 	if len(set.byXID) == 0 {
 		return got
 	}
-	p := w.plan(set, now, PollAllowance(w.x.CreatorBudget(), WatchInterval))
+	b := w.x.CreatorBudget()
+	p := w.plan(set, now, b)
+	w.noteShort(b, len(p.ids), len(set.order))
 	n := 0
 	for batch := range slices.Chunk(p.ids, MaxXBatch) {
 		res, err := w.x.SpacesByCreators(ctx, batch)

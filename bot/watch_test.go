@@ -149,9 +149,9 @@ func TestPollAllowance(t *testing.T) {
 		{"half spent halfway", bot.XBudget{Limit: 300, Remaining: 150, Reset: now.Add(450 * time.Second), Now: now}, 18},
 		{"spent early: nothing until the reset", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Minute), Now: now}, 0},
 		{"the window resets within the round", bot.XBudget{Limit: 300, Remaining: 0, Reset: now.Add(10 * time.Second), Now: now}, 20},
-		{"the last minute gets what is left", bot.XBudget{Limit: 300, Remaining: 37, Reset: now.Add(50 * time.Second), Now: now}, 37},
+		{"the last minute gets what is left", bot.XBudget{Limit: 300, Remaining: 27, Reset: now.Add(50 * time.Second), Now: now}, 27},
 		{"a smaller limit", bot.XBudget{Limit: 75, Remaining: -1, Now: now}, 5},
-		{"no more than a round can send at one a second", bot.XBudget{Limit: 300, Remaining: 280, Reset: now.Add(20 * time.Second), Now: now}, 40},
+		{"no more than a round can send, a request at a time", bot.XBudget{Limit: 300, Remaining: 280, Reset: now.Add(20 * time.Second), Now: now}, 30},
 	}
 	for _, tt := range tests {
 		if got := bot.PollAllowance(tt.b, time.Minute); got != tt.want {
@@ -382,5 +382,97 @@ func TestSharedXIDCreditsNobody(t *testing.T) {
 	links := h.must("boss", true, "/cohort links", "X accounts")
 	if !strings.Contains(links, "@alice: @alice_x — X id 1001, shared with @bob: neither is credited") {
 		t.Errorf("/cohort links:\n%s\nwant the shared X id flagged", links)
+	}
+}
+
+// TestLowBudgetKeepsPriorities: with less left of X's window than a
+// request a round, the hosts live or on schedule are still polled every
+// round while any request is left (the others fill the same batch); with
+// nothing left, nobody is until the reset.
+func TestLowBudgetKeepsPriorities(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30")
+	now := h.clock.Now()
+	for i := range 150 {
+		user := fmt.Sprintf("h%03d", i)
+		h.must("boss", true, fmt.Sprintf("/cohort add user:@%s handle:@%s_x", user, user), "Added")
+		link := bot.XLink{UserID: user, Handle: user + "_x", XID: fmt.Sprint(5000 + i), Resolved: now}
+		if err := h.store.PutXLink(context.Background(), h.ws, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.must("h007", false, `/spaces schedule add title:"Noon" days:tue time:12:05 tz:America/New_York`, "Saved")
+	h.x.put(bot.XSpace{ID: "1live", State: bot.XLive, CreatorID: "5120", StartedAt: now, Participants: 3})
+	h.x.budget = bot.XBudget{Limit: 300, Remaining: 3, Reset: now.Add(10 * time.Minute), Now: now}
+	var logs strings.Builder
+	h.w = bot.NewWatcher(h.store, h.x, h.clock, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	for range 3 { // the second sees 5120 live, in its turn
+		h.round()
+	}
+	if len(h.x.polled) != 3 {
+		t.Fatalf("with 3 requests left for 10 minutes, 3 rounds sent %d requests, want 1 each for the hosts on schedule and live", len(h.x.polled))
+	}
+	if b := h.x.polled[2]; len(b) != 100 || b[0] != "5120" || b[1] != "5007" {
+		t.Errorf("the third round polled %d hosts, from %v; want a full batch, from the live host then the one on schedule", len(b), b[:min(len(b), 2)])
+	}
+	h.x.budget.Remaining = 0
+	h.round()
+	if len(h.x.polled) != 3 {
+		t.Errorf("with nothing left, a round sent a request")
+	}
+	if n := strings.Count(logs.String(), "rate window is nearly spent"); n != 1 {
+		t.Errorf("the log says the window is nearly spent %d times in one window, want once:\n%s", n, logs.String())
+	}
+}
+
+// TestUnresolvedHandleToldWhereStaffLook: with no staff or digest
+// channel, a handle X has no account for is not marked as told: staff
+// see it in /cohort links and /cohort report, and hear of it in the
+// channel once one is set.
+func TestUnresolvedHandleToldWhereStaffLook(t *testing.T) {
+	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
+	h.withCohort("2026-11-30", "bob")
+	h.round()
+	if jobs, _ := h.store.PendingJobs(context.Background(), h.ws.Key()+"/xlink/"); len(jobs) != 0 {
+		t.Fatalf("with no staff channel, %d posts queued", len(jobs))
+	}
+	if l, err := h.store.XLink(context.Background(), h.ws, "bob"); err != nil || !l.Missing || l.Told {
+		t.Errorf("bob's link: %+v, %v; want missing and not yet told", l, err)
+	}
+	report := h.must("boss", true, "/cohort report", "Spark Phase 1")
+	if !strings.Contains(report, "X accounts to fix") || !strings.Contains(report, "@bob: X has no account @bob_x") {
+		t.Errorf("/cohort report does not tell staff of bob's handle:\n%s", report)
+	}
+	h.must("boss", true, "/cohort settings staff:#staff", "Saved")
+	h.clock.Advance(24 * time.Hour)
+	h.round()
+	if jobs, _ := h.store.PendingJobs(context.Background(), h.ws.Key()+"/xlink/"); len(jobs) != 1 || jobs[0].Channel != "staff" {
+		t.Errorf("once a staff channel is set: %+v, want one post in #staff", jobs)
+	}
+}
+
+// TestFollowersCheckedLater: an application X did not answer for in time
+// is checked on X later by the watcher; staff then see X's count, and an
+// applicant below the minimum on X is told by DM.
+func TestFollowersCheckedLater(t *testing.T) {
+	h := newXHarness(t, "2026-11-30T09:00:00-05:00")
+	h.withCohort("2026-11-30")
+	h.x.addUser("carol_x", "1003", 3400)
+	h.x.down = true
+	h.must("carol", false, "/spaces apply handle:@carol_x followers:12000 country:US", "Application received")
+	h.must("boss", true, "/cohort applications", "(not checked on X)")
+	h.x.down = false
+	for range 6 {
+		h.round()
+		h.clock.Advance(time.Minute)
+	}
+	list := h.must("boss", true, "/cohort applications", "Pending applications")
+	for _, want := range []string{"@carol_x, 12,000 followers (3,400 on X), US", "⚠ followers on X: @carol_x has 3,400, below the cohort's minimum of 5,000"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/cohort applications lacks %q:\n%s", want, list)
+		}
+	}
+	if dms := h.dms("carol"); len(dms) != 1 || !strings.Contains(dms[0], "X says @carol_x has 3,400 followers, below Spark Phase 1's minimum of 5,000") {
+		t.Errorf("carol's DMs: %q, want one saying what X counts", dms)
 	}
 }

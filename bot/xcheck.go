@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -26,7 +27,7 @@ type xCheck struct {
 
 // checkOnX looks l up on X for h's log and updates it with what X says,
 // or refuses it.
-func (r *Router) checkOnX(ctx context.Context, c *Call, h Host, l *SpaceLog, typed bool, loc *time.Location) (xCheck, error) {
+func (r *Router) checkOnX(ctx context.Context, c *Call, co Cohort, h Host, l *SpaceLog, typed bool, loc *time.Location) (xCheck, error) {
 	if r.x == nil {
 		return xCheck{}, nil
 	}
@@ -53,8 +54,20 @@ func (r *Router) checkOnX(ctx context.Context, c *Call, h Host, l *SpaceLog, typ
 	case err != nil:
 		return xCheck{recheck: true, why: "X could not be asked just now"}, nil
 	}
+	asLogged := *l
 	if err := checkXSpace(sp, l, link, h, typed, loc); err != nil {
 		return xCheck{}, err
+	}
+	creators, err := xHostsOf(ctx, r.store, c.Workspace, co, sp.CreatorID)
+	if err != nil {
+		return xCheck{}, err
+	}
+	if err := creatorsCredit(sp, l, link, creators); err != nil {
+		return xCheck{}, err
+	}
+	if sp.CreatorID == link.XID && len(creators) > 1 {
+		*l = asLogged
+		return xCheck{why: fmt.Sprintf("%s X account @%s is linked to another host too, so it credits nobody until staff give each their own", whose, link.Handle)}, nil
 	}
 	if err := checkLogTime(l.Start, r.clock.Now(), loc, c.Staff); err != nil {
 		return xCheck{}, err
@@ -97,6 +110,23 @@ func checkXSpace(sp XSpace, l *SpaceLog, link XLink, h Host, typed bool, loc *ti
 		l.Minutes = min(max(int(sp.EndedAt.Sub(sp.StartedAt).Round(time.Minute)/time.Minute), 1), maxLogMinutes)
 	}
 	return nil
+}
+
+// creatorsCredit refuses a co-host's log of a Space whose creator is a
+// linked host (creators, as xHostsOf has them): it counts for its
+// creator, and co-hosts see it as co-hosted. A Space whose creator is no
+// host here counts for the linked co-host who logs it: nobody else can be
+// credited with it.
+func creatorsCredit(sp XSpace, l *SpaceLog, link XLink, creators []Host) error {
+	if sp.CreatorID == link.XID || len(creators) == 0 {
+		return nil
+	}
+	names := make([]string, len(creators))
+	for i, c := range creators {
+		names[i] = mentionText(c.UserID)
+	}
+	return Forbiddenf("Space %s was created on X by @%s, the account of %s: it counts for them. Co-hosts see it in /spaces history as co-hosted.",
+		l.SpaceID, creators[0].Handle, strings.Join(names, " and "))
 }
 
 // recheckLater queues a job to ask X about l again when X could not say.
@@ -177,7 +207,60 @@ func (w *Watcher) Recheck(ctx context.Context, ws WorkspaceRef, spaceID string, 
 	case sp.State != XEnded || sp.StartedAt.IsZero():
 		return again, nil // not started, or live: the watcher logs it when it ends
 	}
+	if sp.CreatorID != link.XID {
+		if done, err := w.creditCreator(ctx, ws, l, sp, now); done || err != nil {
+			return time.Time{}, err
+		}
+	}
 	return time.Time{}, w.verify(ctx, ws, h, l, sp)
+}
+
+// creditCreator logs sp, which X says ended, for its creator, when the
+// creator is a linked host: l, a co-host's pasted link, moves to them
+// (upgrade tells both), and the co-host sees it as co-hosted. done is
+// false when the creator is no host here: then l is the co-host's to
+// verify. A creator's account two hosts share credits nobody: l is
+// flagged for staff.
+func (w *Watcher) creditCreator(ctx context.Context, ws WorkspaceRef, l SpaceLog, sp XSpace, now time.Time) (bool, error) {
+	co, err := w.store.Cohort(ctx, ws)
+	if err != nil {
+		return false, err
+	}
+	creators, err := xHostsOf(ctx, w.store, ws, co, sp.CreatorID)
+	switch {
+	case err != nil || len(creators) == 0:
+		return false, err
+	case len(creators) > 1:
+		return true, w.store.PutReview(ctx, ws, Review{SpaceID: sp.ID, UserID: l.UserID, Decision: ReviewFlagged,
+			Reason: "X says its creator is an account two hosts are linked to", At: now})
+	}
+	wh, err := w.watchedHost(ctx, ws, co, creators[0])
+	if err != nil {
+		return false, err
+	}
+	rec := SeenSpace{ID: sp.ID, Cohort: co.ID, CreatorID: sp.CreatorID, UserID: wh.host.UserID, CoHosts: []string{l.UserID},
+		Title: sp.Title, State: XEnded, StartedAt: sp.StartedAt, Peak: sp.Participants, LastSeen: now,
+		EndedAt: firstNonZero(sp.EndedAt, sp.StartedAt.Add(time.Duration(max(l.Minutes, 1))*time.Minute))}
+	if seen, err := w.store.SeenSpace(ctx, ws, sp.ID); err == nil {
+		rec.Peak, rec.Announced = max(rec.Peak, seen.Peak), seen.Announced
+	}
+	if err := w.autoLog(ctx, wh, rec, now); err != nil {
+		return false, err
+	}
+	return true, w.store.PutSeenSpace(ctx, ws, rec)
+}
+
+// watchedHost is h, a linked host of co, as a round would watch them.
+func (w *Watcher) watchedHost(ctx context.Context, ws WorkspaceRef, co Cohort, h Host) (*watched, error) {
+	link, err := w.store.XLink(ctx, ws, h.UserID)
+	if err != nil {
+		return nil, err
+	}
+	schedules, err := w.store.SchedulesOf(ctx, ws, h.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &watched{ws: ws, co: co, host: h, link: link, schedules: schedules}, nil
 }
 
 // verify makes l, a pasted link X now confirms, verified by X, and tells

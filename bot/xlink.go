@@ -70,7 +70,7 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 	defer set.index()
 	done := 0
 	for _, wh := range set.unresolved {
-		if done == maxResolves {
+		if set.lookups <= 0 {
 			break
 		}
 		u, err := w.x.UserByName(ctx, wh.host.Handle)
@@ -80,6 +80,7 @@ func (w *Watcher) resolve(ctx context.Context, set *watchSet, now time.Time) {
 			break
 		}
 		w.lookups.succeeded()
+		set.lookups--
 		done++
 		if err != nil {
 			wh.link = XLink{UserID: wh.host.UserID, Handle: wh.host.Handle, Missing: true, CheckedAt: now,
@@ -130,19 +131,19 @@ func resolvedLink(old XLink, h Host, u XUser, now time.Time) XLink {
 }
 
 // unresolvable stores wh's link as a handle X has no account for, and
-// tells staff, once: the host stays on logging by hand until relinked.
+// tells staff, once, in the staff channel: the host stays on logging by
+// hand until relinked. Without a staff or digest channel it is not told
+// (it stays in /cohort links and /cohort report) until there is one.
 func (w *Watcher) unresolvable(ctx context.Context, wh *watched, now time.Time) {
-	if !wh.link.Told {
-		if ch := xStaffChannel(wh.co); ch != "" {
-			msg := UnresolvedMessage(wh.host.UserID, wh.host.Handle)
-			job := Job{Key: fmt.Sprintf("%s/xlink/%s/%s", wh.ws.Key(), url.PathEscape(wh.host.UserID), strings.ToLower(wh.host.Handle)),
-				Kind: JobPost, Workspace: wh.ws, Due: now, UserID: wh.host.UserID, Channel: ch, Message: &msg}
-			if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
-				w.log.Error("watching X: telling staff of a handle that does not resolve", "workspace", wh.ws.Key(), "err", err)
-				return
-			}
-			w.planner.Dispatch()
+	if ch := xStaffChannel(wh.co); !wh.link.Told && ch != "" {
+		msg := UnresolvedMessage(wh.host.UserID, wh.host.Handle)
+		job := Job{Key: fmt.Sprintf("%s/xlink/%s/%s", wh.ws.Key(), url.PathEscape(wh.host.UserID), strings.ToLower(wh.host.Handle)),
+			Kind: JobPost, Workspace: wh.ws, Due: now, UserID: wh.host.UserID, Channel: ch, Message: &msg}
+		if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+			w.log.Error("watching X: telling staff of a handle that does not resolve", "workspace", wh.ws.Key(), "err", err)
+			return
 		}
+		w.planner.Dispatch()
 		wh.link.Told = true
 	}
 	if err := w.store.PutXLink(ctx, wh.ws, wh.link); err != nil {
@@ -209,4 +210,34 @@ func SharedXMessage(users []string, xid string) Message {
 	m.Add(line)
 	m.Addf("Give each their own handle with /cohort link user:@name handle:@their_x; /cohort links shows who has which.")
 	return m
+}
+
+// xHostsOf are the members of co linked to X account xid in ws (by a link
+// for their handle now): one, or none; more only when two hosts share an
+// account, and then none of them is credited.
+func xHostsOf(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, xid string) ([]Host, error) {
+	if xid == "" {
+		return nil, nil
+	}
+	links, err := st.XLinks(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	var out []Host
+	for _, l := range links {
+		if l.XID != xid {
+			continue
+		}
+		h, err := st.Host(ctx, ws, l.UserID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if h.MemberOf(co) && l.For(h.Handle) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }

@@ -198,6 +198,52 @@ func linkLine(h Host, l XLink, sharing []string, loc *time.Location) Line {
 	return append(head, rest...)
 }
 
+// addXProblems adds to /cohort report the X accounts staff must fix, for
+// the cohort open now with X on: handles X has no account for, and X ids
+// two hosts share. Staff see them here even with no staff channel to be
+// told in.
+func (r *Router) addXProblems(ctx context.Context, ws WorkspaceRef, co Cohort, m *Message) error {
+	if r.x == nil || !r.clock.Now().Before(co.EndsAt()) {
+		return nil
+	}
+	if latest, err := r.store.Cohort(ctx, ws); err != nil || latest.ID != co.ID {
+		return err
+	}
+	hosts, err := r.store.Hosts(ctx, ws)
+	if err != nil {
+		return err
+	}
+	links, err := r.store.XLinks(ctx, ws)
+	if err != nil {
+		return err
+	}
+	byUser := map[string]XLink{}
+	for _, l := range links {
+		byUser[l.UserID] = l
+	}
+	sharing := xidHolders(co, hosts, byUser)
+	var lines []Line
+	for _, h := range hosts {
+		l := byUser[h.UserID]
+		if !h.MemberOf(co) || !l.For(h.Handle) {
+			continue
+		}
+		switch shared := others(sharing[l.XID], h.UserID); {
+		case l.Missing:
+			lines = append(lines, Linef("%s: X has no account %s (asked %s): they log by hand; set the right handle with /cohort link.",
+				UserRef(h.UserID), UserText("@"+h.Handle), At(l.CheckedAt, co.Location(), TimeFull)))
+		case l.Linked() && len(shared) > 0:
+			line := append(Linef("%s: X id %s, shared with ", UserRef(h.UserID), l.XID), userList(shared)...)
+			lines = append(lines, append(line, Text(": neither is credited until staff relink one with /cohort link.")))
+		}
+	}
+	if len(lines) > 0 {
+		m.Section("X accounts to fix")
+		m.Add(lines...)
+	}
+	return nil
+}
+
 // userList names users as "@a", "@a and @b", "@a, @b and @c".
 func userList(users []string) Line {
 	var out Line

@@ -75,6 +75,12 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 			failed = append(failed, fmt.Errorf("planning %s: %w", ws.Key(), err))
 		}
 	}
+	// X data past its retention goes daily whether X is connected or not
+	// (the token may be gone long before a cohort's data expires); a
+	// failure waits for the next run, planning goes on.
+	if err := bot.PurgeXData(ctx, s.store, now); err != nil {
+		s.log.Error("deleting expired X data; trying again at the next planning", "err", err)
+	}
 	if err := errors.Join(failed...); err != nil {
 		return err // one workspace failing does not stop the others
 	}

@@ -26,8 +26,17 @@ func Endpoints() []Endpoint {
 }
 
 // creatorsInterval is X's "at most one request a second" for
-// by/creator_ids, kept between the moments two requests are sent.
-const creatorsInterval = time.Second
+// by/creator_ids. X counts requests as they arrive, which the client
+// cannot see: a request may take its time to get there. So one is out at
+// a time, and the next goes creatorsSpacing after the last one's answer
+// (or failure) came back, by when X had it: two never arrive in one
+// wall-clock second, whatever the network did. spacingMargin covers
+// where in its front end X notes the arrival.
+const (
+	creatorsInterval = time.Second
+	spacingMargin    = 100 * time.Millisecond
+	creatorsSpacing  = creatorsInterval + spacingMargin
+)
 
 // Window is the length of X's rate-limit windows (15 minutes). The client
 // learns each window's end from x-rate-limit-reset; this is the fallback
@@ -54,20 +63,29 @@ type Budget struct {
 
 // budget is the live state behind a Budget. The Client's mutex guards it.
 type budget struct {
-	endpoint  Endpoint
-	interval  time.Duration // least time between two sends; 0: none
-	known     bool          // remaining and reset describe X's current window
+	endpoint Endpoint
+	// interval is the least time from one request's answer to the next
+	// request, which waits while one is out; 0: no pacing.
+	interval  time.Duration
+	known     bool // remaining and reset describe X's current window
 	limit     int
 	remaining int
 	reset     time.Time
-	last      time.Time // wall time of the last send
+	last      time.Time // wall time of the last send, or of its answer once in
 	inflight  int
 	probing   bool          // a request is out to learn the window
-	probeDone chan struct{} // closed and replaced when a probe answers
+	answered  chan struct{} // closed and replaced whenever a request is answered
 }
 
 func newBudget(e Endpoint, interval time.Duration) *budget {
-	return &budget{endpoint: e, interval: interval, probeDone: make(chan struct{})}
+	return &budget{endpoint: e, interval: interval, answered: make(chan struct{})}
+}
+
+// busy reports whether a request that would go now (as a probe, if probe)
+// must first wait for one out to be answered: only one probe at a time,
+// and a paced endpoint has one request out at a time.
+func (b *budget) busy(probe bool) bool {
+	return probe && b.probing || b.interval > 0 && b.inflight > 0
 }
 
 // roll forgets a window that has ended: the budget is X's limit again, but
@@ -110,9 +128,12 @@ func (b *budget) done(now time.Time, probe bool, hdr http.Header, status int) {
 	b.inflight--
 	if probe {
 		b.probing = false
-		close(b.probeDone)
-		b.probeDone = make(chan struct{})
 	}
+	if b.interval > 0 {
+		b.last = now // X had the request by the time its answer (or failure) came back
+	}
+	close(b.answered)
+	b.answered = make(chan struct{})
 	if hdr != nil {
 		b.learn(now, hdr, status)
 	}
@@ -204,22 +225,24 @@ type ticket struct {
 }
 
 // wait blocks until b allows a request and takes it. It waits on the wall
-// clock for pacing and for a spent window's reset, and for a probe's answer
-// when the window is not known. A wait that would outlast ctx's deadline
-// returns a *RateLimitError at once, sending nothing.
+// clock for pacing and for a spent window's reset, and for an answer to
+// the request out when the window is not known (a probe) or the endpoint
+// is paced. A wait that would outlast ctx's deadline returns a
+// *RateLimitError at once, sending nothing.
 func (c *Client) wait(ctx context.Context, b *budget) (ticket, error) {
 	for {
 		c.mu.Lock()
 		now := c.wall.Now()
 		d, probe := b.delay(now)
-		if d == 0 && !(probe && b.probing) {
+		busy := b.busy(probe)
+		if d == 0 && !busy {
 			b.take(now, probe)
 			c.mu.Unlock()
 			return ticket{b: b, probe: probe}, nil
 		}
-		answered := b.probeDone
+		answered := b.answered
 		c.mu.Unlock()
-		if d == 0 {
+		if busy {
 			if testHookProbeWait != nil {
 				testHookProbeWait()
 			}
@@ -240,7 +263,7 @@ func (c *Client) wait(ctx context.Context, b *budget) (ticket, error) {
 }
 
 // testHookProbeWait, when set by a test, runs each time a request starts
-// waiting for a probe's answer.
+// waiting for an answer to the one out (a probe's, or a paced endpoint's).
 var testHookProbeWait func()
 
 // release records the answer (or none) to a ticket's request.

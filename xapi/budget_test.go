@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"testing"
@@ -155,7 +156,8 @@ func TestLookupsAreNotPaced(t *testing.T) {
 }
 
 // TestCreatorsOneRequestASecond runs concurrent callers on a manual wall
-// clock: each second of wall time lets exactly one request out.
+// clock: one request is out at a time, and each 1.1 s of wall time after
+// its answer (a second and the client's margin) lets exactly one more out.
 func TestCreatorsOneRequestASecond(t *testing.T) {
 	h := newHarness(t)
 	h.wall.SetAuto(false)
@@ -179,7 +181,7 @@ func TestCreatorsOneRequestASecond(t *testing.T) {
 		if got := h.x.Stats(e).Requests; got != sent {
 			t.Fatalf("X counted %d requests after %d s, want %d", got, sent-1, sent)
 		}
-		h.wall.Advance(time.Second)
+		h.wall.Advance(1100 * time.Millisecond)
 	}
 	wg.Wait()
 	close(errs)
@@ -220,5 +222,72 @@ func TestGreedyCallerHeldToBudget(t *testing.T) {
 	}
 	if len(st.Windows) < 3 || slices.ContainsFunc(st.Windows[:len(st.Windows)-1], func(n int) bool { return n != 300 }) {
 		t.Errorf("windows %v: want the budget used in full, window after window", st.Windows)
+	}
+}
+
+// latent is a transport whose requests take their time to reach X: each
+// waits delays[i] of wall time (the last delay repeats) before it is sent
+// on, as over a slow dial or a slow network.
+type latent struct {
+	wall   *xapi.FakeWall
+	next   http.RoundTripper
+	mu     sync.Mutex
+	delays []time.Duration
+	n      int
+}
+
+func (l *latent) RoundTrip(r *http.Request) (*http.Response, error) {
+	l.mu.Lock()
+	d := l.delays[min(l.n, len(l.delays)-1)]
+	l.n++
+	l.mu.Unlock()
+	if err := l.wall.Sleep(r.Context(), d); err != nil {
+		return nil, err
+	}
+	return l.next.RoundTrip(r)
+}
+
+// TestCreatorsSpacedByArrival: X counts by/creator_ids requests by when
+// they arrive. A request that takes 900 ms to reach X must not let the
+// next one arrive in the same wall-clock second: the spacing runs from
+// its answer, with a margin.
+func TestCreatorsSpacedByArrival(t *testing.T) {
+	h := newHarness(t)
+	h.wall.Set(t0.Add(500 * time.Millisecond))
+	c, err := xapi.New(xapi.Config{BaseURL: h.x.URL, BearerToken: token, Wall: h.wall,
+		HTTPClient: &http.Client{Transport: &latent{wall: h.wall, next: http.DefaultTransport, delays: []time.Duration{900 * time.Millisecond, 0}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := c.SpacesByCreators(context.Background(), []string{alice.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := h.x.Stats(xapi.EndpointSpacesByCreators); st.MaxPerSecond != 1 || st.MinGap <= time.Second {
+		t.Errorf("X saw %d requests arrive in one second, %v apart at least; want 1, more than a second apart", st.MaxPerSecond, st.MinGap)
+	}
+}
+
+// TestCreatorsNoSilentRetry: a by/creator_ids request X counted but
+// answered only by closing the connection is not sent again by Go's
+// transport at once; the client tries again itself, a second later, and
+// counts both against the budget.
+func TestCreatorsNoSilentRetry(t *testing.T) {
+	h := newHarness(t)
+	e := xapi.EndpointSpacesByCreators
+	if _, err := h.c.SpacesByCreators(context.Background(), []string{alice.ID}); err != nil {
+		t.Fatal(err) // the connection is kept alive for the next
+	}
+	h.x.Drop(e, 1)
+	if _, err := h.c.SpacesByCreators(context.Background(), []string{alice.ID}); err != nil {
+		t.Fatalf("dropped once, then tried again: %v", err)
+	}
+	st := h.x.Stats(e)
+	if st.Requests != 3 || st.MaxPerSecond != 1 || st.MinGap <= time.Second {
+		t.Errorf("X stats %+v: want 3 requests, one a second, more than a second apart", st)
+	}
+	if got := h.c.Budget(e).Remaining; got != 297 {
+		t.Errorf("Remaining = %d, want 297: X counted the dropped request", got)
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -75,7 +77,7 @@ func New(cfg Config) (*Client, error) {
 			EndpointUserByName:       newBudget(EndpointUserByName, 0),
 			EndpointSpace:            newBudget(EndpointSpace, 0),
 			EndpointSpaces:           newBudget(EndpointSpaces, 0),
-			EndpointSpacesByCreators: newBudget(EndpointSpacesByCreators, creatorsInterval),
+			EndpointSpacesByCreators: newBudget(EndpointSpacesByCreators, creatorsSpacing),
 		},
 	}
 	if c.http == nil {
@@ -120,18 +122,60 @@ func baseURL(raw string) (string, error) {
 // returns the body of a 200 answer. Every other outcome is an error: see
 // ErrNotFound, ErrUnauthorized, ErrUnavailable, *RateLimitError, *APIError;
 // a call its context cut short matches ctx.Err() instead.
+//
+// Go's transport would send a GET again by itself when a kept-alive
+// connection closes before an answer, at once and uncounted, though X may
+// have counted the first. So no request lets it (see noReplay), and get
+// sends one more attempt itself in that case, within the budget and its
+// pacing like any other request.
 func (c *Client) get(ctx context.Context, e Endpoint, path string, query url.Values) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path+"?"+query.Encode(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("xapi: %s: %s", e, c.redact.clean(err.Error()))
+	target := c.base + path + "?" + query.Encode()
+	for attempt := 1; ; attempt++ {
+		body, again, err := c.send(ctx, e, target)
+		if !again || attempt == maxAttempts {
+			return body, err
+		}
+		c.log.Debug("x api request lost with its connection; sending it again", "endpoint", e)
 	}
+}
+
+// maxAttempts bounds the sends of one call: the first, and one more when
+// a kept-alive connection closed under it.
+const maxAttempts = 2
+
+// send sends one attempt of a request; again reports that it got no
+// answer on a connection used before, which is worth one more attempt.
+func (c *Client) send(ctx context.Context, e Endpoint, target string) (body []byte, again bool, err error) {
+	var reused atomic.Bool
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused.Store(info.Reused) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, target, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("xapi: %s: %s", e, c.redact.clean(err.Error()))
+	}
+	req.Body = noReplay{}
 	req.Header.Set("Authorization", c.auth)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "sparkbot")
 	t, err := c.wait(ctx, c.budgets[e])
 	if err != nil {
-		return nil, c.waitError(e, err)
+		return nil, false, c.waitError(e, err)
 	}
+	body, err = c.do(ctx, e, t, req)
+	var te *transportError
+	return body, errors.As(err, &te) && reused.Load() && ctx.Err() == nil, err
+}
+
+// noReplay is an empty request body that cannot be rewound. net/http
+// sends a request again by itself only if it has no body or a GetBody;
+// a GET carrying this has neither, and an empty body goes as none on
+// HTTP/1.1 (the transport reads it first and finds it empty).
+type noReplay struct{}
+
+func (noReplay) Read([]byte) (int, error) { return 0, io.EOF }
+func (noReplay) Close() error             { return nil }
+
+// do sends req on ticket t and reads X's answer.
+func (c *Client) do(ctx context.Context, e Endpoint, t ticket, req *http.Request) ([]byte, error) {
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {

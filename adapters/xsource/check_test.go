@@ -178,3 +178,69 @@ func TestLinkMadeWhileXRefusesTheToken(t *testing.T) {
 	wantIn(t, w.must("boss", true, "/cohort links", "X accounts"), "@carol: @carol_x — X id 1003, not seen live yet")
 	wantIn(t, w.must("carol", false, "/spaces log url:1CAROLcarol", "Logged Space 1CAROLcarol"), "✓ Verified by X.")
 }
+
+// TestCoHostPasteCountsForTheCreator: a Space counts for its creator when
+// the creator is a linked host. A linked co-host's pasted link is refused
+// saying whom it counts for; when its creator is no host here, the
+// co-host who logs it is credited; and a co-host's log that X verifies
+// later for its creator moves to the creator, and both are told.
+func TestCoHostPasteCountsForTheCreator(t *testing.T) {
+	t.Run("creator linked: refused", func(t *testing.T) {
+		w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+		w.x.AddSpace(fakex.Space{ID: "1BOBSbobs", State: "ended", Title: "Bob's", CreatorID: "1002", HostIDs: []string{"1002", "1001"},
+			StartedAt: at(t, "2026-12-01 17:00"), EndedAt: at(t, "2026-12-01 17:40"), ParticipantCount: 30})
+		wantIn(t, w.do("alice", false, "/spaces log url:1BOBSbobs"),
+			"Space 1BOBSbobs was created on X by @bob_x, the account of @bob: it counts for them. Co-hosts see it in /spaces history as co-hosted.")
+		if logs := w.logs(); len(logs) != 0 {
+			t.Errorf("got %s, want no log", describe(logs))
+		}
+	})
+	t.Run("creator not a host: the co-host is credited", func(t *testing.T) {
+		w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+		w.x.AddUser(fakex.User{ID: "9999", Username: "guest_x", Followers: 100})
+		w.x.AddSpace(fakex.Space{ID: "1GUESTguest", State: "ended", Title: "Guest's", CreatorID: "9999", HostIDs: []string{"9999", "1001"},
+			StartedAt: at(t, "2026-12-01 17:00"), EndedAt: at(t, "2026-12-01 17:40"), ParticipantCount: 30})
+		wantIn(t, w.do("alice", false, "/spaces log url:1GUESTguest"), "✓ Verified by X.")
+		if logs := w.logs(); len(logs) != 1 || logs[0].UserID != "alice" || logs[0].Provenance != bot.VerifiedByX {
+			t.Errorf("got %s, want alice's, verified by X", describe(logs))
+		}
+	})
+	t.Run("recheck moves it to the creator", func(t *testing.T) {
+		w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+		w.x.AddSpace(fakex.Space{ID: "1BOBSbobs", State: "ended", Title: "Bob's", CreatorID: "1002", HostIDs: []string{"1002", "1001"},
+			StartedAt: at(t, "2026-12-01 17:00"), EndedAt: at(t, "2026-12-01 17:40"), ParticipantCount: 30})
+		w.x.Fail(xapi.EndpointSpace, http.StatusServiceUnavailable, 1)
+		wantIn(t, w.do("alice", false, "/spaces log url:1BOBSbobs"), "Not verified yet: X could not be asked just now.")
+		w.advance(10 * time.Minute)
+		movedTold(t, w, "1BOBSbobs", "‘Bob's’")
+	})
+	t.Run("the watcher moves it to the creator", func(t *testing.T) {
+		w := newWorld(t, "2026-12-01T19:00:00-06:00").withAlice()
+		w.x.AddSpace(fakex.Space{ID: "1BOBSlive", State: "live", Title: "Bob live", CreatorID: "1002", HostIDs: []string{"1002", "1001"},
+			StartedAt: at(t, "2026-12-01 19:01"), ParticipantCount: 30})
+		w.x.Fail(xapi.EndpointSpace, http.StatusServiceUnavailable, 1)
+		wantIn(t, w.do("alice", false, "/spaces log url:1BOBSlive"), "Not verified yet: X could not be asked just now.")
+		w.advance(5 * time.Minute)
+		w.x.End("1BOBSlive", at(t, "2026-12-01 19:30"))
+		w.advance(5 * time.Minute)
+		movedTold(t, w, "1BOBSlive", "‘Bob live’")
+	})
+}
+
+// movedTold checks that alice's log of spaceID is bob's now, verified,
+// and both were told.
+func movedTold(t *testing.T, w *world, spaceID, title string) {
+	t.Helper()
+	if logs := w.logs(); len(logs) != 1 || logs[0].UserID != "bob" || logs[0].Provenance != bot.VerifiedByX {
+		t.Fatalf("got %s, want bob's log, verified by X", describe(logs))
+	}
+	if dms := w.notes.to("@alice", "now counts for"); len(dms) != 1 || !strings.Contains(dms[0], "Your log of "+title+" (Space "+spaceID+") now counts for @bob, who created it on X") {
+		t.Errorf("alice's DMs: %q, want one saying it counts for bob now", dms)
+	}
+	if dms := w.notes.to("@bob", "✓ Verified by X"); len(dms) != 1 || !strings.Contains(dms[0], "logged first by @alice, a co-host") {
+		t.Errorf("bob's DMs: %q, want one saying alice logged it first", dms)
+	}
+	if sp, err := w.db.SeenSpace(w.ctx, w.ws, spaceID); err != nil || strings.Join(sp.CoHosts, ",") != "alice" {
+		t.Errorf("seen Space: %+v, %v; want it co-hosted by alice", sp, err)
+	}
+}

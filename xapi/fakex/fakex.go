@@ -14,6 +14,7 @@
 package fakex
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -63,6 +64,7 @@ type Server struct {
 	spaces  map[string]*Space // by id
 	limits  map[xapi.Endpoint]*limiter
 	fails   map[xapi.Endpoint]*failure
+	drops   map[xapi.Endpoint]int // requests still to count, then hang up on
 	queries map[xapi.Endpoint]url.Values
 	polls   map[string]int // by/creator_ids requests naming each user id (timeline.go)
 	down    bool
@@ -93,6 +95,7 @@ func New(cfg Config) *Server {
 		spaces:  map[string]*Space{},
 		limits:  map[xapi.Endpoint]*limiter{},
 		fails:   map[xapi.Endpoint]*failure{},
+		drops:   map[xapi.Endpoint]int{},
 		queries: map[xapi.Endpoint]url.Values{},
 		polls:   map[string]int{},
 		changed: make(chan struct{}),
@@ -121,8 +124,11 @@ func Start(tb testing.TB, cfg Config) *Server {
 	return s
 }
 
-// ServeHTTP answers one request.
+// ServeHTTP answers one request. Its arrival is read off the Clock first
+// thing, before any lock, so the per-second count and the gaps are those
+// of the moments requests reached the fake.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := s.cfg.Clock.Now()
 	s.mu.Lock()
 	down := s.down
 	s.mu.Unlock()
@@ -130,7 +136,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hangUp(w)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), arrivalKey{}, arrived)))
+}
+
+// arrivalKey keys a request's arrival time in its context.
+type arrivalKey struct{}
+
+func arrival(r *http.Request, clock Clock) time.Time {
+	if t, ok := r.Context().Value(arrivalKey{}).(time.Time); ok {
+		return t
+	}
+	return clock.Now()
 }
 
 // hangUp closes the connection without an answer: X unreachable.
@@ -157,9 +173,16 @@ type handler func(r *http.Request, q query) (int, any)
 func (s *Server) api(e xapi.Endpoint, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		status, body := s.answer(e, h, w.Header(), r)
+		if status == dropped {
+			hangUp(w)
+			return
+		}
 		writeJSON(w, status, body)
 	}
 }
+
+// dropped is answer's status for a request counted, then hung up on.
+const dropped = -1
 
 func (s *Server) answer(e xapi.Endpoint, h handler, hdr http.Header, r *http.Request) (int, any) {
 	s.mu.Lock()
@@ -175,7 +198,11 @@ func (s *Server) answer(e xapi.Endpoint, h handler, hdr http.Header, r *http.Req
 	if status, ok := s.failing(e); ok {
 		return status, problem(http.StatusText(status), http.StatusText(status), "about:blank", status)
 	}
-	remaining, reset, ok := l.admit(s.cfg.Clock.Now(), s.cfg.Window)
+	remaining, reset, ok := l.admit(arrival(r, s.cfg.Clock), s.cfg.Window)
+	if s.drops[e] > 0 {
+		s.drops[e]--
+		return dropped, nil
+	}
 	hdr.Set("x-rate-limit-limit", strconv.Itoa(l.limit))
 	hdr.Set("x-rate-limit-remaining", strconv.Itoa(remaining))
 	hdr.Set("x-rate-limit-reset", strconv.FormatInt(reset.Unix(), 10))
@@ -208,6 +235,15 @@ func (s *Server) Fail(e xapi.Endpoint, status, n int) {
 	s.fails[e] = &failure{status: status, left: n}
 }
 
+// Drop makes the next n requests to e reach X, which counts them against
+// the rate limit, and then lose their connection without an answer: what
+// a client must not silently send again, since X counted it.
+func (s *Server) Drop(e xapi.Endpoint, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drops[e] = n
+}
+
 // SetDown makes every request's connection close without an answer (true)
 // or X answer again (false).
 func (s *Server) SetDown(down bool) {
@@ -221,6 +257,7 @@ func (s *Server) Recover() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fails = map[xapi.Endpoint]*failure{}
+	s.drops = map[xapi.Endpoint]int{}
 	s.down = false
 }
 

@@ -235,3 +235,26 @@ func TestReadWorld(t *testing.T) {
 		})
 	}
 }
+
+// TestDrop: a dropped request is counted, as X would have, and gets no
+// answer: its connection closes.
+func TestDrop(t *testing.T) {
+	x, _ := start(t)
+	x.Drop(xapi.EndpointSpace, 1)
+	req, err := http.NewRequest("GET", x.URL+"/2/spaces/1live", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req) // a fresh connection: never sent twice
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("a dropped request was answered %d", resp.StatusCode)
+	}
+	if st := x.Stats(xapi.EndpointSpace); st.Requests != 1 || st.MaxPerWindow != 1 {
+		t.Errorf("Stats = %+v, want the dropped request counted", st)
+	}
+	if a := get(t, x, token, "/2/spaces/1live"); a.status != 200 || a.header.Get("x-rate-limit-remaining") != "1" {
+		t.Errorf("the next request: %d, %v; want 200 with 1 of 3 left", a.status, a.header)
+	}
+}

@@ -15,10 +15,11 @@ type Stats struct {
 	// MaxPerWindow is the largest of Windows: above the limit means the
 	// client sent requests X answered 429.
 	MaxPerWindow int
-	// MaxPerSecond is the most requests in one wall-clock second.
+	// MaxPerSecond is the most requests that arrived in one wall-clock
+	// second (of the Clock).
 	MaxPerSecond int
-	// MinGap is the shortest time between two consecutive requests (0 with
-	// fewer than two).
+	// MinGap is the shortest time between the arrivals of two consecutive
+	// requests (0 with fewer than two).
 	MinGap time.Duration
 	// Limited is how many were answered 429.
 	Limited int
