@@ -178,10 +178,12 @@ func BenchmarkLogSequential(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
 }
 
-// BenchmarkLogConcurrent is benchWriters hosts logging at once; bbolt's
-// Batch coalesces their commits into shared fsyncs. Its reference is
-// storage/bolt's BenchmarkRawBatch, the same writers committing through
-// the same batch window with nothing else to do.
+// BenchmarkLogConcurrent is benchWriters hosts logging at once; AddLog's
+// batches (storage/bolt/batch.go) coalesce their commits into shared
+// fsyncs. Its reference is storage/bolt's BenchmarkRawBatch, the same
+// writers committing through bbolt's Batch with the same window and
+// nothing else to do. Beside logs/s it reports the CPU time the process
+// used a log (all its threads: router, commits, collector).
 func BenchmarkLogConcurrent(b *testing.B) { logConcurrently(b, newLogWorld(b)) }
 
 // logConcurrently is BenchmarkLogConcurrent's run, on any store's world.
@@ -189,6 +191,7 @@ func logConcurrently(b *testing.B, w *logWorld) {
 	ctx := context.Background()
 	var next atomic.Int64
 	b.SetParallelism(max(1, benchWriters/runtime.GOMAXPROCS(0))) // × GOMAXPROCS goroutines
+	start, ok := cpuTime()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -196,4 +199,7 @@ func logConcurrently(b *testing.B, w *logWorld) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+	if end, ok2 := cpuTime(); ok && ok2 {
+		b.ReportMetric(float64((end-start).Microseconds())/float64(b.N), "cpu-µs/log")
+	}
 }

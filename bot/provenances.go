@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // How reports show provenance (provenance.go): every log says how it is
@@ -59,13 +61,33 @@ func (n *byProvenance) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// provenanceNote is ProvenanceCounts in parentheses, or nothing.
+// provenanceNote is ProvenanceCounts in parentheses, or nothing. A report
+// writes one for each of 100,000 rows, and the rows of a week have a few
+// dozen distinct counts between them: the words of each are kept.
 func provenanceNote(logs []SpaceLog) string {
-	if s := ProvenanceCounts(logs); s != "" {
-		return " (" + s + ")"
+	var n byProvenance
+	n.add(logs)
+	if note, ok := provenanceNotes.Load(n); ok {
+		return note.(string)
 	}
-	return ""
+	note := ""
+	if s := n.String(); s != "" {
+		note = " (" + s + ")"
+	}
+	if provenanceNoted.Load() < maxProvenanceNotes {
+		if _, loaded := provenanceNotes.LoadOrStore(n, note); !loaded {
+			provenanceNoted.Add(1)
+		}
+	}
+	return note
 }
+
+var (
+	provenanceNotes sync.Map // byProvenance → its note
+	provenanceNoted atomic.Int32
+)
+
+const maxProvenanceNotes = 4096
 
 // upcomingNote marks an upcoming Space the host scheduled on X.
 func upcomingNote(o Occurrence) Line {

@@ -3,6 +3,8 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,4 +98,41 @@ func boolCount(bs ...bool) int {
 		}
 	}
 	return n
+}
+
+// leaderWorkWords are how the README's list of the leader's work names
+// each of leaderKinds.
+var leaderWorkWords = map[bot.JobKind]string{
+	bot.JobPlan:    "planning",
+	bot.JobCheck:   "the daily quota checks",
+	bot.JobDigest:  "the weekly digests",
+	bot.JobStipend: "the stipend",
+	bot.JobFinal:   "final reports",
+	bot.JobEvents:  "the Discord Scheduled Events sync",
+	bot.JobWatch:   "polling X",
+	bot.JobRecheck: "the re-checks of pasted links",
+}
+
+// The README says what the leader does: every kind only the leader takes.
+func TestTheREADMEListsTheLeadersWork(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, bullet, ok := strings.Cut(string(readme), "- **One replica, the leader, does the periodic work**")
+	if !ok {
+		t.Fatal("README.md has no bullet on the leader's work")
+	}
+	bullet, _, _ = strings.Cut(bullet, "\n- ")
+	bullet = strings.Join(strings.Fields(bullet), " ")
+	for _, k := range leaderKinds {
+		words, ok := leaderWorkWords[k]
+		if !ok {
+			t.Errorf("leader kind %q: add the README's words for it to leaderWorkWords", k)
+			continue
+		}
+		if !strings.Contains(bullet, words) {
+			t.Errorf("the README's bullet on the leader's work leaves out %s (%q):\n%s", k, words, bullet)
+		}
+	}
 }

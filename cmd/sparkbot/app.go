@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -182,7 +181,7 @@ func (a *App) secrets() []string {
 // order); on the wall clock the scheduler runs on its own.
 func (a *App) runConsole(ctx context.Context, cfg Config, router *bot.Router, sched *scheduler.Scheduler, fake *bot.FakeClock, zone *time.Location) error {
 	ccfg := console.Config{User: cfg.User, Staff: cfg.Staff, Interactive: a.interactive(), Clock: fake, Zone: zone,
-		FileDir: filepath.Join(filepath.Dir(cfg.DB), "exports")}
+		FileDir: cfg.exportDir()}
 	if fake != nil {
 		ccfg.Advance = func(ctx context.Context, to time.Time) { sched.AdvanceTo(ctx, fake, to) }
 		ccfg.Settle = sched.RunDue

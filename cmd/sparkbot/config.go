@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,22 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Database selects and tunes PostgreSQL (postgres.go).
 	Database databaseConfig
+	// Exports is where the console saves the files the bot sends (a CSV
+	// export); "" means exportDir's default.
+	Exports string
+}
+
+// exportDir is where the console saves files: --exports, else beside the
+// bbolt file (./data/exports), else, on PostgreSQL, which has no file to
+// keep them beside, ./exports in the working directory.
+func (cfg Config) exportDir() string {
+	switch {
+	case cfg.Exports != "":
+		return cfg.Exports
+	case cfg.Database.URL != "":
+		return "exports"
+	}
+	return filepath.Join(filepath.Dir(cfg.DB), "exports")
 }
 
 // Defaults of the operational settings.
@@ -65,6 +82,7 @@ func (a *App) parseConfig(args []string) (Config, error) {
 	fs.StringVar(&cfg.Now, "now", "", "console: run on a fake clock starting at this RFC3339 time, moved with :advance")
 	fs.StringVar(&cfg.User, "user", env.str("USER", "host"), "console: the user you act as at first")
 	fs.BoolVar(&cfg.Staff, "staff", false, "console: act as program staff at first")
+	fs.StringVar(&cfg.Exports, "exports", env.str("SPARKBOT_EXPORTS", ""), "console: where files the bot sends you (an export's CSV) are saved; default exports beside --db, or ./exports on PostgreSQL (SPARKBOT_EXPORTS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env.str("SPARKBOT_LOG_LEVEL", "info"), "debug, info, warn or error (SPARKBOT_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env.str("SPARKBOT_LOG_FORMAT", ""), "json or text; default text on a terminal, json otherwise (SPARKBOT_LOG_FORMAT)")
 	fs.StringVar(&cfg.HTTPAddr, "http", env.str("SPARKBOT_HTTP_ADDR", ":8080"), "address of the public HTTP listener: platform endpoints, dashboard, calendar feeds; the console's is on 127.0.0.1 unless a host is given (SPARKBOT_HTTP_ADDR)")

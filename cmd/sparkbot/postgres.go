@@ -52,6 +52,10 @@ const (
 	defaultLeaderPoll   = 5 * time.Second
 	defaultSlackSockets = 2
 	maxSlackSockets     = 10 // Slack's limit of Socket Mode connections per app
+	// maxLeaderPoll keeps the takeover of a vanished holder's role within
+	// 30s (storage/postgres leader.go: the server ends its session within
+	// 20s, then the others need a poll).
+	maxLeaderPoll = 10 * time.Second
 )
 
 // databaseFlags registers --database-url and reads the replicas' tuning
@@ -73,6 +77,8 @@ func (d databaseConfig) check() error {
 	switch {
 	case d.ClaimLease <= 0 || d.LeaderPoll <= 0:
 		return errors.New("SPARKBOT_CLAIM_LEASE and SPARKBOT_LEADER_POLL must be positive durations, like 30s and 5s")
+	case d.LeaderPoll > maxLeaderPoll:
+		return fmt.Errorf("SPARKBOT_LEADER_POLL must be at most %s (default %s): a role whose holder vanished is taken over within 20s and one poll, and a holder cut off from the database must step down before that", maxLeaderPoll, defaultLeaderPoll)
 	case d.SlackSockets < 1 || d.SlackSockets > maxSlackSockets:
 		return fmt.Errorf("SPARKBOT_SLACK_SOCKETS must be 1 to %d: Slack takes at most %d Socket Mode connections per app", maxSlackSockets, maxSlackSockets)
 	}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"sparkbot/adapters/discord/fakediscord"
 	"sparkbot/bot"
@@ -28,7 +27,7 @@ func TestTheDiscordGatewayRunsOnOneReplica(t *testing.T) {
 	var wg sync.WaitGroup
 	platforms := make([]*platform, 2)
 	for i := range platforms {
-		db, err := postgres.OpenWith(t.Context(), url, postgres.Options{LeaderPoll: 20 * time.Millisecond})
+		db, err := postgres.OpenWith(t.Context(), pgtest.Named(t, url, fmt.Sprintf("replica-%d", i)), postgres.Options{LeaderPoll: 20 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,10 +54,11 @@ func TestTheDiscordGatewayRunsOnOneReplica(t *testing.T) {
 	if err := platforms[first].ready(); err == nil {
 		t.Error("the gateway's replica reports ready while its gateway is not connected")
 	}
+	pgtest.AwaitLockTries(t, url, fmt.Sprintf("replica-%d", other), 3) // the other keeps trying, in vain
 	select {
 	case i := <-running:
 		t.Fatalf("replica %d started a second gateway while %d holds it", i, first)
-	case <-time.After(200 * time.Millisecond): // ten of the other's tries
+	default:
 	}
 	stops[first]()
 	if got := waitForValue(t, running, "the other replica to take the gateway"); got != other {
@@ -88,7 +88,7 @@ func TestTheDiscordGatewayThroughTwoTerms(t *testing.T) {
 	env["SPARKBOT_LEADER_POLL"] = "20ms"
 	replica := func(name string) *running {
 		vars := maps.Clone(env)
-		vars["SPARKBOT_DATABASE_URL"] = dbURL + "&application_name=" + name // its sessions, in pg_stat_activity
+		vars["SPARKBOT_DATABASE_URL"] = pgtest.Named(t, dbURL, name) // its sessions, in pg_stat_activity
 		return startApp(t, vars)
 	}
 	holder := replica("sparkbot-holder")
@@ -106,7 +106,7 @@ func TestTheDiscordGatewayThroughTwoTerms(t *testing.T) {
 	answers(holder, "1180000000000000302", "on the replica with the gateway")
 	other.exit() // so that the holder is the one to take the gateway back
 
-	terminateSessions(t, dbURL, "sparkbot-holder")
+	pgtest.Terminate(t, dbURL, "sparkbot-holder")
 	fake.AwaitIdentifies(t, 2) // a second term, with a new session
 	answers(holder, "1180000000000000303", "after the gateway's first term")
 	fake.Dispatch(t, "INTERACTION_CREATE", json.RawMessage(discordCommand("1180000000000000304")))
@@ -123,22 +123,4 @@ func (r *running) exit() {
 	r.stop()
 	code := <-r.code
 	r.code <- code
-}
-
-// terminateSessions ends every database session of application name, as
-// a failover or a network failure would.
-func terminateSessions(t *testing.T, dbURL, name string) {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(t.Context(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n == 0 {
-		t.Fatalf("no database session of %s to terminate", name)
-	}
 }

@@ -20,14 +20,22 @@ var (
 // replicas opens n stores on one new schema, as n processes would.
 func replicas(t *testing.T, n int, opt Options) []*DB {
 	t.Helper()
+	_, dbs := replicasAt(t, n, opt)
+	return dbs
+}
+
+// replicasAt is replicas, with the schema's URL: each replica's sessions
+// are pgtest.Named after it (replica-0, replica-1, …).
+func replicasAt(t *testing.T, n int, opt Options) (string, []*DB) {
+	t.Helper()
 	url := pgtest.Schema(t)
 	dbs := make([]*DB, n)
 	for i := range dbs {
 		o := opt
 		o.Replica = fmt.Sprintf("replica-%d", i)
-		dbs[i] = openURL(t, url, o)
+		dbs[i] = openURL(t, pgtest.Named(t, url, o.Replica), o)
 	}
-	return dbs
+	return url, dbs
 }
 
 func dueJobs(n int, kind bot.JobKind) []bot.Job {
@@ -197,4 +205,42 @@ func TestConcurrentClaimsNeverShareAJob(t *testing.T) {
 			t.Fatalf("%s claimed %d times", key, times)
 		}
 	}
+}
+
+// A tick with nothing due is one read that PostgreSQL plans once per
+// connection. The claim, whose plan depends on now, is planned anew each
+// time it runs (PostgreSQL keeps choosing custom plans for it, which cost
+// more than the rest of the query), so it runs only when a job is due.
+func TestClaimingWithNothingDuePlansNothingAgain(t *testing.T) {
+	db := openURL(t, pgtest.Schema(t), Options{MaxConns: 1}) // one session, whose statements we can see
+	ctx := t.Context()
+	later := dueJobs(2000, bot.JobReminder)
+	for i := range later {
+		later[i].Due = later[i].Due.Add(time.Hour)
+	}
+	must(t, db.AddJobs(ctx, later))
+	_, err := db.pool.Exec(ctx, `ANALYZE jobs`)
+	must(t, err)
+	var start time.Time // statements prepared from here on are the claims'
+	must(t, db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&start))
+	for _, except := range [][]bot.JobKind{nil, {bot.JobPlan, bot.JobDigest}} {
+		for range 20 {
+			got, err := db.ClaimJobs(ctx, day0, 32, except)
+			must(t, err)
+			if len(got) != 0 {
+				t.Fatalf("claimed %d jobs an hour early", len(got))
+			}
+		}
+	}
+	rows, err := db.pool.Query(ctx, `SELECT statement, custom_plans FROM pg_prepared_statements WHERE custom_plans > 0 AND prepare_time >= $1
+		AND statement NOT LIKE '%pg_prepared_statements%'`, start)
+	must(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var stmt string
+		var plans int64
+		must(t, rows.Scan(&stmt, &plans))
+		t.Errorf("planned %d times for 40 claims with nothing due:\n%s", plans, stmt)
+	}
+	must(t, rows.Err())
 }

@@ -12,11 +12,33 @@ import (
 // Slack Socket Mode connections) for as long as it holds a session-level
 // advisory lock, on a connection of its own, outside the pool. PostgreSQL
 // releases the lock when that session ends: at once when the process is
-// killed (its socket closes), and after TCP keepalives fail (about 25 s,
-// set below) when its machine vanishes. The holder checks its connection
-// every LeaderPoll and steps down when it fails, so two replicas never
-// act as the one; the others try for the lock every LeaderPoll, so a dead
-// holder is replaced within LeaderPoll (the keepalives' 25 s at worst).
+// killed (its socket closes), and within sessionTimeout when its machine
+// vanishes from the network (the session's TCP settings, below). The
+// others try for the lock every LeaderPoll, so a role is taken over
+// within LeaderPoll of a kill, and within sessionTimeout + LeaderPoll of a
+// vanished machine: 25 s with the defaults. The holder pings the server
+// every LeaderPoll and steps down when a ping fails or takes pingTimeout,
+// so a holder cut off from the database has stopped acting on its role
+// before the server lets another take it (LeaderPoll + pingTimeout, 10 s,
+// is under sessionTimeout; cmd/sparkbot refuses a LeaderPoll over 10 s).
+
+// sessionTimeout bounds how long the server keeps the session of a role
+// holder whose machine vanished: keepalives (idle 5 s, then 3 probes 5 s
+// apart) end an idle session, and tcp_user_timeout one with data the
+// server sent still unacknowledged, for which keepalives do not run (and
+// retransmissions alone would keep it about 15 minutes).
+const sessionTimeout = 20 * time.Second
+
+// sessionSettings are the role session's TCP settings (sessionTimeout).
+// PostgreSQL applies them to the server's end of the connection; a
+// server on a system without TCP_USER_TIMEOUT logs that it has none, and
+// then keepalives alone bound an idle session.
+const sessionSettings = `SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3; SET tcp_user_timeout = 20000`
+
+// pingTimeout is how long a holder's check of its connection may take.
+func pingTimeout(leaderPoll time.Duration) time.Duration {
+	return min(max(leaderPoll, time.Second), 5*time.Second)
+}
 
 // Lead campaigns for the scheduler's leadership (scheduler.Elector).
 func (db *DB) Lead(ctx context.Context, lead func(ctx context.Context)) error {
@@ -47,13 +69,13 @@ func (db *DB) Campaign(ctx context.Context, name string, slots int, run func(ctx
 }
 
 // sessionConn opens a connection whose server side notices a vanished
-// client within about 25 s, so a lock it holds does not outlive it long.
+// client within sessionTimeout, so a lock it holds does not outlive it.
 func (db *DB) sessionConn(ctx context.Context) (*pgx.Conn, error) {
 	conn, err := db.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, `SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3`); err != nil {
+	if _, err := conn.Exec(ctx, sessionSettings); err != nil {
 		conn.Close(ctx)
 		return nil, err
 	}
@@ -94,7 +116,7 @@ func (db *DB) holdRole(ctx context.Context, conn *pgx.Conn, name string, slots i
 			return
 		case <-time.After(db.opt.LeaderPoll):
 		}
-		pingCtx, cancel := context.WithTimeout(ctx, max(db.opt.LeaderPoll, time.Second))
+		pingCtx, cancel := context.WithTimeout(ctx, pingTimeout(db.opt.LeaderPoll))
 		err := conn.Ping(pingCtx)
 		cancel()
 		if err != nil {

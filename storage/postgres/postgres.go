@@ -59,8 +59,10 @@ var (
 // Options tune Open. The zero value is what the program runs with.
 type Options struct {
 	// LeaderPoll is how often a replica that is not the leader tries to
-	// become it, and how often the leader checks its connection (5s). A
-	// dead leader is replaced within about this long.
+	// become it, and how often the leader checks its connection
+	// (defaultLeaderPoll). A killed leader is replaced within about this
+	// long, one whose machine vanished within sessionTimeout more
+	// (leader.go); keep it at most 10s.
 	LeaderPoll time.Duration
 	// ClaimLease is how long a replica's claim on a due job lasts unless
 	// renewed (30s): a dead replica's jobs are taken over after it.
@@ -83,9 +85,12 @@ type Options struct {
 // role locks), of the server's max_connections (100 by default).
 const defaultMaxConns = 16
 
+// defaultLeaderPoll is Options.LeaderPoll's default.
+const defaultLeaderPoll = 5 * time.Second
+
 func (o Options) withDefaults() Options {
 	if o.LeaderPoll <= 0 {
-		o.LeaderPoll = 5 * time.Second
+		o.LeaderPoll = defaultLeaderPoll
 	}
 	if o.ClaimLease <= 0 {
 		o.ClaimLease = 30 * time.Second

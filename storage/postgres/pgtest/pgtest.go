@@ -57,6 +57,10 @@ func Schema(t testing.TB) string {
 	return u.String()
 }
 
+// Exec runs one statement on the database at dsn (a Schema URL), on a
+// connection of its own: outside any transaction, so VACUUM may be one.
+func Exec(t testing.TB, dsn, sql string) { t.Helper(); exec(t, dsn, sql) }
+
 // exec runs one statement on its own connection.
 func exec(t testing.TB, dsn, sql string) {
 	t.Helper()
@@ -69,5 +73,89 @@ func exec(t testing.TB, dsn, sql string) {
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, sql); err != nil {
 		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// Named returns url (a Schema URL) with its sessions named name, as
+// pg_stat_activity shows them: qualified by the schema, so that tests
+// running at once on the server never share a name.
+func Named(t testing.TB, dsn, name string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s is not a URL: %v", dsn, err)
+	}
+	q := u.Query()
+	q.Set("application_name", appName(q.Get("search_path"), name))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func appName(schema, name string) string { return schema + "/" + name }
+
+// AwaitLockTries waits until the sessions of a Named url have tried for an
+// advisory lock (pg_try_advisory_lock) n more times, as pg_stat_activity
+// shows them: each try seen to end counts once. A test that a replica
+// keeps trying for a lock another holds, without getting it, waits for
+// its tries rather than for time to pass. It fails t after 30 s.
+func AwaitLockTries(t testing.TB, dsn, name string, n int) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s is not a URL: %v", dsn, err)
+	}
+	app := appName(u.Query().Get("search_path"), name)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connect to the test database: %v", err)
+	}
+	defer conn.Close(context.Background())
+	seen := map[int]time.Time{} // pid → the end of its last try seen
+	for tries := 0; tries < n; {
+		rows, err := conn.Query(ctx, `
+			SELECT pid, state_change FROM pg_stat_activity
+			WHERE application_name = $1 AND state = 'idle' AND query LIKE '%pg_try_advisory_lock%'`, app)
+		if err != nil {
+			t.Fatalf("waiting for %d tries for a lock by %s: %v (%d seen): has it stopped trying?", n, name, err, tries)
+		}
+		for rows.Next() {
+			var pid int
+			var at time.Time
+			if rows.Scan(&pid, &at) == nil && at.After(seen[pid]) {
+				if !seen[pid].IsZero() {
+					tries++
+				}
+				seen[pid] = at
+			}
+		}
+		rows.Close()
+		time.Sleep(time.Millisecond) // polling the server's view, not waiting out a clock
+	}
+}
+
+// Terminate ends every session of a Named url on the server, as a
+// failover or a network failure would, and fails t if there was none.
+func Terminate(t testing.TB, dsn, name string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s is not a URL: %v", dsn, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connect to the test database: %v", err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
+		appName(u.Query().Get("search_path"), name)).Scan(&n); err != nil {
+		t.Fatalf("terminating the sessions of %s: %v", name, err)
+	}
+	if n == 0 {
+		t.Fatalf("no database session of %s to terminate", name)
 	}
 }
