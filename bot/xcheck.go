@@ -54,20 +54,17 @@ func (r *Router) checkOnX(ctx context.Context, c *Call, co Cohort, h Host, l *Sp
 	case err != nil:
 		return xCheck{recheck: true, why: "X could not be asked just now"}, nil
 	}
-	asLogged := *l
 	if err := checkXSpace(sp, l, link, h, typed, loc); err != nil {
 		return xCheck{}, err
 	}
-	creators, err := xHostsOf(ctx, r.store, c.Workspace, co, sp.CreatorID)
-	if err != nil {
-		return xCheck{}, err
-	}
-	if err := creatorsCredit(sp, l, link, creators); err != nil {
-		return xCheck{}, err
-	}
-	if sp.CreatorID == link.XID && len(creators) > 1 {
-		*l = asLogged
-		return xCheck{why: fmt.Sprintf("%s X account @%s is linked to another host too, so it credits nobody until staff give each their own", whose, link.Handle)}, nil
+	if sp.CreatorID != link.XID { // a co-host's: only the rare case reads every link
+		creators, err := xHostsOf(ctx, r.store, c.Workspace, co, sp.CreatorID)
+		if err != nil {
+			return xCheck{}, err
+		}
+		if err := creatorsCredit(sp, l, link, creators); err != nil {
+			return xCheck{}, err
+		}
 	}
 	if err := checkXStart(*l, r.clock.Now(), loc, c.Staff); err != nil {
 		return xCheck{}, err
@@ -138,7 +135,7 @@ func checkXStart(l SpaceLog, now time.Time, loc *time.Location, staff bool) erro
 // host here counts for the linked co-host who logs it: nobody else can be
 // credited with it.
 func creatorsCredit(sp XSpace, l *SpaceLog, link XLink, creators []Host) error {
-	if sp.CreatorID == link.XID || len(creators) == 0 {
+	if len(creators) == 0 {
 		return nil
 	}
 	names := make([]string, len(creators))
