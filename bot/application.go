@@ -106,7 +106,7 @@ func (r *Router) cohortApplications(ctx context.Context, c *Call) (Response, err
 			continue
 		}
 		resp.Addf("%s — @%s, %s, %s, applied %s", UserRef(a.UserID), UserText(a.Handle),
-			followersText(a, r.x != nil), a.Country, At(a.At, nil, TimeDate))
+			followersText(a, r.x != nil), a.Country, At(a.At, co.Location(), TimeDate))
 		if a.Show != "" {
 			resp.Add(Line{Text("    show: "), UserText(a.Show)})
 		}

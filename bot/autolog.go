@@ -317,16 +317,49 @@ func (w *Watcher) told(ctx context.Context, wh *watched, l SpaceLog, head string
 	return nil
 }
 
-// logWeek is where a log leaves its host: the week it counts in.
+// logWeek is where a log leaves its host: the week it counts in, and
+// the log it counts once with (countedAs) when the overlap rule counts
+// that one instead.
 type logWeek struct {
-	week    HostWeek
-	current bool
-	found   bool
+	week      HostWeek
+	current   bool
+	found     bool
+	countedAs *SpaceLog
+	gap       time.Duration
 }
 
 func weekOfLog(co Cohort, rec HostRecord, l SpaceLog, now time.Time) logWeek {
 	wk, ok := rec.WeekStarting(co.WeekOf(l.Start).Start)
-	return logWeek{week: wk, current: ok && wk.Week.Contains(now), found: ok}
+	lw := logWeek{week: wk, current: ok && wk.Week.Contains(now), found: ok, gap: co.OverlapGap()}
+	for _, w := range rec.Weeks {
+		for _, c := range w.Logs { // the counted logs
+			if c.SpaceID == l.SpaceID {
+				return lw
+			}
+			if lw.countedAs == nil && overlaps(c, l, lw.gap) {
+				lw.countedAs = &c
+			}
+		}
+	}
+	return lw
+}
+
+// countedOnce says that l counts once with c, which counts.
+func countedOnce(l, c SpaceLog, gap time.Duration, loc *time.Location) Line {
+	var line Line
+	switch when := At(c.Start, loc, TimeFull); {
+	case l.Start.Before(c.Start):
+		line = append(Line{Text(" ")}, spaceName(c))
+		line = append(line, Linef(" (%s) started less than %s after it", when, HumanDuration(gap))...)
+	case l.Start.Before(c.Start.Add(time.Duration(c.Minutes) * time.Minute)):
+		line = append(Line{Text(" It was on air during ")}, spaceName(c))
+		line = append(line, Linef(" (from %s)", when)...)
+	default:
+		line = append(Linef(" It started less than %s after ", HumanDuration(gap)), spaceName(c))
+		line = append(line, Linef(" (%s)", when)...)
+	}
+	line = append(line, Text(", so the two count as one Space: "), spaceName(c))
+	return append(line, Text("."))
 }
 
 // AutoLogMessage is the DM a host gets when X's account of a Space is
@@ -335,6 +368,9 @@ func weekOfLog(co Cohort, rec HostRecord, l SpaceLog, now time.Time) logWeek {
 func AutoLogMessage(head string, l SpaceLog, lw logWeek, loc *time.Location) Message {
 	line := Linef("%s: %s, %s–%s, %s at peak.", head, spaceName(l), At(l.Start, loc, TimeShort),
 		At(l.Start.Add(time.Duration(l.Minutes)*time.Minute), loc, TimeShort), countOf(l.Listeners, "listener"))
+	if lw.countedAs != nil {
+		line = append(line, countedOnce(l, *lw.countedAs, lw.gap, loc)...)
+	}
 	var m Message
 	m.Add(append(line, logWeekNote(lw)...))
 	return m

@@ -25,6 +25,9 @@ const (
 	StipendEligible  StipendStatus = "eligible"     // every counted week met or excused: the full amount
 	StipendReview    StipendStatus = "review"       // some counted week missed: the prorated amount is a suggestion
 	StipendNotMember StipendStatus = "not a member" // no week of the month counted for them
+	// StipendOpen: a host now, but no week of the month that counts for
+	// them has closed yet (an export early in the month): nothing is due yet.
+	StipendOpen StipendStatus = "no week closed yet"
 )
 
 // Tally counts a host's closed weeks of a period (a month, a cohort).
@@ -152,7 +155,16 @@ func stipendRow(co Cohort, m Month, rec HostRecord, asOf time.Time) StipendRow {
 		}
 	}
 	row.DueCents, row.Status = stipendDue(co.Stipend, row)
+	if row.Status == StipendNotMember && monthOpen(co, m, asOf) && h.MemberAt(co, asOf) {
+		row.Status = StipendOpen
+	}
 	return row
+}
+
+// monthOpen reports whether some week of month m is still open at asOf.
+func monthOpen(co Cohort, m Month, asOf time.Time) bool {
+	weeks := co.WeeksOfMonth(m)
+	return len(weeks) > 0 && weeks[len(weeks)-1].End.After(asOf)
 }
 
 // stipendDue applies the stipend rule to a row's weeks.
@@ -388,6 +400,9 @@ func stipendLine(r StipendRow) Line {
 	default:
 		amount = usd(r.DueCents)
 	}
+	if r.Status == StipendOpen {
+		return Linef("%s: no week closed yet — nothing due yet", UserRef(r.UserID))
+	}
 	line := Linef("%s: %s — %s (%d of %s met or excused", UserRef(r.UserID), r.Status, amount, r.Met+r.Excused, plural(r.Counted, "week"))
 	if r.Excused > 0 {
 		line = append(line, Linef(", %d excused", r.Excused)...)
@@ -416,11 +431,22 @@ func (r *Router) cohortExport(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	m := optionValue[Month](c, "month")
-	rows, issued, err := MonthStipend(ctx, r.store, c.Workspace, co, m, r.clock.Now())
+	now := r.clock.Now()
+	rows, issued, err := MonthStipend(ctx, r.store, c.Workspace, co, m, now)
 	if err != nil {
 		return Response{}, err
 	}
-	return Response{Ephemeral: true, Message: StipendMessage(co, m, rows, issued)}, nil
+	msg := StipendMessage(co, m, rows, issued)
+	if weeks := co.WeeksOfMonth(m); monthOpen(co, m, now) {
+		closed := 0
+		for _, w := range weeks {
+			if !w.End.After(now) {
+				closed++
+			}
+		}
+		msg.Note("%s is not over: the rows count the weeks closed so far (%d of %d).", m.Name(), closed, len(weeks))
+	}
+	return Response{Ephemeral: true, Message: msg}, nil
 }
 
 // MonthStipend is month m's report as staff read it at now: StipendReport,

@@ -153,3 +153,27 @@ func TestLeaderboardMonth(t *testing.T) {
 		t.Errorf("bob's Space of Sun 27 Dec is in January's table:\n%s", board)
 	}
 }
+
+// TestExportBeforeAWeekCloses: in a month's first week, before any of its
+// weeks has closed, the cohort's hosts are hosts with no week closed yet,
+// not "not a member"; once one closes, their rows count it.
+func TestExportBeforeAWeekCloses(t *testing.T) {
+	h := newHarness(t, "2026-12-02T12:00:00-05:00")
+	h.withCohort("2026-11-30", "alice")
+	got := h.must("boss", true, "/cohort export month:2026-12", "Stipend report")
+	if !strings.Contains(got, "@alice: no week closed yet") || strings.Contains(got, "not a member") {
+		t.Errorf("export in the month's first week:\n%s\nwant alice with no week closed yet", got)
+	}
+	if !strings.Contains(got, "December 2026 is not over: the rows count the weeks closed so far (0 of 4).") {
+		t.Errorf("export in the month's first week:\n%s\nwant it to say the month is not over", got)
+	}
+}
+
+// TestApplicationsDateInCohortZone: the applied date is the cohort's day
+// (Mon 22:20 CST is Monday in New York too, Tuesday in UTC).
+func TestApplicationsDateInCohortZone(t *testing.T) {
+	h := newHarness(t, "2026-11-30T22:20:00-06:00")
+	h.withCohort("2026-11-30")
+	h.must("carol", false, "/spaces apply handle:@carol_x followers:12000 country:US", "Application received")
+	h.must("boss", true, "/cohort applications", "applied Mon 30 Nov")
+}

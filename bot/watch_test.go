@@ -476,3 +476,60 @@ func TestFollowersCheckedLater(t *testing.T) {
 		t.Errorf("carol's DMs: %q, want one saying what X counts", dms)
 	}
 }
+
+// TestPastedLinkClockSkew: X's started_at a little ahead of the bot's
+// clock is X's word, not a log in the future; far ahead, or too old, the
+// refusal says what X says and blames no option the host did not type.
+func TestPastedLinkClockSkew(t *testing.T) {
+	h := newXHarness(t, "2026-12-09T20:00:00-05:00")
+	h.withCohort("2026-11-30", "alice")
+	h.x.addUser("alice_x", "1001", 12000)
+	h.round()
+	now := h.clock.Now()
+	h.x.put(bot.XSpace{ID: "1ahead", State: bot.XLive, CreatorID: "1001", Title: "Ahead", StartedAt: now.Add(40 * time.Second), Participants: 5})
+	h.x.put(bot.XSpace{ID: "1farahead", State: bot.XLive, CreatorID: "1001", StartedAt: now.Add(20 * time.Minute), Participants: 5})
+	h.x.put(bot.XSpace{ID: "1old", State: bot.XEnded, CreatorID: "1001", StartedAt: now.Add(-8 * 24 * time.Hour), EndedAt: now.Add(-8*24*time.Hour + time.Hour)})
+	if got := h.do("alice", false, "/spaces log url:1ahead"); !strings.Contains(got, "✓ Verified by X.") {
+		t.Errorf("X's start 40 s ahead of the bot's clock: %q, want it verified", got)
+	}
+	for _, tt := range []struct{ line, want string }{
+		{"/spaces log url:1farahead", "X says Space 1farahead started 2026-12-09 20:20 EST, ahead of sparkbot's clock (20:00 EST); log it again in a few minutes."},
+		{"/spaces log url:1old", "X says Space 1old started 2026-12-01 20:00 EST, more than 7 days ago; hosts can log the last 7 days only."},
+	} {
+		got := h.do("alice", false, tt.line)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, "at:") {
+			t.Errorf("%s:\n got %q\nwant %q, and no at: blamed", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestAutoLogSaysWhatCounted: a second verified Space less than the
+// overlap gap after the first counts once with it; its DM says so, and
+// what counts, rather than announce it as one more.
+func TestAutoLogSaysWhatCounted(t *testing.T) {
+	h := newXHarness(t, "2026-12-02T20:00:00-05:00")
+	h.withCohort("2026-11-30", "alice")
+	h.x.addUser("alice_x", "1001", 12000)
+	h.round()
+	at := func(m int) time.Time {
+		return mustParse(t, "2026-12-02T20:00:00-05:00").Add(time.Duration(m) * time.Minute)
+	}
+	h.x.put(bot.XSpace{ID: "1first", State: bot.XLive, CreatorID: "1001", Title: "First", StartedAt: at(0), Participants: 10})
+	h.clock.Set(at(1))
+	h.round()
+	h.x.put(bot.XSpace{ID: "1first", State: bot.XEnded, CreatorID: "1001", Title: "First", StartedAt: at(0), EndedAt: at(10), Participants: 10})
+	h.x.put(bot.XSpace{ID: "1second", State: bot.XLive, CreatorID: "1001", Title: "Second", StartedAt: at(20), Participants: 7})
+	h.clock.Set(at(21))
+	h.round()
+	h.x.put(bot.XSpace{ID: "1second", State: bot.XEnded, CreatorID: "1001", Title: "Second", StartedAt: at(20), EndedAt: at(40), Participants: 7})
+	h.clock.Set(at(41))
+	h.round()
+	dms := h.dms("alice")
+	if len(dms) != 2 {
+		t.Fatalf("alice's DMs: %q, want two", dms)
+	}
+	want := "It started less than 30m after ‘First’ (Wed 2 Dec 20:00 EST), so the two count as one Space: ‘First’. This week: 1 of 2"
+	if !strings.Contains(dms[1], want) {
+		t.Errorf("the second DM:\n%s\nwant it to say %q", dms[1], want)
+	}
+}

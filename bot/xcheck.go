@@ -54,22 +54,19 @@ func (r *Router) checkOnX(ctx context.Context, c *Call, co Cohort, h Host, l *Sp
 	case err != nil:
 		return xCheck{recheck: true, why: "X could not be asked just now"}, nil
 	}
-	asLogged := *l
 	if err := checkXSpace(sp, l, link, h, typed, loc); err != nil {
 		return xCheck{}, err
 	}
-	creators, err := xHostsOf(ctx, r.store, c.Workspace, co, sp.CreatorID)
-	if err != nil {
-		return xCheck{}, err
+	if sp.CreatorID != link.XID { // a co-host's: only the rare case reads every link
+		creators, err := xHostsOf(ctx, r.store, c.Workspace, co, sp.CreatorID)
+		if err != nil {
+			return xCheck{}, err
+		}
+		if err := creatorsCredit(sp, l, link, creators); err != nil {
+			return xCheck{}, err
+		}
 	}
-	if err := creatorsCredit(sp, l, link, creators); err != nil {
-		return xCheck{}, err
-	}
-	if sp.CreatorID == link.XID && len(creators) > 1 {
-		*l = asLogged
-		return xCheck{why: fmt.Sprintf("%s X account @%s is linked to another host too, so it credits nobody until staff give each their own", whose, link.Handle)}, nil
-	}
-	if err := checkLogTime(l.Start, r.clock.Now(), loc, c.Staff); err != nil {
+	if err := checkXStart(*l, r.clock.Now(), loc, c.Staff); err != nil {
 		return xCheck{}, err
 	}
 	xc := xCheck{verified: true}
@@ -112,13 +109,33 @@ func checkXSpace(sp XSpace, l *SpaceLog, link XLink, h Host, typed bool, loc *ti
 	return nil
 }
 
+// xClockSkew is how far ahead of the bot's clock X's started_at may be
+// and still be X's word, not a log in the future: the clocks differ a
+// little (and the console's --now clock does not tick while it waits).
+const xClockSkew = 5 * time.Minute
+
+// checkXStart holds a log at X's started_at to the log rules, in words
+// about X's time, not an at: the host may not have typed: not (much)
+// ahead of the bot's clock, and for hosts not older than the backfill.
+func checkXStart(l SpaceLog, now time.Time, loc *time.Location, staff bool) error {
+	switch {
+	case l.Start.After(now.Add(xClockSkew)):
+		return Invalidf("X says Space %s started %s, ahead of sparkbot's clock (%s); log it again in a few minutes.",
+			l.SpaceID, l.Start.In(loc).Format("2006-01-02 15:04 MST"), now.In(loc).Format("15:04 MST"))
+	case !staff && now.Sub(l.Start) > HostBackfillDays*24*time.Hour:
+		return Invalidf("X says Space %s started %s, more than %d days ago; hosts can log the last %d days only. Staff can log it for you with user:.",
+			l.SpaceID, l.Start.In(loc).Format("2006-01-02 15:04 MST"), HostBackfillDays, HostBackfillDays)
+	}
+	return nil
+}
+
 // creatorsCredit refuses a co-host's log of a Space whose creator is a
 // linked host (creators, as xHostsOf has them): it counts for its
 // creator, and co-hosts see it as co-hosted. A Space whose creator is no
 // host here counts for the linked co-host who logs it: nobody else can be
 // credited with it.
 func creatorsCredit(sp XSpace, l *SpaceLog, link XLink, creators []Host) error {
-	if sp.CreatorID == link.XID || len(creators) == 0 {
+	if len(creators) == 0 {
 		return nil
 	}
 	names := make([]string, len(creators))

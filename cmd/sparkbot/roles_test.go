@@ -16,6 +16,7 @@ import (
 	"sparkbot/bot"
 	"sparkbot/storage/postgres"
 	"sparkbot/storage/postgres/pgtest"
+	"sparkbot/web"
 )
 
 // On PostgreSQL the Discord gateway runs on one replica at a time, and the
@@ -123,4 +124,27 @@ func (r *running) exit() {
 	r.stop()
 	code := <-r.code
 	r.code <- code
+}
+
+// On PostgreSQL the dashboard's sign-in limit is the replicas' together,
+// kept in the database as the commands' limit is: a client that spreads
+// its attempts over two replicas behind a load balancer gets no more than
+// it would from one.
+func TestSignInLimitHoldsAcrossReplicas(t *testing.T) {
+	dbURL := pgtest.Schema(t)
+	_, env := slackEnv(t)
+	env["SPARKBOT_DATABASE_URL"] = dbURL
+	replicas := []*running{startApp(t, env), startApp(t, env)}
+	refused := 0
+	for i := range web.SignInsPerMinute + 1 {
+		r := replicas[i%2]
+		code, _ := get(t, "http://"+r.public+bot.SignInPath+"not-a-token")
+		if code == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	if refused != 1 {
+		t.Errorf("%d of %d sign-in attempts over two replicas refused, want 1: the limit is %d a minute for them together",
+			refused, web.SignInsPerMinute+1, web.SignInsPerMinute)
+	}
 }

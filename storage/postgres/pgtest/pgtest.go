@@ -100,18 +100,9 @@ func appName(schema, name string) string { return schema + "/" + name }
 // its tries rather than for time to pass. It fails t after 30 s.
 func AwaitLockTries(t testing.TB, dsn, name string, n int) {
 	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s is not a URL: %v", dsn, err)
-	}
-	app := appName(u.Query().Get("search_path"), name)
+	conn, app := watch(t, dsn, name)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connect to the test database: %v", err)
-	}
-	defer conn.Close(context.Background())
 	seen := map[int]time.Time{} // pid → the end of its last try seen
 	for tries := 0; tries < n; {
 		rows, err := conn.Query(ctx, `
@@ -139,6 +130,24 @@ func AwaitLockTries(t testing.TB, dsn, name string, n int) {
 // failover or a network failure would, and fails t if there was none.
 func Terminate(t testing.TB, dsn, name string) {
 	t.Helper()
+	conn, app := watch(t, dsn, name)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
+		app).Scan(&n); err != nil {
+		t.Fatalf("terminating the sessions of %s: %v", name, err)
+	}
+	if n == 0 {
+		t.Fatalf("no database session of %s to terminate", name)
+	}
+}
+
+// watch connects to the test server, for a look at the sessions of a
+// Named url, whose application_name it returns; the connection closes
+// when t ends.
+func watch(t testing.TB, dsn, name string) (*pgx.Conn, string) {
+	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatalf("%s is not a URL: %v", dsn, err)
@@ -149,13 +158,6 @@ func Terminate(t testing.TB, dsn, name string) {
 	if err != nil {
 		t.Fatalf("connect to the test database: %v", err)
 	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
-		appName(u.Query().Get("search_path"), name)).Scan(&n); err != nil {
-		t.Fatalf("terminating the sessions of %s: %v", name, err)
-	}
-	if n == 0 {
-		t.Fatalf("no database session of %s to terminate", name)
-	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn, appName(u.Query().Get("search_path"), name)
 }
