@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -260,3 +261,36 @@ var CountedFrom = countedFrom
 
 // MaxLogMinutes exports maxLogMinutes.
 const MaxLogMinutes = maxLogMinutes
+
+// NaiveLinef is Linef as it was: a Sprintf for each Span's mark, the
+// result split at every mark and each index read with Sscanf.
+func NaiveLinef(format string, args ...any) Line {
+	var spans []Span
+	printed := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(Span); ok {
+			printed[i] = fmt.Sprintf("%s%d%s", spanMark, len(spans), spanMark)
+			spans = append(spans, s)
+			continue
+		}
+		printed[i] = a
+	}
+	out := fmt.Sprintf(format, printed...)
+	if len(spans) == 0 {
+		return Line{Text(out)}
+	}
+	var line Line
+	parts := strings.Split(out, spanMark)
+	for i, p := range parts {
+		if i%2 == 0 {
+			if p != "" {
+				line = append(line, Text(p))
+			}
+			continue
+		}
+		var n int
+		fmt.Sscanf(p, "%d", &n)
+		line = append(line, spans[n])
+	}
+	return line
+}

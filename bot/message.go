@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -85,12 +86,16 @@ const spanMark = "\x00"
 // becomes its own span in the line instead of being printed. Every other
 // argument is printed into bot text, so untrusted input must be passed as
 // UserText(s).
+//
+// Reports call it for each of 100,000 rows, so it formats once: each Span
+// argument prints as a mark holding its index, and the marks are cut out
+// of the result.
 func Linef(format string, args ...any) Line {
 	var spans []Span
 	printed := make([]any, len(args))
 	for i, a := range args {
 		if s, ok := a.(Span); ok {
-			printed[i] = fmt.Sprintf("%s%d%s", spanMark, len(spans), spanMark)
+			printed[i] = placeholder(len(spans))
 			spans = append(spans, s)
 			continue
 		}
@@ -100,20 +105,47 @@ func Linef(format string, args ...any) Line {
 	if len(spans) == 0 {
 		return Line{Text(out)}
 	}
-	var line Line
-	parts := strings.Split(out, spanMark)
-	for i, p := range parts {
-		if i%2 == 0 {
-			if p != "" {
-				line = append(line, Text(p))
-			}
-			continue
+	line := make(Line, 0, 2*len(spans)+1)
+	for i := 0; ; i++ { // out's parts between marks: text, an index, text, …
+		part, rest, more := strings.Cut(out, spanMark)
+		switch {
+		case i%2 == 1:
+			line = append(line, spans[placeholderIndex(part)])
+		case part != "":
+			line = append(line, Text(part))
 		}
-		var n int
-		fmt.Sscanf(p, "%d", &n)
-		line = append(line, spans[n])
+		if !more {
+			return line
+		}
+		out = rest
 	}
-	return line
+}
+
+// placeholders are the first placeholder strings, made once.
+var placeholders = func() (p [16]string) {
+	for i := range p {
+		p[i] = spanMark + strconv.Itoa(i) + spanMark
+	}
+	return p
+}()
+
+// placeholder is what Linef prints for its n-th Span argument.
+func placeholder(n int) string {
+	if n < len(placeholders) {
+		return placeholders[n]
+	}
+	return spanMark + strconv.Itoa(n) + spanMark
+}
+
+// placeholderIndex reads the index between two marks as Sscanf's %d does
+// (0 if there is none).
+func placeholderIndex(p string) int {
+	if n, err := strconv.Atoi(p); err == nil {
+		return n
+	}
+	var n int
+	fmt.Sscanf(p, "%d", &n)
+	return n
 }
 
 // Block is a titled group of lines: a section of a report, say. Adapters with

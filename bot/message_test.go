@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -81,6 +83,46 @@ func TestFormatTimeYear(t *testing.T) {
 	} {
 		if got := bot.FormatTime(tc.at, ny, tc.style, now); got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestLinefAsItWas: Linef formats once and cuts its marks out; every line
+// is the one the split-and-scan Linef made.
+func TestLinefAsItWas(t *testing.T) {
+	at := time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)
+	many := make([]any, 20)
+	format := ""
+	for i := range many {
+		many[i] = bot.UserRef(fmt.Sprintf("U%d", i))
+		if i%3 == 0 {
+			many[i] = i
+		}
+		format += "%v, "
+	}
+	tests := []struct {
+		format string
+		args   []any
+	}{
+		{"plain", nil},
+		{"%d of %d", []any{2, 3}},
+		{"%s", []any{bot.UserRef("U1")}},
+		{"%s: %d of %d%s — %s, streak %d", []any{bot.UserRef("U1"), 2, 2, " (2 verified by X)", bot.OnTrack, 4}},
+		{"%s%s%s", []any{bot.Text("a"), bot.Text(""), bot.UserText("b")}},
+		{"starts %s, by %s.", []any{bot.At(at, time.UTC, bot.TimeFull), bot.Mention("U2")}},
+		{"%v and %10s and %-4v|", []any{bot.ChannelRef("C1"), bot.UserRef("U3"), bot.UserText("x")}},
+		{"%q %x", []any{bot.UserRef("U4"), bot.UserRef("U5")}},
+		{"%d %s", []any{bot.UserRef("U6"), bot.UserRef("U7")}},
+		{"missing %s %s", []any{bot.UserRef("U8")}},
+		{"extra", []any{bot.UserRef("U9")}},
+		{"%s\x00%s", []any{bot.UserRef("U10"), "text"}},
+		{"text with \x00 0 \x00 in it %s", []any{bot.UserRef("U11")}},
+		{format, many},
+	}
+	for _, tt := range tests {
+		got, want := bot.Linef(tt.format, tt.args...), bot.NaiveLinef(tt.format, tt.args...)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Linef(%q, %v):\n got %#v\nwant %#v", tt.format, tt.args, got, want)
 		}
 	}
 }
