@@ -51,6 +51,24 @@ func (l XLink) For(handle string) bool {
 // Linked reports whether l names an X account.
 func (l XLink) Linked() bool { return l.XID != "" }
 
+// hostsAndLinks reads ws's hosts, by UserID, and their X links, keyed by
+// UserID (a host without a link has the zero XLink).
+func hostsAndLinks(ctx context.Context, st Store, ws WorkspaceRef) ([]Host, map[string]XLink, error) {
+	hosts, err := st.Hosts(ctx, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	links, err := st.XLinks(ctx, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	byUser := make(map[string]XLink, len(links))
+	for _, l := range links {
+		byUser[l.UserID] = l
+	}
+	return hosts, byUser, nil
+}
+
 // xStaffChannel is where staff hear about X links: the staff channel, else
 // the digest channel.
 func xStaffChannel(co Cohort) string {
