@@ -69,15 +69,6 @@ func hostsAndLinks(ctx context.Context, st Store, ws WorkspaceRef) ([]Host, map[
 	return hosts, byUser, nil
 }
 
-// xStaffChannel is where staff hear about X links: the staff channel, else
-// the digest channel.
-func xStaffChannel(co Cohort) string {
-	if co.StaffChannel != "" {
-		return co.StaffChannel
-	}
-	return co.DigestChannel
-}
-
 // resolve looks up on X the handles of linked hosts that have no X id yet,
 // a few a round (users/by/username has its own budget). Each one X answers
 // for leaves the list; the rest wait for the next round.
@@ -153,7 +144,7 @@ func resolvedLink(old XLink, h Host, u XUser, now time.Time) XLink {
 // hand until relinked. Without a staff or digest channel it is not told
 // (it stays in /cohort links and /cohort report) until there is one.
 func (w *Watcher) unresolvable(ctx context.Context, wh *watched, now time.Time) {
-	if ch := xStaffChannel(wh.co); !wh.link.Told && ch != "" {
+	if ch := wh.co.StaffPostChannel(); !wh.link.Told && ch != "" {
 		msg := UnresolvedMessage(wh.host.UserID, wh.host.Handle)
 		job := Job{Key: fmt.Sprintf("%s/xlink/%s/%s", wh.ws.Key(), url.PathEscape(wh.host.UserID), strings.ToLower(wh.host.Handle)),
 			Kind: JobPost, Workspace: wh.ws, Due: now, UserID: wh.host.UserID, Channel: ch, Message: &msg}
@@ -203,7 +194,7 @@ func (w *Watcher) tellSharedIn(ctx context.Context, co Cohort, ws WorkspaceRef, 
 	for _, u := range users {
 		key += "/" + url.PathEscape(u)
 	}
-	ch := xStaffChannel(co)
+	ch := co.StaffPostChannel()
 	if w.toldShared[key] || ch == "" {
 		return
 	}
