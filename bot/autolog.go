@@ -305,10 +305,9 @@ func (w *Watcher) told(ctx context.Context, wh *watched, l SpaceLog, head string
 	}
 	job := Job{Key: fmt.Sprintf("%s/xlog/%s/%s", wh.ws.Key(), url.PathEscape(l.UserID), l.SpaceID), Kind: JobDM,
 		Workspace: wh.ws, Due: now, UserID: l.UserID, Message: &msg}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		return err
 	}
-	w.planner.Dispatch()
 	return nil
 }
 

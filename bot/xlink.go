@@ -148,11 +148,10 @@ func (w *Watcher) unresolvable(ctx context.Context, wh *watched, now time.Time) 
 		msg := UnresolvedMessage(wh.host.UserID, wh.host.Handle)
 		job := Job{Key: fmt.Sprintf("%s/xlink/%s/%s", wh.ws.Key(), url.PathEscape(wh.host.UserID), strings.ToLower(wh.host.Handle)),
 			Kind: JobPost, Workspace: wh.ws, Due: now, UserID: wh.host.UserID, Channel: ch, Message: &msg}
-		if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+		if err := queue(ctx, w.store, w.planner, job); err != nil {
 			w.log.Error("watching X: telling staff of a handle that does not resolve", "workspace", wh.ws.Key(), "err", err)
 			return
 		}
-		w.planner.Dispatch()
 		wh.link.Told = true
 	}
 	if err := w.store.PutXLink(ctx, wh.ws, wh.link); err != nil {
@@ -200,7 +199,7 @@ func (w *Watcher) tellSharedIn(ctx context.Context, co Cohort, ws WorkspaceRef, 
 	}
 	msg := SharedXMessage(users, xid)
 	job := Job{Key: key, Kind: JobPost, Workspace: ws, Due: now, Channel: ch, Message: &msg}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		w.log.Error("watching X: telling staff of an X id two hosts share", "workspace", ws.Key(), "err", err)
 		return
 	}
@@ -208,7 +207,6 @@ func (w *Watcher) tellSharedIn(ctx context.Context, co Cohort, ws WorkspaceRef, 
 		w.toldShared = map[string]bool{}
 	}
 	w.toldShared[key] = true
-	w.planner.Dispatch()
 }
 
 // SharedXMessage tells staff that users are linked to one X account.
