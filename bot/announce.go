@@ -84,10 +84,9 @@ func (r *Router) announceSend(ctx context.Context, c *Call) (Response, error) {
 	if toHosts {
 		job.Channel = ""
 	}
-	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, r.store, r.planner, job); err != nil { // sent now, or the scheduler's timer set for due
 		return Response{}, err
 	}
-	r.planner.Dispatch() // sent now, or the scheduler's timer set for due
 	if !c.Has("at") {
 		return Reply("Announcement #%d is on its way to %s.", id, announceTarget(job)), nil
 	}
@@ -180,9 +179,8 @@ func (r *Router) sendWelcome(ctx context.Context, ws WorkspaceRef, co Cohort, h 
 		Key:  fmt.Sprintf("%s%s/%d", CohortJobPrefix(ws, "welcome", co.ID), h.UserID, joined.Unix()),
 		Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: joined, UserID: h.UserID, Message: &msg,
 	}
-	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, r.store, r.planner, job); err != nil {
 		return err
 	}
-	r.planner.Dispatch()
 	return nil
 }

@@ -262,24 +262,19 @@ func MovedLogMessage(old SpaceLog, creatorID string, coHost bool, lw logWeek) Me
 // and returns the hand log it replaces: the one-click log of that slot,
 // else the first log X did not verify that it overlaps.
 func (w *Watcher) placeLog(ctx context.Context, wh *watched, l *SpaceLog) (string, error) {
-	var replacing string
-	for _, o := range candidateOccurrences(wh.schedules, l.Start, true) {
+	if slots := candidateOccurrences(wh.schedules, l.Start, true); len(slots) > 0 {
+		o := slots[0] // the nearest
 		logs, err := occurrenceLogs(ctx, w.store, wh.ws, l.UserID, o.Start)
 		if err != nil {
 			return "", err
 		}
-		ex, logged := OccurrenceLog(logs, o)
-		if logged && ex.Provenance.Verified() {
-			break // another Space of X's took that slot
+		// A slot another Space of X's took is not this one's.
+		if ex, logged := OccurrenceLog(logs, o); !logged || !ex.Provenance.Verified() {
+			l.ScheduleID, l.Occurrence = o.Schedule.ID, o.Start
+			if logged && ex.SpaceID != "" {
+				return ex.SpaceID, nil
+			}
 		}
-		l.ScheduleID, l.Occurrence = o.Schedule.ID, o.Start
-		if logged {
-			replacing = ex.SpaceID
-		}
-		break
-	}
-	if replacing != "" {
-		return replacing, nil
 	}
 	clashes, err := OverlappingLogs(ctx, w.store, wh.ws, *l, wh.co.OverlapGap())
 	if err != nil {
@@ -310,10 +305,9 @@ func (w *Watcher) told(ctx context.Context, wh *watched, l SpaceLog, head string
 	}
 	job := Job{Key: fmt.Sprintf("%s/xlog/%s/%s", wh.ws.Key(), url.PathEscape(l.UserID), l.SpaceID), Kind: JobDM,
 		Workspace: wh.ws, Due: now, UserID: l.UserID, Message: &msg}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		return err
 	}
-	w.planner.Dispatch()
 	return nil
 }
 

@@ -235,3 +235,13 @@ func (r *Router) cohortOption(ctx context.Context, c *Call) (Cohort, error) {
 	}
 	return Cohort{}, NotFoundf("There is no cohort %q here. Cohorts: %s.", name, strings.Join(names, ", "))
 }
+
+// StaffPostChannel is where staff are told what is for them only (stipend
+// and final reports, alerts, X accounts to fix): the staff channel, else
+// the digest channel; "" when neither is set.
+func (c Cohort) StaffPostChannel() string {
+	if c.StaffChannel != "" {
+		return c.StaffChannel
+	}
+	return c.DigestChannel
+}

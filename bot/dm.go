@@ -24,10 +24,9 @@ func (r *Router) queueNotice(ctx context.Context, ws WorkspaceRef, co Cohort, ac
 		Key:  fmt.Sprintf("%s%d/%s/%s", CohortJobPrefix(ws, "notice", co.ID), n, action, url.PathEscape(userID)),
 		Kind: JobDM, Workspace: ws, Cohort: co.ID, Due: at, UserID: userID, Message: &msg, Personal: true,
 	}
-	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, r.store, r.planner, job); err != nil {
 		return err
 	}
-	r.planner.Dispatch()
 	return nil
 }
 

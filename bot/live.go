@@ -19,12 +19,11 @@ func (w *Watcher) announce(ctx context.Context, set *watchSet, ws WorkspaceRef, 
 	msg := LiveMessage(wh.link.Handle, rec.Title, rec.ID)
 	job := Job{Key: fmt.Sprintf("%s/live/%s", ws.Key(), rec.ID), Kind: JobPost, Workspace: ws,
 		Due: w.clock.Now(), UserID: rec.UserID, Channel: co.LiveChannel, Message: &msg}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		w.log.Error("watching X: queueing the live channel's post", "workspace", ws.Key(), "space", rec.ID, "err", err)
 		return
 	}
 	rec.Announced = true
-	w.planner.Dispatch()
 }
 
 // LiveMessage is the live channel's post: "🔴 @alice_x is live: ‘Night

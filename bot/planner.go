@@ -39,3 +39,13 @@ func (noPlanner) Dispatch()                                                  {}
 
 // SetPlanner connects the router to the scheduler. Call it before serving.
 func (r *Router) SetPlanner(p Planner) { r.planner = p }
+
+// queue adds jobs to the store and, once they commit, tells the planner, so
+// a job due now goes out at once and a later one sets the timer.
+func queue(ctx context.Context, store Store, planner Planner, jobs ...Job) error {
+	if err := store.AddJobs(ctx, jobs); err != nil {
+		return err
+	}
+	planner.Dispatch()
+	return nil
+}

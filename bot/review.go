@@ -199,10 +199,9 @@ func (r *Router) rejectLog(ctx context.Context, c *Call, co Cohort) (Response, e
 	msg := RejectedMessage(c.UserID, l, reason, h.Location(co, ""))
 	job := Job{Key: fmt.Sprintf("%s/review/%s/%s/%d", c.Workspace.Key(), url.PathEscape(l.UserID), l.SpaceID, now.Unix()), Kind: JobDM,
 		Workspace: c.Workspace, Due: now, UserID: l.UserID, Message: &msg}
-	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, r.store, r.planner, job); err != nil {
 		return Response{}, err
 	}
-	r.planner.Dispatch()
 	return Reply("Rejected %s%s of %s: it no longer counts, cannot be logged again, and they are told why.",
 		displayID(l), titleSuffix(l.Title), UserRef(l.UserID)), nil
 }

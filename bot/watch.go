@@ -236,17 +236,9 @@ func (w *Watcher) loadWorkspace(ctx context.Context, set *watchSet, ws Workspace
 	if !now.Before(co.EndsAt()) {
 		return nil // an ended cohort is not watched
 	}
-	hosts, err := w.store.Hosts(ctx, ws)
+	hosts, byUser, err := hostsAndLinks(ctx, w.store, ws)
 	if err != nil {
 		return err
-	}
-	links, err := w.store.XLinks(ctx, ws)
-	if err != nil {
-		return err
-	}
-	byUser := make(map[string]XLink, len(links))
-	for _, l := range links {
-		byUser[l.UserID] = l
 	}
 	schedules, err := w.store.Schedules(ctx, ws)
 	if err != nil {

@@ -110,17 +110,6 @@ func (x *memX) put(sp bot.XSpace) {
 	x.spaces[sp.ID] = sp
 }
 
-// polledIDs is every id polled so far, in order.
-func (x *memX) polledIDs() []string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	var out []string
-	for _, b := range x.polled {
-		out = append(out, b...)
-	}
-	return out
-}
-
 // xHarness is the router's harness with X on: a watcher over memX.
 type xHarness struct {
 	*harness

@@ -153,11 +153,10 @@ func (r *Router) recheckLater(ctx context.Context, ws WorkspaceRef, l SpaceLog, 
 	}
 	job := Job{Key: fmt.Sprintf("%s/recheck/%s/%d", ws.Key(), l.SpaceID, l.LoggedAt.Unix()), Kind: JobRecheck,
 		Workspace: ws, Due: l.LoggedAt.Add(recheckFirst), UserID: l.UserID, SpaceID: l.SpaceID}
-	if err := r.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, r.store, r.planner, job); err != nil {
 		r.log.Error("could not queue a recheck of a pasted link on X", "workspace", ws.Key(), "space", l.SpaceID, "err", err)
 		return
 	}
-	r.planner.Dispatch()
 }
 
 // note adds to a log's reply what X said (an upgrade's reply says it
@@ -305,9 +304,8 @@ func (w *Watcher) verify(ctx context.Context, ws WorkspaceRef, h Host, l SpaceLo
 		At(up.Start, h.Location(co, ""), TimeFull))
 	job := Job{Key: fmt.Sprintf("%s/xverified/%s/%s", ws.Key(), url.PathEscape(l.UserID), l.SpaceID), Kind: JobDM,
 		Workspace: ws, Due: w.clock.Now(), UserID: l.UserID, Message: &msg}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		return err
 	}
-	w.planner.Dispatch()
 	return nil
 }

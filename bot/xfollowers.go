@@ -98,10 +98,9 @@ func (w *Watcher) recordFollowers(ctx context.Context, ac appCheck, u XUser, fou
 	msg := XFollowersMessage(ac.co, a)
 	job := Job{Key: fmt.Sprintf("%s/xfollowers/%s/%d", ac.ws.Key(), url.PathEscape(a.UserID), a.At.Unix()), Kind: JobDM,
 		Workspace: ac.ws, Cohort: ac.co.ID, Due: now, UserID: a.UserID, Message: &msg, Personal: true}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		return err
 	}
-	w.planner.Dispatch()
 	return nil
 }
 

@@ -51,13 +51,22 @@ func (l XLink) For(handle string) bool {
 // Linked reports whether l names an X account.
 func (l XLink) Linked() bool { return l.XID != "" }
 
-// xStaffChannel is where staff hear about X links: the staff channel, else
-// the digest channel.
-func xStaffChannel(co Cohort) string {
-	if co.StaffChannel != "" {
-		return co.StaffChannel
+// hostsAndLinks reads ws's hosts, by UserID, and their X links, keyed by
+// UserID (a host without a link has the zero XLink).
+func hostsAndLinks(ctx context.Context, st Store, ws WorkspaceRef) ([]Host, map[string]XLink, error) {
+	hosts, err := st.Hosts(ctx, ws)
+	if err != nil {
+		return nil, nil, err
 	}
-	return co.DigestChannel
+	links, err := st.XLinks(ctx, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	byUser := make(map[string]XLink, len(links))
+	for _, l := range links {
+		byUser[l.UserID] = l
+	}
+	return hosts, byUser, nil
 }
 
 // resolve looks up on X the handles of linked hosts that have no X id yet,
@@ -135,15 +144,14 @@ func resolvedLink(old XLink, h Host, u XUser, now time.Time) XLink {
 // hand until relinked. Without a staff or digest channel it is not told
 // (it stays in /cohort links and /cohort report) until there is one.
 func (w *Watcher) unresolvable(ctx context.Context, wh *watched, now time.Time) {
-	if ch := xStaffChannel(wh.co); !wh.link.Told && ch != "" {
+	if ch := wh.co.StaffPostChannel(); !wh.link.Told && ch != "" {
 		msg := UnresolvedMessage(wh.host.UserID, wh.host.Handle)
 		job := Job{Key: fmt.Sprintf("%s/xlink/%s/%s", wh.ws.Key(), url.PathEscape(wh.host.UserID), strings.ToLower(wh.host.Handle)),
 			Kind: JobPost, Workspace: wh.ws, Due: now, UserID: wh.host.UserID, Channel: ch, Message: &msg}
-		if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+		if err := queue(ctx, w.store, w.planner, job); err != nil {
 			w.log.Error("watching X: telling staff of a handle that does not resolve", "workspace", wh.ws.Key(), "err", err)
 			return
 		}
-		w.planner.Dispatch()
 		wh.link.Told = true
 	}
 	if err := w.store.PutXLink(ctx, wh.ws, wh.link); err != nil {
@@ -185,13 +193,13 @@ func (w *Watcher) tellSharedIn(ctx context.Context, co Cohort, ws WorkspaceRef, 
 	for _, u := range users {
 		key += "/" + url.PathEscape(u)
 	}
-	ch := xStaffChannel(co)
+	ch := co.StaffPostChannel()
 	if w.toldShared[key] || ch == "" {
 		return
 	}
 	msg := SharedXMessage(users, xid)
 	job := Job{Key: key, Kind: JobPost, Workspace: ws, Due: now, Channel: ch, Message: &msg}
-	if err := w.store.AddJobs(ctx, []Job{job}); err != nil {
+	if err := queue(ctx, w.store, w.planner, job); err != nil {
 		w.log.Error("watching X: telling staff of an X id two hosts share", "workspace", ws.Key(), "err", err)
 		return
 	}
@@ -199,7 +207,6 @@ func (w *Watcher) tellSharedIn(ctx context.Context, co Cohort, ws WorkspaceRef, 
 		w.toldShared = map[string]bool{}
 	}
 	w.toldShared[key] = true
-	w.planner.Dispatch()
 }
 
 // SharedXMessage tells staff that users are linked to one X account.

@@ -87,17 +87,9 @@ func (r *Router) resolveNow(ctx context.Context, ws WorkspaceRef, co Cohort, lin
 // asks it (/cohort add, /cohort approve, /cohort link); hint, if any,
 // ends the refusal.
 func (r *Router) handleFree(ctx context.Context, ws WorkspaceRef, co Cohort, userID, handle, xid, hint string) error {
-	hosts, err := r.store.Hosts(ctx, ws)
+	hosts, byUser, err := hostsAndLinks(ctx, r.store, ws)
 	if err != nil {
 		return err
-	}
-	links, err := r.store.XLinks(ctx, ws)
-	if err != nil {
-		return err
-	}
-	byUser := map[string]XLink{}
-	for _, l := range links {
-		byUser[l.UserID] = l
 	}
 	for _, o := range hosts {
 		if o.UserID == userID || !o.MemberOf(co) {
@@ -117,17 +109,9 @@ func (r *Router) cohortLinks(ctx context.Context, c *Call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	hosts, err := r.store.Hosts(ctx, c.Workspace)
+	hosts, byUser, err := hostsAndLinks(ctx, r.store, c.Workspace)
 	if err != nil {
 		return Response{}, err
-	}
-	links, err := r.store.XLinks(ctx, c.Workspace)
-	if err != nil {
-		return Response{}, err
-	}
-	byUser := map[string]XLink{}
-	for _, l := range links {
-		byUser[l.UserID] = l
 	}
 	sharing := xidHolders(co, hosts, byUser)
 	resp := Response{Ephemeral: true}
@@ -209,17 +193,9 @@ func (r *Router) addXProblems(ctx context.Context, ws WorkspaceRef, co Cohort, m
 	if latest, err := r.store.Cohort(ctx, ws); err != nil || latest.ID != co.ID {
 		return err
 	}
-	hosts, err := r.store.Hosts(ctx, ws)
+	hosts, byUser, err := hostsAndLinks(ctx, r.store, ws)
 	if err != nil {
 		return err
-	}
-	links, err := r.store.XLinks(ctx, ws)
-	if err != nil {
-		return err
-	}
-	byUser := map[string]XLink{}
-	for _, l := range links {
-		byUser[l.UserID] = l
 	}
 	sharing := xidHolders(co, hosts, byUser)
 	var lines []Line

@@ -50,10 +50,9 @@ func (w *Watcher) remindScheduled(ctx context.Context, set *watchSet, ws Workspa
 		jobs = append(jobs, Job{Key: xReminderKey(ws, rec.UserID, rec.ID, start, lead), Kind: JobReminder, Workspace: ws,
 			Due: start.Add(-lead), UserID: rec.UserID, SpaceID: rec.ID, Occurrence: start, Lead: lead})
 	}
-	if err := w.store.AddJobs(ctx, jobs); err != nil {
+	if err := queue(ctx, w.store, w.planner, jobs...); err != nil {
 		return err
 	}
-	w.planner.Dispatch()
 	return nil
 }
 

@@ -86,7 +86,7 @@ func (s *Scheduler) composeAlert(ctx context.Context, j bot.Job) (verdict, error
 	if err != nil || !ok {
 		return skipped("not a host any more"), err
 	}
-	channel := staffChannel(co)
+	channel := co.StaffPostChannel()
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
@@ -133,13 +133,4 @@ func (s *Scheduler) alertRun(ctx context.Context, j bot.Job, cohort int, earlier
 		return verdict{deferTo: wait}, nil
 	}
 	return v, nil
-}
-
-// staffChannel is where staff are told things: the staff channel, else the
-// digest channel.
-func staffChannel(co bot.Cohort) string {
-	if co.StaffChannel != "" {
-		return co.StaffChannel
-	}
-	return co.DigestChannel
 }

@@ -325,7 +325,7 @@ func (s *Scheduler) composeStipend(ctx context.Context, j bot.Job) (verdict, err
 	if err != nil {
 		return verdict{}, err
 	}
-	channel := staffChannel(co)
+	channel := co.StaffPostChannel()
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}
@@ -399,7 +399,7 @@ func (s *Scheduler) composeFinal(ctx context.Context, j bot.Job) (verdict, error
 		return verdict{}, err
 	}
 	s.Dispatch()
-	channel := staffChannel(co)
+	channel := co.StaffPostChannel()
 	if channel == "" {
 		return skipped("no staff channel: set one with /cohort settings staff:#channel"), nil
 	}

@@ -92,8 +92,6 @@ func (r renderer) span(s bot.Span) string {
 	return escape(s.Text) // SpanText, SpanUser
 }
 
-func (r renderer) line(l bot.Line) string { return strings.Join(r.atoms(l), "") }
-
 // maxWord bounds a piece of rendered text, so that every piece fits a
 // field; a little under, for an entity moved whole to the next piece.
 const maxWord = maxFieldText - len("&amp;")

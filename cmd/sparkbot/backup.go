@@ -32,6 +32,25 @@ func (a *App) runDataCommand(ctx context.Context, name string, args []string) in
 	} else {
 		from = fs.String("from", "", "the backup file to restore (required)")
 	}
+	return a.runTool(fs, args, func() error {
+		switch {
+		case *dbURL != "":
+			return pgDumpAdvice(name) // postgres.go
+		case name == "backup" && *to == "":
+			return errors.New("backup needs --to FILE, the file to write")
+		case name == "restore" && *from == "":
+			return errors.New("restore needs --from FILE, the backup to restore")
+		case name == "backup":
+			return a.backup(ctx, *db, *addr, strings.TrimSpace(a.getenv("SPARKBOT_ADMIN_TOKEN")), *to)
+		}
+		return a.restore(*db, *from)
+	})
+}
+
+// runTool parses a tool subcommand's flags into fs (named "sparkbot
+// NAME") and runs it, returning the exit code: 0; 2 for flags that do not
+// parse; 1 for a stray argument or when run fails, its error printed.
+func (a *App) runTool(fs *flag.FlagSet, args []string, run func() error) int {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -39,22 +58,13 @@ func (a *App) runDataCommand(ctx context.Context, name string, args []string) in
 		return 2
 	}
 	var err error
-	switch {
-	case fs.NArg() > 0:
-		err = fmt.Errorf("unexpected argument %q; see sparkbot %s -h", fs.Arg(0), name)
-	case *dbURL != "":
-		err = pgDumpAdvice(name) // postgres.go
-	case name == "backup" && *to == "":
-		err = errors.New("backup needs --to FILE, the file to write")
-	case name == "restore" && *from == "":
-		err = errors.New("restore needs --from FILE, the backup to restore")
-	case name == "backup":
-		err = a.backup(ctx, *db, *addr, strings.TrimSpace(a.getenv("SPARKBOT_ADMIN_TOKEN")), *to)
-	default:
-		err = a.restore(*db, *from)
+	if fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q; see %s -h", fs.Arg(0), fs.Name())
+	} else {
+		err = run()
 	}
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "sparkbot %s: %v\n", name, err)
+		fmt.Fprintf(a.Stderr, "%s: %v\n", fs.Name(), err)
 		return 1
 	}
 	return 0

@@ -33,7 +33,7 @@ func discordPlatform(env platformEnv) (*platform, error) {
 		Clock:      env.clock,
 		Logger:     env.logger,
 		HTTPClient: env.httpClient(bot.Discord, 20*time.Second),
-		Replay:     env.replayGuard(),
+		Replay:     env.replay,
 	}, env.chat())
 	if err != nil {
 		return nil, err

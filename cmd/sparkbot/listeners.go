@@ -162,10 +162,8 @@ func runPlatforms(ctx context.Context, platforms []*platform, srv servers, logge
 		go func() { platformErrs <- p.serve(platformCtx) }()
 	}
 	serveErrs := make(chan error, 2)
-	serving := 0
 	for _, s := range []*server{srv.public, srv.admin} {
 		if s != nil {
-			serving++
 			logger.Info("HTTP listener started", "listener", s.name, "addr", s.ln.Addr().String())
 			go func() { serveErrs <- serve(s) }()
 		}
@@ -182,7 +180,6 @@ func runPlatforms(ctx context.Context, platforms []*platform, srv servers, logge
 		logger.Info("stopping: no new commands; finishing replies and deliveries in flight", "grace", srv.grace)
 	case err := <-serveErrs:
 		keep(err)
-		serving--
 	case err := <-platformErrs:
 		keep(err)
 		running--

@@ -24,26 +24,12 @@ func (a *App) runMigrate(ctx context.Context, args []string) int {
 	env := envReader{a: a}
 	from := fs.String("from", env.str("SPARKBOT_DB", ""), "the bbolt file to copy, with no sparkbot running on it (SPARKBOT_DB)")
 	to := fs.String("to", env.str("SPARKBOT_DATABASE_URL", ""), "the PostgreSQL database to copy into, postgres://…; it must hold no sparkbot data (SPARKBOT_DATABASE_URL)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	return a.runTool(fs, args, func() error { // backup.go
+		if *from == "" || *to == "" {
+			return errors.New("migrate needs --from FILE (the bbolt file) and --to postgres://… (an empty database)")
 		}
-		return 2
-	}
-	var err error
-	switch {
-	case fs.NArg() > 0:
-		err = fmt.Errorf("unexpected argument %q; see sparkbot migrate -h", fs.Arg(0))
-	case *from == "" || *to == "":
-		err = errors.New("migrate needs --from FILE (the bbolt file) and --to postgres://… (an empty database)")
-	default:
-		err = a.migrate(ctx, *from, *to)
-	}
-	if err != nil {
-		fmt.Fprintf(a.Stderr, "sparkbot migrate: %v\n", err)
-		return 1
-	}
-	return 0
+		return a.migrate(ctx, *from, *to)
+	})
 }
 
 func (a *App) migrate(ctx context.Context, from, to string) error {

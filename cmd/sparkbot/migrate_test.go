@@ -39,12 +39,11 @@ func boltWithEverything(t *testing.T) string {
 	}
 	defer db.Close()
 	ctx := t.Context()
-	ws := bot.WorkspaceRef{Platform: bot.Console, ID: "console"}
 	wss, err := db.Workspaces(ctx)
 	if err != nil || len(wss) != 1 {
 		t.Fatalf("the session made workspaces %v, %v; want one", wss, err)
 	}
-	ws = wss[0]
+	ws := wss[0]
 	at := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 	must(t, db.AddToken(ctx, bot.HashToken("signin"), bot.Grant{Kind: bot.TokenSignIn, Workspace: ws, UserID: "boss", Staff: true, Created: at, Expires: at.Add(time.Hour)}))
 	must(t, db.PutFeed(ctx, bot.HashToken("feed"), bot.Grant{Kind: bot.TokenFeed, Workspace: ws, UserID: "alice", Scope: bot.FeedHost, Created: at}))

@@ -42,13 +42,18 @@ const (
 
 // syncBuffer is the program's stderr: its log, read while it runs.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed and replaced at every write; nil until asked for
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -56,6 +61,28 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// await waits until cond holds for the log so far, reading it again after
+// each write, and reports false if that has not happened by deadline.
+func (b *syncBuffer) await(deadline <-chan time.Time, cond func(log string) bool) bool {
+	for {
+		b.mu.Lock()
+		log := b.buf.String()
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
+		b.mu.Unlock()
+		if cond(log) {
+			return true
+		}
+		select {
+		case <-written:
+		case <-deadline:
+			return false
+		}
+	}
 }
 
 // running is a sparkbot program started in this process with App.Main.
@@ -113,13 +140,38 @@ func startApp(t *testing.T, env map[string]string) *running {
 // waitLog waits until the log holds want.
 func (r *running) waitLog(want string) {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(r.logs.String(), want) {
-		if time.Now().After(deadline) {
-			r.t.Fatalf("the log never said %q:\n%s", want, r.logs.String())
+	r.waitLogLine(want)
+}
+
+// waitLogLine waits until one line of the log holds every one of want.
+// It wakes at each write to the log; the deadline only stops a hung test.
+func (r *running) waitLogLine(want ...string) {
+	r.t.Helper()
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	has := func(log string) bool {
+		for line := range strings.Lines(log) {
+			if !strings.HasSuffix(line, "\n") {
+				break // a line still being written
+			}
+			if containsAll(line, want) {
+				return true
+			}
 		}
-		time.Sleep(5 * time.Millisecond) // polling the log, not waiting out a clock
+		return false
 	}
+	if !r.logs.await(deadline.C, has) {
+		r.t.Fatalf("no line of the log said all of %q:\n%s", want, r.logs.String())
+	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
 }
 
 // slackEnv is a fake Slack with alice, bob and a staff member, and the

@@ -62,14 +62,6 @@ type replayGuard interface {
 	FirstSeen(ctx context.Context, key string, until time.Time) (bool, error)
 }
 
-// replayGuard is env.replay, or none.
-func (env platformEnv) replayGuard() replayGuard {
-	if env.replay == nil {
-		return nil
-	}
-	return env.replay
-}
-
 // httpClient is a client for platform's API with timeout, its requests
 // counted in the metrics.
 func (env platformEnv) httpClient(platform bot.Platform, timeout time.Duration) *http.Client {

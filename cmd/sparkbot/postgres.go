@@ -14,6 +14,7 @@ import (
 	"sparkbot/admin"
 	"sparkbot/bot"
 	"sparkbot/edge"
+	"sparkbot/scheduler"
 	"sparkbot/storage/bolt"
 	"sparkbot/storage/postgres"
 	"sparkbot/web"
@@ -31,6 +32,14 @@ type store interface {
 var (
 	_ store = (*bolt.DB)(nil)
 	_ store = (*postgres.DB)(nil)
+
+	// The optional capabilities found by a type assertion: a method that
+	// drifted from its interface would turn one off without a word.
+	_ scheduler.Claimer     = (*postgres.DB)(nil)
+	_ scheduler.Elector     = (*postgres.DB)(nil)
+	_ scheduler.Waker       = (*postgres.DB)(nil)
+	_ scheduler.WatchSharer = (*postgres.DB)(nil)
+	_ admin.Backuper        = (*bolt.DB)(nil)
 )
 
 // databaseConfig is how PostgreSQL is chosen and tuned.

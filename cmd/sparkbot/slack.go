@@ -25,7 +25,7 @@ func slackPlatform(env platformEnv) (*platform, error) {
 		Clock:         env.clock,
 		Logger:        env.logger,
 		HTTPClient:    env.httpClient(bot.Slack, 30*time.Second),
-		Replay:        env.replayGuard(),
+		Replay:        env.replay,
 	}
 	if cfg.BotToken == "" && cfg.AppToken == "" && cfg.SigningSecret == "" {
 		return nil, nil
