@@ -51,7 +51,12 @@ func (d *Date) UnmarshalText(b []byte) error {
 func (d Date) noonUTC() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC) }
 
 // AddDays returns d moved by n days.
-func (d Date) AddDays(n int) Date { return DateOf(d.noonUTC().AddDate(0, 0, n)) }
+func (d Date) AddDays(n int) Date {
+	if day := d.Day + n; d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && d.Day <= 28 && day >= 1 && day <= 28 {
+		return Date{d.Year, d.Month, day} // within the month (every month has 28 days): what AddDate gives
+	}
+	return DateOf(d.noonUTC().AddDate(0, 0, n))
+}
 
 // Weekday returns d's day of the week.
 func (d Date) Weekday() time.Weekday { return d.noonUTC().Weekday() }

@@ -21,7 +21,8 @@ func LocalTime(d Date, t TimeOfDay, loc *time.Location) time.Time {
 	// wall is the requested wall clock read as if it were UTC: an instant
 	// with offset off shows it when instant == wall - off.
 	wall := time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, 0, 0, time.UTC).Unix()
-	spans := zoneSpansAround(wall, loc)
+	var buf [4]zoneSpan // the spans of a window hold at most a few transitions
+	spans := zoneSpansAround(buf[:0], wall, loc)
 	for _, s := range spans { // in time order, so the first fit is the earliest
 		if at := wall - s.offset; s.contains(at) {
 			return time.Unix(at, 0).In(loc)
@@ -57,10 +58,9 @@ func (s zoneSpan) contains(at int64) bool {
 // offsets stay within ±16h, even the old local-mean-time ones.
 const zoneSpanWindow = 26 * 60 * 60
 
-// zoneSpansAround returns, in order, loc's spans overlapping
+// zoneSpansAround appends to spans, in order, loc's spans overlapping
 // [wall-zoneSpanWindow, wall+zoneSpanWindow].
-func zoneSpansAround(wall int64, loc *time.Location) []zoneSpan {
-	var spans []zoneSpan
+func zoneSpansAround(spans []zoneSpan, wall int64, loc *time.Location) []zoneSpan {
 	at := time.Unix(wall-zoneSpanWindow, 0).In(loc)
 	for {
 		_, off := at.Zone()
@@ -104,8 +104,9 @@ func (r Recurrence) each(from time.Time, fn func(d Date, at time.Time) bool) {
 	}
 	loc := r.location()
 	var last time.Time
-	for d := DateOf(from.In(loc)).AddDays(-1); ; d = d.AddDays(1) {
-		if !r.Days.Has(d.Weekday()) {
+	d := DateOf(from.In(loc)).AddDays(-1)
+	for day := d.Weekday(); ; d, day = d.AddDays(1), (day+1)%7 {
+		if !r.Days.Has(day) {
 			continue
 		}
 		at := LocalTime(d, r.At, loc)
