@@ -19,30 +19,30 @@ func DigestTime(co Cohort, weekEnd time.Time) time.Time {
 
 // WeekDigest accounts every host for the closed week w.
 func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Week) (Message, error) {
-	var rows []digestRow
+	var rows reportRows[digestRow]
 	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, func(rec HostRecord) error {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
 			hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
-			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
+			rows.add(digestRow{rowHostOf(rec.Host), hw, rec.Streak})
 		}
 		return nil
 	})
 	if err != nil {
 		return Message{}, err
 	}
-	return digestMessage(co, w, rows), nil
+	return digestMessage(co, w, sortDigestRows(&rows)), nil
 }
 
 type digestRow struct {
-	host   Host
+	host   rowHost
 	week   HostWeek
 	streak int
 }
 
+// digestMessage is the digest of rows, in sortDigestRows' order.
 func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	var m Message
 	m.FieldSection(fmt.Sprintf("Week %d digest — %s (from %s)", co.WeekNumber(w.Start), co.Name, w.StartDate))
-	rows = sortDigestRows(rows)
 	var missed []Span
 	var all byProvenance
 	var top topSpaces
@@ -71,23 +71,14 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 }
 
 // sortDigestRows orders rows by Spaces logged, most first, then by user
-// id. It sorts their positions rather than the rows, which are large.
-func sortDigestRows(rows []digestRow) []digestRow {
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		if a, b := len(rows[i].week.Logs), len(rows[j].week.Logs); a != b {
+// id.
+func sortDigestRows(rows *reportRows[digestRow]) []digestRow {
+	return rows.sorted(func(a, b *digestRow) int {
+		if a, b := len(a.week.Logs), len(b.week.Logs); a != b {
 			return b - a
 		}
-		return strings.Compare(rows[i].host.UserID, rows[j].host.UserID)
+		return strings.Compare(a.host.UserID, b.host.UserID)
 	})
-	sorted := make([]digestRow, len(rows))
-	for k, i := range order {
-		sorted[k] = rows[i]
-	}
-	return sorted
 }
 
 // topSpaces keeps the digestTopN logs with the most listeners, of those

@@ -116,7 +116,7 @@ func NaiveWeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, 
 	var rows []digestRow
 	for _, rec := range recs {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
-			rows = append(rows, digestRow{rec.Host, hw, rec.Streak})
+			rows = append(rows, digestRow{rowHostOf(rec.Host), hw, rec.Streak})
 		}
 	}
 	return naiveDigestMessage(co, w, rows), nil
@@ -201,7 +201,7 @@ func NaiveCohortReport(ctx context.Context, r *Router, ws WorkspaceRef, co Cohor
 	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
 	var rows []hostRow
 	for _, r := range Roster(recs, week) {
-		rows = append(rows, hostRow{r.Record.Host, r.Week, r.Record.Streak})
+		rows = append(rows, hostRow{rowHostOf(r.Record.Host), r.Week, r.Record.Streak})
 	}
 	addHostRows(&resp.Message, rows)
 	issues, err := r.store.IssuedStipends(ctx, ws, co.ID)
@@ -215,7 +215,10 @@ func NaiveCohortReport(ctx context.Context, r *Router, ws WorkspaceRef, co Cohor
 			return Response{}, err
 		}
 		if rows != nil {
-			months[i] = &monthRows{rows: rows}
+			months[i] = &monthRows{}
+			for _, row := range rows {
+				months[i].rows.add(row)
+			}
 		}
 	}
 	addRevisions(&resp, revisedIssues(co, issues, months))

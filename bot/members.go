@@ -276,3 +276,48 @@ func eachMember(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, 
 		return fn(rec)
 	})
 }
+
+// reportRows gathers a report's rows, one a host, in blocks of rowBlock:
+// one slice of 100,000 rows would be copied at each growth (Go grows a
+// large slice by a quarter, so about five times its final size in all).
+type reportRows[T any] struct {
+	blocks [][]T
+	n      int
+}
+
+const rowBlock = 4096
+
+func (r *reportRows[T]) add(row T) {
+	if r.n%rowBlock == 0 {
+		r.blocks = append(r.blocks, make([]T, 0, rowBlock))
+	}
+	b := &r.blocks[len(r.blocks)-1]
+	*b = append(*b, row)
+	r.n++
+}
+
+func (r *reportRows[T]) at(i int) *T { return &r.blocks[i/rowBlock][i%rowBlock] }
+
+// all returns the rows, in the order added, in one slice of their length.
+func (r *reportRows[T]) all() []T {
+	out := make([]T, 0, r.n)
+	for _, b := range r.blocks {
+		out = append(out, b...)
+	}
+	return out
+}
+
+// sorted returns the rows ordered by cmp, stable: it sorts their
+// positions rather than the rows, which are large.
+func (r *reportRows[T]) sorted(cmp func(a, b *T) int) []T {
+	order := make([]int32, r.n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int { return cmp(r.at(int(i)), r.at(int(j))) })
+	out := make([]T, len(order))
+	for k, i := range order {
+		out[k] = *r.at(int(i))
+	}
+	return out
+}

@@ -110,9 +110,16 @@ func (r *Router) spacesHistory(ctx context.Context, c *Call) (Response, error) {
 	return resp, nil
 }
 
+// rowHost is what a report row shows of its host: 100,000 rows keep
+// these rather than each a whole Host (the rows' growth and copies were a
+// fifth of the digest's CPU).
+type rowHost struct{ UserID, Name string }
+
+func rowHostOf(h Host) rowHost { return rowHost{h.UserID, h.Name} }
+
 // hostRow is one host's line in a staff report: their week and streak.
 type hostRow struct {
-	host   Host
+	host   rowHost
 	week   HostWeek
 	streak int
 }
@@ -141,7 +148,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 	}
 	resp := Response{Ephemeral: true}
 	resp.FieldSection(fmt.Sprintf("%s — week %d, from %s", co.Name, co.WeekNumber(week.Start), week.StartDate))
-	addHostRows(&resp.Message, sortRows(rep.rows))
+	addHostRows(&resp.Message, sortRows(&rep.rows))
 	addRevisions(&resp, rep.revisions)
 	rep.overlaps.render(&resp.Message)
 	if err := r.addXProblems(ctx, c.Workspace, co, &resp.Message); err != nil {
@@ -154,7 +161,7 @@ func (r *Router) cohortReport(ctx context.Context, c *Call) (Response, error) {
 // rows, each issued stipend month's rows revised since, and the week's
 // overlapping logs.
 type weekReport struct {
-	rows      []hostRow
+	rows      reportRows[hostRow]
 	revisions []StipendIssue
 	overlaps  *weekOverlaps
 }
@@ -186,7 +193,7 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 			}
 			if hw, ok := rec.WeekStarting(week.Start); ok && hw.Standing != NotMember { // as Roster
 				hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
-				rep.rows = append(rep.rows, hostRow{rec.Host, hw, rec.Streak})
+				rep.rows.add(hostRow{rowHostOf(rec.Host), hw, rec.Streak})
 			}
 		}
 		for _, mr := range months {
@@ -203,23 +210,14 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 }
 
 // sortRows orders rows who needs attention first, then by name (Roster's
-// order). It sorts their positions rather than the rows, which are large.
-func sortRows(rows []hostRow) []hostRow {
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		if a, b := rows[i].week.Standing.Urgency(), rows[j].week.Standing.Urgency(); a != b {
+// order).
+func sortRows(rows *reportRows[hostRow]) []hostRow {
+	return rows.sorted(func(a, b *hostRow) int {
+		if a, b := a.week.Standing.Urgency(), b.week.Standing.Urgency(); a != b {
 			return a - b
 		}
-		return strings.Compare(rows[i].host.Name, rows[j].host.Name)
+		return strings.Compare(a.host.Name, b.host.Name)
 	})
-	sorted := make([]hostRow, len(rows))
-	for k, i := range order {
-		sorted[k] = rows[i]
-	}
-	return sorted
 }
 
 func addHostRows(m *Message, rows []hostRow) {

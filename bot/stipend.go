@@ -105,7 +105,7 @@ func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m 
 	p := newMemberPass(co)
 	p.asOf(mr.asOf, mr.last.Start)
 	err := p.run(ctx, st, ws, func(h Host, data HostData) error { return mr.add(ctx, p.acc, ws, h, data) })
-	return mr.rows, err
+	return mr.rows.all(), err
 }
 
 // monthRows are month m's stipend rows, as of asOf (now, or the month's
@@ -115,7 +115,7 @@ type monthRows struct {
 	from, to time.Time // the month's weeks
 	last     Week
 	asOf     time.Time
-	rows     []StipendRow
+	rows     reportRows[StipendRow]
 }
 
 // newMonthRows starts month m's rows; ok is false if no week of co
@@ -126,7 +126,7 @@ func newMonthRows(co Cohort, m Month, now time.Time) (*monthRows, bool) {
 		return nil, false
 	}
 	last := weeks[len(weeks)-1]
-	mr := &monthRows{m: m, from: weeks[0].Start, to: last.End, last: last, asOf: last.End, rows: []StipendRow{}}
+	mr := &monthRows{m: m, from: weeks[0].Start, to: last.End, last: last, asOf: last.End}
 	if now.Before(mr.asOf) {
 		mr.asOf = now
 	}
@@ -142,7 +142,7 @@ func (mr *monthRows) add(ctx context.Context, acc *accounting, ws WorkspaceRef, 
 	if err != nil {
 		return err
 	}
-	mr.rows = append(mr.rows, stipendRow(acc.c, mr.m, rec, mr.asOf))
+	mr.rows.add(stipendRow(acc.c, mr.m, rec, mr.asOf))
 	return nil
 }
 
@@ -257,7 +257,7 @@ func revisedIssues(co Cohort, issues []StipendIssue, months []*monthRows) []Stip
 	for i, is := range issues {
 		var rows []StipendRow
 		if months[i] != nil {
-			rows = months[i].rows
+			rows = months[i].rows.all()
 		}
 		var changed []StipendRow
 		for _, r := range Revise(rows, is) {
