@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 )
 
@@ -15,7 +14,7 @@ const MaxSchedulesPerHost = 20
 const defaultDuration = 60 * time.Minute
 
 func sortOccurrences(occ []Occurrence) {
-	sort.SliceStable(occ, func(i, j int) bool { return occ[i].Start.Before(occ[j].Start) })
+	slices.SortStableFunc(occ, func(a, b Occurrence) int { return a.Start.Compare(b.Start) })
 }
 
 func (r *Router) scheduleAdd(ctx context.Context, c *Call) (Response, error) {

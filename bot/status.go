@@ -373,10 +373,15 @@ func accountWeek(c Cohort, h Host, w Week, own, logs []SpaceLog, schedules []Sch
 // just ended, may still be logged), in time order.
 func pending(schedules []Schedule, logs []SpaceLog, now time.Time, w Week) []Occurrence {
 	var out []Occurrence
-	for _, s := range schedules {
-		for _, t := range s.Occurrences(w.Start, w.End) {
-			o := Occurrence{Schedule: s, Start: t}
+	for i := range schedules {
+		s := &schedules[i]
+		starts := s.Occurrences(w.Start, w.End)
+		for _, t := range starts {
+			o := Occurrence{Schedule: *s, Start: t}
 			if _, logged := OccurrenceLog(logs, o); !logged && o.End().Add(NudgeAfter).After(now) {
+				if out == nil {
+					out = make([]Occurrence, 0, len(starts)*len(schedules))
+				}
 				out = append(out, o)
 			}
 		}
