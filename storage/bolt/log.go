@@ -298,6 +298,23 @@ func (b logBuckets) scanInto(logs []bot.SpaceLog, index *bbolt.Bucket, prefix []
 	return logs, nil
 }
 
+// walkInto is scanInto through a walk of the user index.
+func (b logBuckets) walkInto(logs []bot.SpaceLog, w *indexWalk, prefix []byte, from, to time.Time) ([]bot.SpaceLog, error) {
+	if w == nil || !from.Before(to) {
+		return logs, nil
+	}
+	end := concat(prefix, timeKey(to))
+	err := w.each(concat(prefix, timeKey(from)), func(k []byte) bool { return bytes.Compare(k, end) < 0 }, func(k, v []byte) error {
+		l, err := b.indexed(k[len(prefix)+timeKeyLen:], v)
+		if err != nil {
+			return fmt.Errorf("storage: log index entry %q: %w", k, err)
+		}
+		logs = append(logs, l)
+		return nil
+	})
+	return logs, err
+}
+
 // indexed returns the log of an index entry: its value when it holds the
 // record (the user index), else the logs bucket's.
 func (b logBuckets) indexed(spaceID, value []byte) (bot.SpaceLog, error) {

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -123,6 +124,24 @@ func (b scheduleBuckets) ofUser(userID string) ([]bot.Schedule, error) {
 		list = append(list, s)
 	}
 	return list, nil
+}
+
+// ofUserWalk is ofUser through a walk of the index (nil: none).
+func (b scheduleBuckets) ofUserWalk(userID string, w *indexWalk) ([]bot.Schedule, error) {
+	if w == nil {
+		return b.ofUser(userID)
+	}
+	var list []bot.Schedule
+	prefix := userPrefix(userID)
+	err := w.each(prefix, func(k []byte) bool { return bytes.HasPrefix(k, prefix) }, func(k, _ []byte) error {
+		s, err := b.get(idOf(k[len(prefix):]))
+		if err != nil {
+			return fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
+		}
+		list = append(list, s)
+		return nil
+	})
+	return list, err
 }
 
 // freeNumber is the lowest Number userID's schedules do not use.
