@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -200,28 +201,39 @@ func IssueStipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohor
 // Revised, what changed in words. A row the issue had and rows lack is
 // kept, marked, so no host silently drops out.
 func Revise(rows []StipendRow, issued StipendIssue) []StipendRow {
-	before := map[string]StipendRow{}
-	for _, r := range issued.Rows {
-		before[r.UserID] = r
-	}
 	out := make([]StipendRow, 0, len(rows))
-	for _, r := range rows {
-		old, ok := before[r.UserID]
-		delete(before, r.UserID)
+	reviseEach(len(rows), func(i int) *StipendRow { return &rows[i] }, issued, func(r StipendRow) { out = append(out, r) })
+	return out
+}
+
+// reviseEach is Revise for the n rows at(i) gives, handing keep each row
+// of the result in order rather than gathering them.
+func reviseEach(n int, at func(i int) *StipendRow, issued StipendIssue, keep func(StipendRow)) {
+	before := make(map[string]int, len(issued.Rows)) // user id → issued row
+	for i, r := range issued.Rows {
+		before[r.UserID] = i
+	}
+	matched := make([]bool, len(issued.Rows))
+	for i := range n {
+		r := *at(i)
+		j, ok := before[r.UserID]
+		if ok && matched[j] {
+			ok = false // a user id twice in rows: the first took the issued row
+		}
 		if !ok {
 			r.Revised = []string{"not in the issued report"}
 		} else {
-			r.Revised = rowChanges(old, r)
+			matched[j] = true
+			r.Revised = rowChanges(issued.Rows[j], r)
 		}
-		out = append(out, r)
+		keep(r)
 	}
 	for _, old := range issued.Rows {
-		if _, gone := before[old.UserID]; gone {
+		if !matched[before[old.UserID]] { // (a user id issued twice matches its last row)
 			old.Revised = []string{"no longer a member in the month"}
-			out = append(out, old)
+			keep(old)
 		}
 	}
-	return out
 }
 
 // rowChanges lists what differs between an issued row and its current one.
@@ -235,8 +247,8 @@ func rowChanges(old, now StipendRow) []string {
 	num("counted", old.Counted, now.Counted)
 	num("met", old.Met, now.Met)
 	num("excused", old.Excused, now.Excused)
-	if a, b := weekList(old.Missed), weekList(now.Missed); a != b {
-		out = append(out, fmt.Sprintf("missed %s→%s", orNone(a), orNone(b)))
+	if !slices.Equal(old.Missed, now.Missed) { // their weekLists differ
+		out = append(out, fmt.Sprintf("missed %s→%s", orNone(weekList(old.Missed)), orNone(weekList(now.Missed))))
 	}
 	num("Spaces", old.Spaces, now.Spaces)
 	num("listeners", old.Listeners, now.Listeners)
@@ -255,16 +267,16 @@ func rowChanges(old, now StipendRow) []string {
 func revisedIssues(co Cohort, issues []StipendIssue, months []*monthRows) []StipendIssue {
 	var out []StipendIssue
 	for i, is := range issues {
-		var rows []StipendRow
+		var rows reportRows[StipendRow]
 		if months[i] != nil {
-			rows = months[i].rows.all()
+			rows = months[i].rows
 		}
 		var changed []StipendRow
-		for _, r := range Revise(rows, is) {
+		reviseEach(rows.n, rows.at, is, func(r StipendRow) {
 			if len(r.Revised) > 0 {
 				changed = append(changed, r)
 			}
-		}
+		})
 		if len(changed) > 0 {
 			out = append(out, StipendIssue{Cohort: co.ID, Month: is.Month, IssuedAt: is.IssuedAt, Rows: changed})
 		}
