@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"sparkbot/bot"
 )
 
 // TestIndexWalkIsSeek: ranges asked of a walk, in order, out of order,
@@ -62,5 +66,30 @@ func TestIndexWalkIsSeek(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCohortCacheDecodesAsJSON: a cohort read again (from the cache) is
+// the one decoding gives, and a caller changing its Countries changes
+// no later read.
+func TestCohortCacheDecodesAsJSON(t *testing.T) {
+	c := bot.NewCohort("Spark", bot.Date{Year: 2026, Month: time.March, Day: 2})
+	c.ID, c.Countries = 7, []string{"US", "CA"}
+	data, err := encodeCohort(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := idKey(7)
+	var want storedCohort
+	if err := decodeRecord("cohort", key, data, &want); err != nil {
+		t.Fatal(err)
+	}
+	want.ID = 7
+	for i := range 3 {
+		got, err := decodeCohort(key, data)
+		if err != nil || !reflect.DeepEqual(got, bot.Cohort(want)) {
+			t.Fatalf("read %d: %+v, %v; want %+v", i, got, err, want)
+		}
+		got.Countries[0] = "XX"
 	}
 }
