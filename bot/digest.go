@@ -23,7 +23,9 @@ func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Wee
 	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, func(rec HostRecord) error {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
 			hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
-			rows.add(digestRow{rowHostOf(rec.Host), hw, rec.Streak})
+			row := digestRow{host: rowHostOf(rec.Host), week: hw, streak: rec.Streak}
+			row.line = Linef("%s: %d of %d%s — %s", UserRef(row.host.UserID), len(hw.Logs), hw.Quota, provenanceNote(hw.Logs), hw.Standing)
+			rows.add(row) // its line written here, beside the store's scan, not after it
 		}
 		return nil
 	})
@@ -37,6 +39,7 @@ type digestRow struct {
 	host   rowHost
 	week   HostWeek
 	streak int
+	line   Line // the row's line of the digest
 }
 
 // digestMessage is the digest of rows, in sortDigestRows' order.
@@ -47,7 +50,7 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 	var all byProvenance
 	var top topSpaces
 	for _, r := range rows {
-		m.Addf("%s: %d of %d%s — %s", UserRef(r.host.UserID), len(r.week.Logs), r.week.Quota, provenanceNote(r.week.Logs), r.week.Standing)
+		m.Add(r.line)
 		if r.week.Standing == Missed {
 			missed = append(missed, UserRef(r.host.UserID))
 		}
@@ -71,14 +74,37 @@ func digestMessage(co Cohort, w Week, rows []digestRow) Message {
 }
 
 // sortDigestRows orders rows by Spaces logged, most first, then by user
-// id.
+// id. Rows come from a pass by user id: then they are put in order by
+// their count of logs alone, keeping their order (a counting sort, a tenth
+// of the time a sort takes at 100,000 rows); else they are sorted.
 func sortDigestRows(rows *reportRows[digestRow]) []digestRow {
-	return rows.sorted(func(a, b *digestRow) int {
-		if a, b := len(a.week.Logs), len(b.week.Logs); a != b {
-			return b - a
+	most := 0
+	for i := range rows.n {
+		if i > 0 && rows.at(i-1).host.UserID >= rows.at(i).host.UserID {
+			return rows.sorted(func(a, b *digestRow) int {
+				if a, b := len(a.week.Logs), len(b.week.Logs); a != b {
+					return b - a
+				}
+				return strings.Compare(a.host.UserID, b.host.UserID)
+			})
 		}
-		return strings.Compare(a.host.UserID, b.host.UserID)
-	})
+		most = max(most, len(rows.at(i).week.Logs))
+	}
+	at := make([]int, most+2) // at[most-n+1]: rows with more logs than n
+	for i := range rows.n {
+		at[most-len(rows.at(i).week.Logs)+1]++
+	}
+	for k := 1; k < len(at); k++ {
+		at[k] += at[k-1]
+	}
+	out := make([]digestRow, rows.n)
+	for i := range rows.n {
+		r := rows.at(i)
+		k := most - len(r.week.Logs)
+		out[at[k]] = *r
+		at[k]++
+	}
+	return out
 }
 
 // topSpaces keeps the digestTopN logs with the most listeners, of those

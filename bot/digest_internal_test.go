@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -34,4 +36,43 @@ func TestTopSpacesIsTheStableSort(t *testing.T) {
 			t.Fatalf("of %v: got %v, want %v", logs, top.logs, want)
 		}
 	}
+}
+
+// TestSortDigestRowsIsTheStableSort: rows by user id (counted into order)
+// and rows in any order (sorted) come out as the stable sort by logs,
+// most first, then user id.
+func TestSortDigestRowsIsTheStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 400 {
+		n := rng.IntN(40)
+		ids := rng.Perm(1000)[:n]
+		if round%2 == 0 {
+			slices.Sort(ids)
+		}
+		var rows reportRows[digestRow]
+		var want []digestRow
+		for _, id := range ids {
+			r := digestRow{host: rowHost{UserID: fmt.Sprintf("U%04d", id)}, week: HostWeek{Logs: make([]SpaceLog, rng.IntN(4))}, streak: id}
+			rows.add(r)
+			want = append(want, r)
+		}
+		slices.SortStableFunc(want, func(a, b digestRow) int {
+			if a, b := len(a.week.Logs), len(b.week.Logs); a != b {
+				return b - a
+			}
+			return strings.Compare(a.host.UserID, b.host.UserID)
+		})
+		got := sortDigestRows(&rows)
+		if !slices.EqualFunc(got, want, func(a, b digestRow) bool { return a.streak == b.streak }) {
+			t.Fatalf("round %d: got %v, want %v", round, streaks(got), streaks(want))
+		}
+	}
+}
+
+func streaks(rows []digestRow) []int {
+	var out []int
+	for _, r := range rows {
+		out = append(out, r.streak)
+	}
+	return out
 }

@@ -116,7 +116,7 @@ func NaiveWeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, 
 	var rows []digestRow
 	for _, rec := range recs {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
-			rows = append(rows, digestRow{rowHostOf(rec.Host), hw, rec.Streak})
+			rows = append(rows, digestRow{host: rowHostOf(rec.Host), week: hw, streak: rec.Streak})
 		}
 	}
 	return naiveDigestMessage(co, w, rows), nil
