@@ -4,6 +4,7 @@
 // sessions). Its layout:
 //
 //	meta/schema                      schema version, big-endian uint64
+//	meta/planned_through             how far planning has gone; meta/probe, readiness's write
 //	workspaces/<ws.Key()>/cohorts/   big-endian ID → Cohort (every cohort it ran)
 //	workspaces/<ws.Key()>/hosts/     userID → Host (with its memberships)
 //	              .../applications/  userID → Application
@@ -11,7 +12,8 @@
 //	              .../schedules_by_user/  user · ID → ∅
 //	              .../logs/          spaceID → SpaceLog
 //	              .../logs_by_time/  start · spaceID → ∅
-//	              .../logs_by_user/  user · start · spaceID → ∅
+//	              .../logs_by_user/  user · start · spaceID → SpaceLog (a copy: a host's logs in one range)
+//	              .../stipends/      big-endian cohort ID · "YYYY-MM" → StipendIssue (as issued)
 //	              .../sequences/     counter name → big-endian uint64
 //	              .../xlinks/        userID → XLink (a host's X account)
 //	              .../seen_spaces/   spaceID → SeenSpace (what the watcher saw on X)
@@ -23,13 +25,16 @@
 //	outcomes/                        job key → Outcome (finished)
 //	outcomes_by_time/                at · job key → ∅
 //	failures/                        ws.Key() · at · job key → ∅ (failed only)
+//	tokens/, tokens_by_expiry/, feeds/  the dashboard's sign-ins and calendar feeds (token.go)
 //
 // Values are JSON, without zero fields or the field the key holds (see
-// encodeRecord); index values are empty. In index keys a user or workspace
-// is length-prefixed and a time has a fixed width, so no id can be
-// mistaken for another's. The job buckets are global, not per workspace,
-// so one seek finds what is due across every workspace; a job's key starts
-// with its workspace's Key().
+// encodeRecord), except hosts, schedules, logs and issued stipend reports,
+// which are binary (hostcodec.go, logcodec.go, stipendcodec.go; JSON from
+// an older schema still reads). Index values are empty but logs_by_user's.
+// In index keys a user or workspace is length-prefixed and a time has a
+// fixed width, so no id can be mistaken for another's. The job buckets are
+// global, not per workspace, so one seek finds what is due across every
+// workspace; a job's key starts with its workspace's Key().
 package bolt
 
 import (
