@@ -101,7 +101,7 @@ func OpenWith(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("storage: %s: %w; stop the other sparkbot, or give this one another file with --db or SPARKBOT_DB", path, ErrInUse)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if err := b.Update(func(tx *bbolt.Tx) error { return prepareSchema(tx, path) }); err != nil {
 		b.Close()
@@ -111,6 +111,18 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	// share commits; a short window gathers them (bbolt's Batch default of
 	// 10ms would add 10ms to every lone write).
 	return &DB{bolt: b, batch: newBatcher(b, batchDelay)}, nil
+}
+
+// openError says why bbolt could not open path in words an operator can
+// act on: a directory, or a file that is not a database, named as such.
+func openError(path string, err error) error {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return fmt.Errorf("storage: %s is a directory, not a database file: name a file, like %s", path, filepath.Join(path, "sparkbot.db"))
+	}
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
+		return fmt.Errorf("storage: %s is not a sparkbot database file (bbolt: %w): name another file, or move this one away", path, err)
+	}
+	return fmt.Errorf("storage: open %s: %w", path, err)
 }
 
 // Close releases the file. Every write has already been committed.
