@@ -1,0 +1,6 @@
+//go:build !race
+
+package main
+
+// raceEnabled: these tests run without the race detector.
+const raceEnabled = false
