@@ -224,14 +224,15 @@ func addHostRows(m *Message, rows []hostRow) {
 	if len(rows) == 0 {
 		m.Addf("No hosts in this week.")
 	}
-	for _, row := range rows {
+	m.Add(linesOf(len(rows), func(i int) Line {
+		row := &rows[i]
 		line := Linef("%s: %d of %d%s — %s, streak %d", UserRef(row.host.UserID),
 			len(row.week.Logs), row.week.Quota, provenanceNote(row.week.Logs), row.week.Standing, row.streak)
 		if row.week.Excuse != "" {
 			line = append(line, Linef(" (excused: %s)", UserText(row.week.Excuse))...)
 		}
-		m.Add(line)
-	}
+		return line
+	})...)
 }
 
 // addRevisions appends the rows of issued stipend reports that a later
