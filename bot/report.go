@@ -175,6 +175,7 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 		return weekReport{}, err
 	}
 	p := newMemberPass(co)
+	p.acc.reusing() // each record is done with (its week's row, a stipend row) before the next
 	p.asOf(asOf, week.Start)
 	months := make([]*monthRows, len(issues))
 	for i, is := range issues {

@@ -167,6 +167,28 @@ type accounting struct {
 	c           Cohort
 	first, last Week
 	weeks       []Week // first through last; nil for a cohort without weeks
+	// scratch, when not nil, holds the weeks of each record made, in
+	// place of a new slice: for a pass whose callers are done with a
+	// record before asking for the next (reusing).
+	scratch *[]HostWeek
+}
+
+// reusing makes a's records share one slice of weeks, each valid until
+// the next record: a pass over 100,000 hosts that keeps none of them
+// allocates its weeks once rather than a kilobyte a host and account.
+func (a *accounting) reusing() { a.scratch = new([]HostWeek) }
+
+// newWeeks is where a record's n weeks go.
+func (a *accounting) newWeeks(n int) []HostWeek {
+	if a.scratch == nil {
+		return make([]HostWeek, n)
+	}
+	if cap(*a.scratch) < n {
+		*a.scratch = make([]HostWeek, n)
+	}
+	weeks := (*a.scratch)[:n:n]
+	clear(weeks)
+	return weeks
 }
 
 func newAccounting(c Cohort) *accounting {
@@ -299,7 +321,7 @@ func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h
 			return HostRecord{}, err
 		}
 	}
-	rec := HostRecord{Host: h, Weeks: make([]HostWeek, len(weeks))}
+	rec := HostRecord{Host: h, Weeks: a.newWeeks(len(weeks))}
 	i := 0 // counted[i:] started at or after the week's start
 	for k, w := range weeks {
 		for i < len(counted) && counted[i].Start.Before(w.Start) {

@@ -105,6 +105,7 @@ func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m 
 		return nil, nil
 	}
 	p := newMemberPass(co)
+	p.acc.reusing() // a record is done with once its row is made
 	p.asOf(mr.asOf, mr.last.Start)
 	err := p.run(ctx, st, ws, func(h Host, data HostData) error { return mr.add(ctx, p.acc, ws, h, data) })
 	return mr.rows.all(), err
