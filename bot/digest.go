@@ -20,7 +20,7 @@ func DigestTime(co Cohort, weekEnd time.Time) time.Time {
 // WeekDigest accounts every host for the closed week w.
 func WeekDigest(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, w Week) (Message, error) {
 	var rows reportRows[digestRow]
-	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, func(rec HostRecord) error {
+	err := eachMember(ctx, st, ws, co, w.Start, w.End, w.End, w.Start, false, func(rec HostRecord) error {
 		if hw, ok := rec.WeekStarting(w.Start); ok {
 			hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
 			row := digestRow{host: rowHostOf(rec.Host), week: hw, streak: rec.Streak}

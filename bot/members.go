@@ -262,9 +262,13 @@ func (r *passRead) SeenSpacesOf(_ context.Context, ws WorkspaceRef, userID strin
 // eachMember accounts, as of now, every host who was a member of c at some
 // time in [from, to), through the week starting at or before through
 // (zero: the week containing now; see accounting.host), in one pass over
-// the store, and calls fn with each record, by user id.
-func eachMember(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now, through time.Time, fn func(HostRecord) error) error {
+// the store, and calls fn with each record, by user id. Unless keeps, a
+// record's Weeks are valid only during fn (accounting.reusing).
+func eachMember(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now, through time.Time, keeps bool, fn func(HostRecord) error) error {
 	p := newMemberPass(c)
+	if !keeps {
+		p.acc.reusing()
+	}
 	p.asOf(now, through)
 	return p.run(ctx, st, ws, func(h Host, data HostData) error {
 		if !h.MemberDuring(c, from, to) {

@@ -134,7 +134,7 @@ func (hr HostRecord) WeekStarting(start time.Time) (HostWeek, bool) {
 // one pass (see eachMember).
 func AccountMembers(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now time.Time) ([]HostRecord, error) {
 	var out []HostRecord
-	err := eachMember(ctx, st, ws, c, from, to, now, time.Time{}, func(rec HostRecord) error {
+	err := eachMember(ctx, st, ws, c, from, to, now, time.Time{}, true, func(rec HostRecord) error {
 		out = append(out, rec)
 		return nil
 	})
