@@ -32,11 +32,11 @@ type logBuckets struct {
 }
 
 func readLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) logBuckets {
-	return logBuckets{
-		bySpace: bucket(tx, ws, logsBucket),
-		byTime:  bucket(tx, ws, logsByTimeBucket),
-		byUser:  bucket(tx, ws, logsByUserBucket),
+	w := workspace(tx, ws) // once: a read transaction opens a bucket at each ask
+	if w == nil {
+		return logBuckets{}
 	}
+	return logBuckets{bySpace: w.Bucket(logsBucket), byTime: w.Bucket(logsByTimeBucket), byUser: w.Bucket(logsByUserBucket)}
 }
 
 func writableLogBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (logBuckets, error) {

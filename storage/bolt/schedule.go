@@ -24,10 +24,11 @@ type scheduleBuckets struct {
 }
 
 func readScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) scheduleBuckets {
-	return scheduleBuckets{
-		byID:   bucket(tx, ws, schedulesBucket),
-		byUser: bucket(tx, ws, schedulesByUserBucket),
+	w := workspace(tx, ws) // once: a read transaction opens a bucket at each ask
+	if w == nil {
+		return scheduleBuckets{}
 	}
+	return scheduleBuckets{byID: w.Bucket(schedulesBucket), byUser: w.Bucket(schedulesByUserBucket)}
 }
 
 func writableScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (scheduleBuckets, error) {

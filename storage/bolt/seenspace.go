@@ -56,7 +56,11 @@ type seenBuckets struct {
 }
 
 func readSeenBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) seenBuckets {
-	return seenBuckets{bucket(tx, ws, seenSpacesBucket), bucket(tx, ws, seenOpenBucket), bucket(tx, ws, seenByHostBucket)}
+	w := workspace(tx, ws) // once: a read transaction opens a bucket at each ask
+	if w == nil {
+		return seenBuckets{}
+	}
+	return seenBuckets{w.Bucket(seenSpacesBucket), w.Bucket(seenOpenBucket), w.Bucket(seenByHostBucket)}
 }
 
 func writableSeenBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) (seenBuckets, error) {
