@@ -58,9 +58,9 @@ func AccountRecent(ctx context.Context, st HostData, ws WorkspaceRef, c Cohort, 
 	for {
 		prev, ok := a.owedBefore(h, s, head)
 		if !ok {
-			return a.recent(ctx, st, ws, h, s, head, now)
+			return a.recent(ctx, st, ws, &h, &s, head, now)
 		}
-		acct, err := a.recent(ctx, st, ws, h, s, prev, now)
+		acct, err := a.recent(ctx, st, ws, &h, &s, prev, now)
 		if err != nil || acct.Record.Weeks[0].Standing != Missed {
 			return acct, err
 		}
@@ -91,7 +91,7 @@ func (a *accounting) owedBefore(h Host, s recordSpan, head Week) (Week, bool) {
 // host's logs from two days (twice the longest a log runs) before head,
 // and counts each Space once as the whole record would (countedFrom);
 // in the rare case it cannot tell from those logs, it reads all of them.
-func (a *accounting) recent(ctx context.Context, st HostData, ws WorkspaceRef, h Host, s recordSpan, head Week, now time.Time) (RecentAccount, error) {
+func (a *accounting) recent(ctx context.Context, st HostData, ws WorkspaceRef, h *Host, s *recordSpan, head Week, now time.Time) (RecentAccount, error) {
 	gap := a.c.OverlapGap()
 	read := head.Start.Add(-2 * max(maxLogMinutes*time.Minute, gap))
 	if !read.After(s.first.Start) {

@@ -288,7 +288,7 @@ func (a *accounting) host(ctx context.Context, st HostData, ws WorkspaceRef, h H
 	if err != nil {
 		return HostRecord{}, err
 	}
-	return a.record(ctx, st, ws, h, s, a.between(s.first, a.lastWeek(s, through)), countedLogs(a.c, logs), logs, now)
+	return a.record(ctx, st, ws, &h, &s, a.between(s.first, a.lastWeek(s, through)), countedLogs(a.c, logs), logs, now)
 }
 
 // lastWeek is the last week host accounts: s.current, or the week of through
@@ -309,7 +309,7 @@ func (a *accounting) lastWeek(s recordSpan, through time.Time) Week {
 // them (the open week's schedule reads them). Schedules, and the Spaces
 // the host scheduled on X, are read only if a week is still open: the
 // week containing now.
-func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h Host, s recordSpan, weeks []Week, counted, logs []SpaceLog, now time.Time) (HostRecord, error) {
+func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h *Host, s *recordSpan, weeks []Week, counted, logs []SpaceLog, now time.Time) (HostRecord, error) {
 	var schedules []Schedule
 	var onX []SeenSpace
 	if len(weeks) > 0 && now.Before(weeks[len(weeks)-1].End) {
@@ -321,7 +321,7 @@ func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h
 			return HostRecord{}, err
 		}
 	}
-	rec := HostRecord{Host: h, Weeks: a.newWeeks(len(weeks))}
+	rec := HostRecord{Host: *h, Weeks: a.newWeeks(len(weeks))}
 	i := 0 // counted[i:] started at or after the week's start
 	for k, w := range weeks {
 		for i < len(counted) && counted[i].Start.Before(w.Start) {
@@ -335,7 +335,7 @@ func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h
 		if j > i {
 			own = counted[i:j:j]
 		}
-		rec.Weeks[k] = accountWeek(a.c, h, w, own, logs, schedules, onX, now)
+		rec.Weeks[k] = accountWeek(&a.c, h, w, own, logs, schedules, onX, now)
 		i = j
 	}
 	if s.notOwed {
@@ -363,7 +363,7 @@ func streak(weeks []HostWeek, now time.Time) int {
 
 // accountWeek builds one HostWeek from the logs that count in it (own),
 // and the host's logs, schedules and Spaces scheduled on X.
-func accountWeek(c Cohort, h Host, w Week, own, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
+func accountWeek(c *Cohort, h *Host, w Week, own, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Logs: own}
 	if len(h.Excused) > 0 {
 		hw.Excuse = h.Excused[w.StartDate.String()]
@@ -375,12 +375,12 @@ func accountWeek(c Cohort, h Host, w Week, own, logs []SpaceLog, schedules []Sch
 			sortOccurrences(hw.Upcoming)
 		}
 	}
-	switch h.Presence(c, w) {
+	switch h.Presence(*c, w) {
 	case NoWeek:
 		hw.Standing, hw.Excuse = NotMember, ""
 	case PartWeek:
 		hw.Standing, hw.Excuse = LeftMidWeek, ""
-		if h.MemberAt(c, w.End.Add(-time.Nanosecond)) {
+		if h.MemberAt(*c, w.End.Add(-time.Nanosecond)) {
 			hw.Standing = NotCounted // still a member at the end: joined late
 		}
 	default:
