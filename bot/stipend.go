@@ -100,6 +100,16 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, m.Month
 // StipendReport accounts month m for every host who was a member of co in
 // its weeks, as of now (a month not over yet counts the weeks closed so far).
 func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, error) {
+	mr, err := stipendRows(ctx, st, ws, co, m, now)
+	if mr == nil {
+		return nil, err
+	}
+	return mr.rows.all(), err
+}
+
+// stipendRows is StipendReport's rows as gathered (nil for a month
+// without weeks of co).
+func stipendRows(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) (*monthRows, error) {
 	mr, ok := newMonthRows(co, m, now)
 	if !ok {
 		return nil, nil
@@ -107,8 +117,7 @@ func StipendReport(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m 
 	p := newMemberPass(co)
 	p.acc.reusing() // a record is done with once its row is made
 	p.asOf(mr.asOf, mr.last.Start)
-	err := p.run(ctx, st, ws, func(h Host, data HostData) error { return mr.add(ctx, p.acc, ws, h, data) })
-	return mr.rows.all(), err
+	return mr, p.run(ctx, st, ws, func(h Host, data HostData) error { return mr.add(ctx, p.acc, ws, h, data) })
 }
 
 // monthRows are month m's stipend rows, as of asOf (now, or the month's
@@ -469,16 +478,25 @@ func (r *Router) cohortExport(ctx context.Context, c *Call) (Response, error) {
 // revised against the report issued on the 1st if there is one (which it
 // returns too). /cohort export and the dashboard's stipend page show it.
 func MonthStipend(ctx context.Context, st Store, ws WorkspaceRef, co Cohort, m Month, now time.Time) ([]StipendRow, *StipendIssue, error) {
-	rows, err := StipendReport(ctx, st, ws, co, m, now)
+	mr, err := stipendRows(ctx, st, ws, co, m, now)
 	if err != nil {
 		return nil, nil, err
+	}
+	var rows reportRows[StipendRow]
+	if mr != nil {
+		rows = mr.rows
 	}
 	is, err := st.IssuedStipend(ctx, ws, co.ID, m)
 	if errors.Is(err, ErrNotFound) {
-		return rows, nil, nil
+		if mr == nil {
+			return nil, nil, nil
+		}
+		return rows.all(), nil, nil
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return Revise(rows, is), &is, nil
+	out := make([]StipendRow, 0, rows.n) // Revise, from the rows where they were gathered
+	reviseEach(rows.n, rows.at, is, func(r StipendRow) { out = append(out, r) })
+	return out, &is, nil
 }
