@@ -139,6 +139,9 @@ func (b scheduleBuckets) ofUserWalk(userID string, w *indexWalk) ([]bot.Schedule
 		if err != nil {
 			return fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
 		}
+		if list == nil {
+			list = make([]bot.Schedule, 0, 2) // hosts have a schedule or two
+		}
 		list = append(list, s)
 		return nil
 	})
