@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -334,5 +335,25 @@ func TestTheGatewayServesASecondTerm(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), "dropped an interaction") {
 		t.Errorf("the second term dropped an interaction; log:\n%s", e.logs.String())
+	}
+}
+
+// TestEndedTermsLeaveNoSessionDialling: a term's end closes its session
+// for good. discordgo's own reconnect loop outlives Close (a heartbeat or
+// read failing on the connection Close shut starts it, and it retries Open
+// forever), so terms ended while it could start left sessions dialling
+// Discord, and logging through slog's default logger, after Run returned:
+// about one term in four did, before the adapter took reconnecting over.
+func TestEndedTermsLeaveNoSessionDialling(t *testing.T) {
+	e := newEnv(t)
+	for i := range 20 {
+		_, stop := e.startRun()
+		e.fake.AwaitIdentifies(t, i+1)
+		stop()
+	}
+	buf := make([]byte, 8<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	if n := strings.Count(stacks, "discordgo.(*Session).reconnect("); n > 0 {
+		t.Errorf("%d goroutines are still in discordgo's reconnect loop after their terms ended", n)
 	}
 }
