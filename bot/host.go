@@ -87,6 +87,9 @@ func (r *Router) member(ctx context.Context, c *Call) (Cohort, Host, error) {
 	if err != nil {
 		return Cohort{}, Host{}, err
 	}
+	if !h.MemberOf(co) && c.Staff {
+		return Cohort{}, Host{}, Forbiddenf("You're program staff, not a host in %s: see the hosts with /cohort report or /cohort dashboard.", co.Name)
+	}
 	if !h.MemberOf(co) {
 		return Cohort{}, Host{}, Forbiddenf("You're not a host in %s yet. Apply with /spaces apply handle:@you followers:N country:US.", co.Name)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -177,6 +178,35 @@ func TestFormatTokens(t *testing.T) {
 		again, err := Tokenize(got)
 		if err != nil || !reflect.DeepEqual(again, tt.toks) {
 			t.Errorf("Tokenize(%s) = %q, %v; want %q", got, again, err, tt.toks)
+		}
+	}
+}
+
+// TestParseGroupWithoutSubcommand: a bare top-level group shows its help;
+// a subgroup, or a group given options, names its subcommands rather than
+// dropping the options on the floor.
+func TestParseGroupWithoutSubcommand(t *testing.T) {
+	tests := []struct {
+		line     string
+		wantPath []string
+		wantErr  string
+	}{
+		{"/spaces", []string{"spaces", "help"}, ""},
+		{"/cohort", []string{"cohort", "help"}, ""},
+		{"/spaces schedule", nil, "/spaces schedule needs one of: add, list, remove, pause, resume, skip — like "},
+		{"/spaces schedule days:tue,thu time:20:00", nil, "/spaces schedule needs one of: add, list, remove, pause, resume, skip — like "},
+		{"/spaces bogus:1", nil, "/spaces needs one of: apply, timezone, schedule, log"},
+	}
+	for _, tt := range tests {
+		path, _, err := ParseCommandLine(tt.line)
+		if tt.wantErr == "" {
+			if err != nil || !slices.Equal(path, tt.wantPath) {
+				t.Errorf("%s: path %q, err %v; want %q", tt.line, path, err, tt.wantPath)
+			}
+			continue
+		}
+		if err == nil || !strings.HasPrefix(UserMessage(err), tt.wantErr) || KindOf(err) != KindInvalid {
+			t.Errorf("%s: path %q, err %v; want an invalid-input error starting %q", tt.line, path, err, tt.wantErr)
 		}
 	}
 }

@@ -33,6 +33,7 @@ func TestPermissions(t *testing.T) {
 		{"staff unlogs a host's Space", "boss", true, "/spaces unlog space:1eaKbrPAqbwKX", "Removed the log"},
 		{"non-member schedules", "mallory", false, `/spaces schedule add title:x days:mon time:20:00`, "not a host"},
 		{"non-member reads status", "mallory", false, "/spaces status", "not a host"},
+		{"staff, not a host, reads status", "boss", true, "/spaces status", "You're program staff, not a host in Spark Phase 1: see the hosts with /cohort report"},
 		{"anyone reads help", "mallory", false, "/spaces help", "/spaces log url:link"},
 	}
 	for _, tt := range tests {

@@ -192,11 +192,36 @@ func ParseCommandLine(line string) (path []string, opts map[string]string, err e
 	if def := groupDefault(words); def != nil && len(opts) > 0 {
 		return def.Path, opts, nil
 	}
-	if len(words) > 0 && isGroup(words) {
-		// "/spaces" or "/spaces schedule" alone: show the group's help.
+	if len(words) == 1 && len(opts) == 0 && isGroup(words) {
+		// "/spaces" alone: show the group's help.
 		return []string{words[0], "help"}, map[string]string{}, nil
 	}
+	if len(words) > 0 && isGroup(words) {
+		// "/spaces schedule" or "/cohort days:tue": the options would be
+		// lost on the group's help, so say which commands there are.
+		return nil, nil, needsSubcommand(words)
+	}
 	return words, opts, nil
+}
+
+// needsSubcommand is the error for a group given without its subcommand:
+// "/spaces schedule needs one of: add, list, … — like /spaces schedule add …".
+func needsSubcommand(group []string) error {
+	var subs []string
+	var example string
+	for _, c := range commands {
+		if len(c.Path) <= len(group) || !slices.Equal(c.Path[:len(group)], group) {
+			continue
+		}
+		if sub := c.Path[len(group)]; !slices.Contains(subs, sub) && sub != "help" {
+			subs = append(subs, sub)
+			if example == "" {
+				example = c.Example
+			}
+		}
+	}
+	return Invalidf("/%s needs one of: %s — like %s. See /%s help.",
+		strings.Join(group, " "), strings.Join(subs, ", "), example, group[0])
 }
 
 // groupDefault returns the GroupDefault command directly under path, or nil.

@@ -2,9 +2,9 @@
 // the signed requests the bot has acted on, so that one replayed inside
 // its signature window is refused; a Limiter bounds how many commands one
 // user runs a minute. Both live in memory, behind the small interfaces
-// their users declare (the adapters' ReplayGuard, cmd's rate limit), so a
-// database-backed version can take their place when replicas share the
-// work.
+// their users declare (the adapters' ReplayGuard, cmd's rate limit): when
+// replicas share a PostgreSQL database, storage/postgres's versions, kept
+// in the database, take their place.
 package edge
 
 import (

@@ -1,7 +1,8 @@
 // Package metrics is sparkbot's Prometheus instrumentation, through
-// prometheus/client_golang: commands, deliveries, platform API calls, the
-// outbox and due index, hosts by standing, and the Go and process
-// collectors, on one registry served at the admin listener's /metrics.
+// prometheus/client_golang: commands, deliveries, platform API calls (X's
+// too), the outbox and due index, hosts by standing, what is left of the X
+// API's rate-limit windows, and the Go and process collectors, on one
+// registry served at the admin listener's /metrics.
 //
 // Names follow Prometheus conventions (sparkbot_ prefix, _total counters,
 // base units in _seconds). No label holds a user id, a token or text a

@@ -1,7 +1,10 @@
 // Package scheduler makes sparkbot act on its own: reminder DMs before each
 // scheduled Space, nudges after unlogged ones, quota warnings, weekly
-// digests, monthly stipend reports and staff announcements, on time and
-// once, even across restarts and platform outages.
+// digests, monthly stipend reports, staff alerts and announcements, a
+// cohort's final report, Discord Scheduled Events, and, with X on, the
+// watch rounds and re-checks of pasted links, on time and once, even
+// across restarts, platform outages and several replicas (replica.go).
+// What each job kind does when it runs late is expiry.go's table.
 //
 // Every pending delivery is a bot.Job in the store's time-ordered due index,
 // keyed by an idempotency key. A tick reads only what is due; each delivery

@@ -28,8 +28,12 @@ func (a *Adapter) meta(ctx context.Context, line string, h Handler) bool {
 	switch word {
 	case "as":
 		name := strings.TrimPrefix(arg, "@")
-		if name == "" || strings.ContainsAny(name, " \t:\"") {
-			a.printf(":as needs a user name, like :as alice\n")
+		switch {
+		case !userName(name):
+			a.printf(":as needs a user name of letters, digits, _ . or - (at most %d), like :as alice\n", maxUserName)
+			return false
+		case crowdNames[strings.ToLower(name)]:
+			a.printf("@%s would name a crowd, not a person; pick another name, like :as alice\n", name)
 			return false
 		}
 		a.user = name
@@ -59,6 +63,28 @@ func (a *Adapter) meta(ctx context.Context, line string, h Handler) bool {
 		a.printf("Unknown console command :%s. Type :help.\n", word)
 	}
 	return false
+}
+
+// maxUserName bounds a console user's name, as bot bounds a user id.
+const maxUserName = 64
+
+// crowdNames are the names a user: option refuses, since they would
+// notify a crowd: a console user by one of them could never be named.
+var crowdNames = map[string]bool{"everyone": true, "here": true, "channel": true}
+
+// userName reports whether s can be a console user's name: what a user:
+// option accepts as an id, 1 to maxUserName of [A-Za-z0-9_.-], so that
+// every user one can become can also be named (/cohort add user:@s).
+func userName(s string) bool {
+	if s == "" || len(s) > maxUserName {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // click presses a button of one of the current user's DMs: the one

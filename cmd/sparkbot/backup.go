@@ -76,8 +76,11 @@ func (a *App) runTool(fs *flag.FlagSet, args []string, run func() error) int {
 func (a *App) backup(ctx context.Context, db, adminAddr, token, file string) error {
 	tmp := file + ".partial"
 	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot write the backup to %s: its directory does not exist; create it, or give --to a file in one that does", file)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot write the backup to %s: %w", file, err)
 	}
 	defer os.Remove(tmp)
 	source, err := copyDatabase(ctx, out, db, adminAddr, token)

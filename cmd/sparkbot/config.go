@@ -73,6 +73,15 @@ const usage = `Usage: sparkbot [flags]
 Flags:
 `
 
+// usageEnvironment ends the usage: what is set only in the environment.
+const usageEnvironment = `
+Discord and Slack start when their tokens are set (SPARKBOT_DISCORD_TOKEN,
+SPARKBOT_SLACK_BOT_TOKEN, …); with neither, the console runs. X is on with
+SPARKBOT_X_BEARER_TOKEN, on either. These and the other settings without a
+flag (SPARKBOT_PUBLIC_URL, SPARKBOT_ADMIN_TOKEN, the replicas' tuning) are
+in README.md's Configuration and the sections it points to.
+`
+
 func (a *App) parseConfig(args []string) (Config, error) {
 	fs := flag.NewFlagSet("sparkbot", flag.ContinueOnError)
 	fs.SetOutput(a.Stderr)
@@ -96,6 +105,7 @@ func (a *App) parseConfig(args []string) (Config, error) {
 	fs.Usage = func() {
 		fmt.Fprint(a.Stderr, usage)
 		fs.PrintDefaults()
+		fmt.Fprint(a.Stderr, usageEnvironment)
 	}
 	if err := errors.Join(env.errs...); err != nil {
 		return cfg, err

@@ -1,6 +1,10 @@
 // Command sparkbot runs the sparkbot companion bot. With no platform token
 // set it starts the console adapter on an embedded bbolt file, so
-// `go run ./cmd/sparkbot` works on a fresh machine.
+// `go run ./cmd/sparkbot` works on a fresh machine. With Discord's or
+// Slack's tokens set it runs those platforms (both at once if both are
+// set) with the public and admin listeners, on the bbolt file or, with
+// SPARKBOT_DATABASE_URL, on PostgreSQL as one of any number of replicas.
+// README.md lists every flag and variable (readme_test.go keeps it so).
 //
 // It also has tool subcommands: `sparkbot schedule preview` prints a
 // recurring schedule's occurrences; `sparkbot backup` and `sparkbot

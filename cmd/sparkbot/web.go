@@ -99,10 +99,10 @@ func (s *site) serveConsoleSite(ctx context.Context, addr string, fn func() erro
 	srv := &http.Server{Handler: s.server, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }() // ends with Shutdown below
-	// The address alone, and the path as words: the logging package
-	// redacts a URL's path (a Slack response_url carries its secret there).
-	s.logger.Info("dashboard listening: open /dashboard/ at addr, or sign in with /cohort dashboard or /spaces dashboard",
-		"addr", "http://"+ln.Addr().String())
+	// The address and the path apart: the logging package redacts a URL's
+	// path (a Slack response_url carries its secret there).
+	s.logger.Info("dashboard listening; sign in with the link /cohort dashboard or /spaces dashboard prints",
+		"addr", "http://"+ln.Addr().String(), "path", "/dashboard/")
 	err = fn()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()

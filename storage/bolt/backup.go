@@ -45,7 +45,9 @@ func BackupFile(path string, w io.Writer) (int64, error) {
 
 // openReadOnly opens a database file without changing it.
 func openReadOnly(path string) (*bbolt.DB, error) {
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("storage: there is no file at %s: check the path", path)
+	} else if err != nil {
 		return nil, fmt.Errorf("storage: %w", err)
 	}
 	b, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true, Timeout: lockTimeout})

@@ -134,7 +134,7 @@ func TestCheckFileRefuses(t *testing.T) {
 	corrupt := corruptCopy(t, dir)
 
 	for _, tc := range []struct{ path, want string }{
-		{filepath.Join(dir, "missing.db"), "no such file"},
+		{filepath.Join(dir, "missing.db"), "there is no file at"},
 		{garbage, "is not a bbolt database file"},
 		{foreign, "not a sparkbot database"},
 		{newer, "was written by a newer sparkbot"},

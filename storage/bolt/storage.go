@@ -4,6 +4,7 @@
 // sessions). Its layout:
 //
 //	meta/schema                      schema version, big-endian uint64
+//	meta/planned_through             how far planning has gone; meta/probe, readiness's write
 //	workspaces/<ws.Key()>/cohorts/   big-endian ID → Cohort (every cohort it ran)
 //	workspaces/<ws.Key()>/hosts/     userID → Host (with its memberships)
 //	              .../applications/  userID → Application
@@ -11,7 +12,8 @@
 //	              .../schedules_by_user/  user · ID → ∅
 //	              .../logs/          spaceID → SpaceLog
 //	              .../logs_by_time/  start · spaceID → ∅
-//	              .../logs_by_user/  user · start · spaceID → ∅
+//	              .../logs_by_user/  user · start · spaceID → SpaceLog (a copy: a host's logs in one range)
+//	              .../stipends/      big-endian cohort ID · "YYYY-MM" → StipendIssue (as issued)
 //	              .../sequences/     counter name → big-endian uint64
 //	              .../xlinks/        userID → XLink (a host's X account)
 //	              .../seen_spaces/   spaceID → SeenSpace (what the watcher saw on X)
@@ -23,13 +25,16 @@
 //	outcomes/                        job key → Outcome (finished)
 //	outcomes_by_time/                at · job key → ∅
 //	failures/                        ws.Key() · at · job key → ∅ (failed only)
+//	tokens/, tokens_by_expiry/, feeds/  the dashboard's sign-ins and calendar feeds (token.go)
 //
 // Values are JSON, without zero fields or the field the key holds (see
-// encodeRecord); index values are empty. In index keys a user or workspace
-// is length-prefixed and a time has a fixed width, so no id can be
-// mistaken for another's. The job buckets are global, not per workspace,
-// so one seek finds what is due across every workspace; a job's key starts
-// with its workspace's Key().
+// encodeRecord), except hosts, schedules, logs and issued stipend reports,
+// which are binary (hostcodec.go, logcodec.go, stipendcodec.go; JSON from
+// an older schema still reads). Index values are empty but logs_by_user's.
+// In index keys a user or workspace is length-prefixed and a time has a
+// fixed width, so no id can be mistaken for another's. The job buckets are
+// global, not per workspace, so one seek finds what is due across every
+// workspace; a job's key starts with its workspace's Key().
 package bolt
 
 import (
@@ -96,7 +101,7 @@ func OpenWith(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("storage: %s: %w; stop the other sparkbot, or give this one another file with --db or SPARKBOT_DB", path, ErrInUse)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if err := b.Update(func(tx *bbolt.Tx) error { return prepareSchema(tx, path) }); err != nil {
 		b.Close()
@@ -106,6 +111,18 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	// share commits; a short window gathers them (bbolt's Batch default of
 	// 10ms would add 10ms to every lone write).
 	return &DB{bolt: b, batch: newBatcher(b, batchDelay)}, nil
+}
+
+// openError says why bbolt could not open path in words an operator can
+// act on: a directory, or a file that is not a database, named as such.
+func openError(path string, err error) error {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return fmt.Errorf("storage: %s is a directory, not a database file: name a file, like %s", path, filepath.Join(path, "sparkbot.db"))
+	}
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
+		return fmt.Errorf("storage: %s is not a sparkbot database file (bbolt: %w): name another file, or move this one away", path, err)
+	}
+	return fmt.Errorf("storage: open %s: %w", path, err)
 }
 
 // Close releases the file. Every write has already been committed.

@@ -12,8 +12,14 @@
 //
 // Replicas share the due index: claim.go claims due jobs with FOR UPDATE
 // SKIP LOCKED and a lease, leader.go elects the one replica that runs the
-// periodic work with an advisory lock held on its own connection, and
-// notify.go wakes every replica's timer when jobs are added (LISTEN/NOTIFY).
+// periodic work with an advisory lock held on its own connection (and,
+// with Campaign, the holders of the Discord gateway and the Slack
+// sockets), notify.go wakes every replica's timer when jobs are added
+// (LISTEN/NOTIFY), and watch.go tells the leader's X watcher of changes
+// made on any replica. replay.go and limit.go keep the public endpoints'
+// replay set and per-user limit in the database, so every replica refuses
+// a replay and counts a user's commands alike; import.go is what
+// `sparkbot migrate` copies a bbolt file in with.
 //
 // Several sparkbot deployments may share a database in separate schemas
 // (search_path in the URL): the advisory locks and the notification
