@@ -77,8 +77,9 @@ func (s *Scheduler) PlanAll(ctx context.Context) error {
 	}
 	// X data past its retention goes daily whether X is connected or not
 	// (the token may be gone long before a cohort's data expires); a
-	// failure waits for the next run, planning goes on.
-	if err := bot.PurgeXData(ctx, s.store, now); err != nil {
+	// failure waits for the next run, planning goes on. Planning cut short
+	// (the program stopping) is not a failure.
+	if err := bot.PurgeXData(ctx, s.store, now); err != nil && ctx.Err() == nil {
 		s.log.Error("deleting expired X data; trying again at the next planning", "err", err)
 	}
 	if err := errors.Join(failed...); err != nil {

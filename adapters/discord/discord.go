@@ -215,7 +215,11 @@ func (cfg *Config) complete() error {
 
 // newSession returns a discordgo session set up for the adapter: no
 // retries on 429 or 502 (the outbox owns retries and must not post twice),
-// no state cache, no gateway intents (interactions need none).
+// no state cache, no gateway intents (interactions need none), and no
+// reconnecting by itself: Run reopens a dropped connection while its term
+// lasts. discordgo's own reconnect loop outlives Close (a heartbeat that
+// fails on the connection Close just shut starts it, and it retries Open
+// forever), so each ended term would leave a session dialling Discord.
 func newSession(cfg Config) *discordgo.Session {
 	token := cfg.Token
 	if !strings.HasPrefix(token, "Bot ") {
@@ -226,7 +230,7 @@ func newSession(cfg Config) *discordgo.Session {
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
 	s.StateEnabled = false
-	s.ShouldReconnectOnError = true
+	s.ShouldReconnectOnError = false
 	s.Identify.Intents = discordgo.IntentsNone
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
 	s.LogLevel = discordgo.LogError
@@ -252,6 +256,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 	defer gw.AddHandler(a.onInteraction)()
 	defer gw.AddHandler(a.onConnect)()    // health.go
 	defer gw.AddHandler(a.onDisconnect)() // health.go
+	dropped := make(chan struct{}, 1)     // the connection closed: reopen it (newSession)
+	defer gw.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		select {
+		case dropped <- struct{}{}:
+		default:
+		}
+	})()
 
 	if !a.retry(ctx, "connect to the Discord gateway", func(ctx context.Context) error { return a.open(ctx, gw) }) {
 		return nil
@@ -262,16 +273,42 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 	}()
 	var appID string
-	select {
-	case appID = <-a.appID:
-	case <-ctx.Done():
-		return nil
+	for appID == "" {
+		select {
+		case appID = <-a.appID:
+		case <-dropped:
+			if !a.reopen(ctx, gw) {
+				return nil
+			}
+		case <-ctx.Done():
+			return nil
+		}
 	}
 	if !a.retry(ctx, "register the slash commands", func(ctx context.Context) error { return a.register(ctx, appID) }) {
 		return nil
 	}
-	<-ctx.Done()
-	return nil
+	for {
+		select {
+		case <-dropped:
+			if !a.reopen(ctx, gw) {
+				return nil
+			}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// reopen opens gw again after its connection closed; discordgo resumes
+// the session. It reports false if ctx ended first. A connection already
+// open again (the signal of an earlier close, read late) is left alone.
+func (a *Adapter) reopen(ctx context.Context, gw gateway) bool {
+	return a.retry(ctx, "reconnect to the Discord gateway", func(ctx context.Context) error {
+		if err := a.open(ctx, gw); !errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return err
+		}
+		return nil
+	})
 }
 
 // newTerm forgets what a previous term of Run left: a READY it did not

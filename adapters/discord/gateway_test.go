@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -335,4 +336,48 @@ func TestTheGatewayServesASecondTerm(t *testing.T) {
 	if strings.Contains(e.logs.String(), "dropped an interaction") {
 		t.Errorf("the second term dropped an interaction; log:\n%s", e.logs.String())
 	}
+}
+
+// TestEndedTermsLeaveNoSessionDialling: a term's end closes its session
+// for good. discordgo's own reconnect loop outlives Close: a term stopped
+// while Open was under way has its late session closed as soon as Open
+// returns, before the session's heartbeat goroutine first writes; that
+// write then fails on the closed connection and starts a reconnect loop
+// that calls Open until it succeeds: the ended term's session is connected
+// again, with nobody to close it (or, Discord gone, dials forever, logging
+// through slog's default logger). Each term here is stopped so; the test
+// waits until no session heartbeats (a connected one does) and none is in
+// discordgo's reconnect loop. With discordgo reconnecting, 6 of 20 were
+// connected again.
+func TestEndedTermsLeaveNoSessionDialling(t *testing.T) {
+	e := newEnv(t)
+	const terms = 20
+	for i := range terms {
+		_, stop := e.startRun()
+		e.fake.AwaitIdentifies(t, i+1) // READY is on its way: Open has not returned
+		stop()
+	}
+	guard := time.NewTimer(20 * time.Second) // each late Close takes discordgo a second
+	defer guard.Stop()
+	poll := time.NewTicker(10 * time.Millisecond) // polling goroutines' state, not waiting out a clock
+	defer poll.Stop()
+	for {
+		stacks := goroutineStacks()
+		beating := strings.Count(stacks, "discordgo.(*Session).heartbeat(")
+		looping := strings.Count(stacks, "discordgo.(*Session).reconnect(")
+		if beating == 0 && looping == 0 {
+			return
+		}
+		select {
+		case <-poll.C:
+		case <-guard.C:
+			t.Fatalf("after %d terms ended, %d sessions still heartbeat (connected again) and %d are in discordgo's reconnect loop", terms, beating, looping)
+		}
+	}
+}
+
+// goroutineStacks is every goroutine's stack.
+func goroutineStacks() string {
+	buf := make([]byte, 8<<20)
+	return string(buf[:runtime.Stack(buf, true)])
 }
