@@ -126,6 +126,21 @@ func newXHarness(t *testing.T, now string) *xHarness {
 
 func (h *xHarness) round() { h.w.Round(context.Background()) }
 
+// addLinkedHosts adds n hosts, h000 on, each linked to X account 5000+i
+// (resolved now), as staff's /cohort add and link would leave them.
+func (h *xHarness) addLinkedHosts(n int) {
+	h.t.Helper()
+	now := h.clock.Now()
+	for i := range n {
+		user := fmt.Sprintf("h%03d", i)
+		h.must("boss", true, fmt.Sprintf("/cohort add user:@%s handle:@%s_x", user, user), "Added")
+		link := bot.XLink{UserID: user, Handle: user + "_x", XID: fmt.Sprint(5000 + i), Resolved: now}
+		if err := h.store.PutXLink(context.Background(), h.ws, link); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
 func TestPollAllowance(t *testing.T) {
 	now := time.Date(2031, 1, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -156,14 +171,7 @@ func TestRoundRobinWithinBudget(t *testing.T) {
 	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
 	h.withCohort("2026-11-30")
 	now := h.clock.Now()
-	for i := range 250 {
-		user := fmt.Sprintf("h%03d", i)
-		h.must("boss", true, fmt.Sprintf("/cohort add user:@%s handle:@%s_x", user, user), "Added")
-		link := bot.XLink{UserID: user, Handle: user + "_x", XID: fmt.Sprint(5000 + i), Resolved: now}
-		if err := h.store.PutXLink(context.Background(), h.ws, link); err != nil {
-			t.Fatal(err)
-		}
-	}
+	h.addLinkedHosts(250)
 	h.must("h007", false, `/spaces schedule add title:"Noon" days:tue time:12:05 tz:America/New_York`, "Saved")
 	h.x.put(bot.XSpace{ID: "1live", State: bot.XLive, CreatorID: "5200", StartedAt: now, Participants: 3})
 	h.x.budget = bot.XBudget{Limit: 300, Remaining: 100, Reset: now.Add(100 * time.Minute), Now: now} // one batch a round
@@ -382,14 +390,7 @@ func TestLowBudgetKeepsPriorities(t *testing.T) {
 	h := newXHarness(t, "2026-12-01T12:00:00-05:00")
 	h.withCohort("2026-11-30")
 	now := h.clock.Now()
-	for i := range 150 {
-		user := fmt.Sprintf("h%03d", i)
-		h.must("boss", true, fmt.Sprintf("/cohort add user:@%s handle:@%s_x", user, user), "Added")
-		link := bot.XLink{UserID: user, Handle: user + "_x", XID: fmt.Sprint(5000 + i), Resolved: now}
-		if err := h.store.PutXLink(context.Background(), h.ws, link); err != nil {
-			t.Fatal(err)
-		}
-	}
+	h.addLinkedHosts(150)
 	h.must("h007", false, `/spaces schedule add title:"Noon" days:tue time:12:05 tz:America/New_York`, "Saved")
 	h.x.put(bot.XSpace{ID: "1live", State: bot.XLive, CreatorID: "5120", StartedAt: now, Participants: 3})
 	h.x.budget = bot.XBudget{Limit: 300, Remaining: 3, Reset: now.Add(10 * time.Minute), Now: now}
