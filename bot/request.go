@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -23,6 +24,13 @@ type WorkspaceRef struct {
 
 // Key is the workspace's storage key, unique across platforms.
 func (w WorkspaceRef) Key() string { return string(w.Platform) + ":" + w.ID }
+
+// WorkspaceOfKey reads a WorkspaceRef back from its Key(); ok is false
+// when key is not platform:id.
+func WorkspaceOfKey(key string) (w WorkspaceRef, ok bool) {
+	platform, id, ok := strings.Cut(key, ":")
+	return WorkspaceRef{Platform: Platform(platform), ID: id}, ok
+}
 
 // Request is one command, or one button click, from one user.
 type Request struct {

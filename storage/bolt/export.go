@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"strings"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -22,11 +21,11 @@ func (db *DB) AllWorkspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
 	var list []bot.WorkspaceRef
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(workspacesBucket).ForEachBucket(func(k []byte) error {
-			platform, id, ok := strings.Cut(string(k), ":")
+			ws, ok := bot.WorkspaceOfKey(string(k))
 			if !ok {
 				return fmt.Errorf("storage: workspace bucket %q is not named platform:id", k)
 			}
-			list = append(list, bot.WorkspaceRef{Platform: bot.Platform(platform), ID: id})
+			list = append(list, ws)
 			return nil
 		})
 	})

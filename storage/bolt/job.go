@@ -586,11 +586,11 @@ func (db *DB) Workspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
 			if v != nil || all.Bucket(k).Bucket(cohortsBucket) == nil {
 				continue
 			}
-			platform, id, ok := strings.Cut(string(k), ":")
+			ws, ok := bot.WorkspaceOfKey(string(k))
 			if !ok {
 				return fmt.Errorf("storage: workspace bucket %q is not named platform:id", k)
 			}
-			list = append(list, bot.WorkspaceRef{Platform: bot.Platform(platform), ID: id})
+			list = append(list, ws)
 		}
 		return nil
 	})

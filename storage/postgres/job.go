@@ -355,9 +355,9 @@ func (db *DB) Workspaces(ctx context.Context) ([]bot.WorkspaceRef, error) {
 
 // parseWorkspace reads a WorkspaceRef back from its Key(), platform:id.
 func parseWorkspace(key string) (bot.WorkspaceRef, error) {
-	platform, id, ok := strings.Cut(key, ":")
+	ws, ok := bot.WorkspaceOfKey(key)
 	if !ok {
 		return bot.WorkspaceRef{}, fmt.Errorf("storage: workspace %q is not named platform:id", key)
 	}
-	return bot.WorkspaceRef{Platform: bot.Platform(platform), ID: id}, nil
+	return ws, nil
 }
