@@ -22,9 +22,9 @@ type Planner interface {
 	// Dispatch tells the scheduler the due index changed: jobs due now go
 	// out at once, and its timer is set again for the earliest pending job.
 	// Whoever adds jobs to the store outside the scheduler calls it after
-	// the commit, whenever they are due (an announcement at 10:00 too);
-	// HostChanged, LogsChanged, LogsAccounted and CohortChanged do it
-	// themselves.
+	// the commit, whenever they are due (an announcement at 10:00 too):
+	// queue does both. HostChanged, LogsChanged, LogsAccounted and
+	// CohortChanged do it themselves.
 	Dispatch()
 }
 
