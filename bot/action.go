@@ -40,7 +40,7 @@ func (r *Router) hosted(ctx context.Context, req Request) (Response, error) {
 	if start.After(now) {
 		return Response{}, Invalidf("“%s” hasn't started yet (it starts %s). Click once you've hosted it.", echoInput(s.Title), Relative(start.Sub(now)))
 	}
-	if err := checkLogTime(start, now, loc, req.Staff); err != nil {
+	if err := checkLogTime(start, now, loc, func() bool { return req.Staff }); err != nil {
 		return Response{}, err
 	}
 	logs, err := occurrenceLogs(ctx, r.store, req.Workspace, req.UserID, start)

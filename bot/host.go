@@ -50,9 +50,15 @@ func (r *Router) openCohort(ctx context.Context, ws WorkspaceRef, next string) (
 
 // host loads the caller's record, or a new one if they have none.
 // A zone the platform reports for a host (one who ever was a member) is
-// kept, so that DMs the scheduler sends later read in it too.
+// kept, so that DMs the scheduler sends later read in it too. A host with
+// no zone on record gets the platform asked for one (Request.Profile);
+// one with a zone on record has it refreshed whenever the platform is
+// asked anyway: by every command but /spaces log and /spaces status.
 func (r *Router) host(ctx context.Context, c *Call) (Host, error) {
 	h, err := r.hostByID(ctx, c.Workspace, c.UserID, c.UserName)
+	if err == nil && len(h.Memberships) > 0 && h.Zone == "" && h.PlatformZone == "" {
+		c.ResolveProfile(ctx)
+	}
 	if err != nil || len(h.Memberships) == 0 || c.UserZone == "" || c.UserZone == h.PlatformZone {
 		return h, err
 	}
@@ -87,7 +93,7 @@ func (r *Router) member(ctx context.Context, c *Call) (Cohort, Host, error) {
 	if err != nil {
 		return Cohort{}, Host{}, err
 	}
-	if !h.MemberOf(co) && c.Staff {
+	if !h.MemberOf(co) && c.staff(ctx) {
 		return Cohort{}, Host{}, Forbiddenf("You're program staff, not a host in %s: see the hosts with /cohort report or /cohort dashboard.", co.Name)
 	}
 	if !h.MemberOf(co) {
@@ -140,7 +146,7 @@ func (r *Router) showTimezone(ctx context.Context, c *Call, h Host) (Response, e
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, err
 	}
-	loc, now := h.Location(co, c.UserZone), r.clock.Now()
+	loc, now := c.location(ctx, co, h), r.clock.Now()
 	if _, err := LoadZone(h.Zone); h.Zone != "" && err == nil {
 		return Reply("Your time zone is %s (it's %s there now). Change it with /spaces timezone tz:Area/City.", loc.String(), At(now, loc, TimeShort)), nil
 	}
@@ -199,7 +205,7 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 			"Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off (quota warnings still come).",
 			prefix, joinLeads(h.LeadTimes()), HumanDuration(NudgeAfter))
 	}
-	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), h.Location(co, c.UserZone)))
+	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), c.location(ctx, co, h)))
 	return resp, nil
 }
 

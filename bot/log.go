@@ -8,7 +8,7 @@ import (
 )
 
 func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
-	l, err := newLog(c)
+	l, err := newLog(ctx, c)
 	if err != nil {
 		return Response{}, err
 	}
@@ -17,14 +17,14 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	now := r.clock.Now()
-	loc := h.Location(co, c.UserZone)
+	loc := c.location(ctx, co, h)
 	typed := c.Has("at")
 	l.Start, l.LoggedAt = now, now
 	if typed {
 		dt := optionValue[DateTime](c, "at")
 		l.Start = LocalTime(dt.Date, dt.Time, loc)
 	}
-	if err := checkLogTime(l.Start, now, loc, c.Staff); err != nil {
+	if err := checkLogTime(l.Start, now, loc, func() bool { return c.staff(ctx) }); err != nil {
 		return Response{}, err
 	}
 	if week := co.WeekOf(l.Start); l.Provenance == StaffLogged && !h.MemberDuring(co, week.Start, week.End) {
@@ -141,19 +141,20 @@ func logReply(l SpaceLog, upgraded bool, clashes []SpaceLog, loc *time.Location)
 
 // newLog starts the log /spaces log makes from its options. With user:,
 // staff log for that host, and from here on the call is theirs.
-func newLog(c *Call) (SpaceLog, error) {
+func newLog(ctx context.Context, c *Call) (SpaceLog, error) {
 	l := SpaceLog{
 		SpaceID: optionValue[string](c, "url"), Title: optionValue[string](c, "title"),
 		Listeners: optionValue[int](c, "listeners"), Minutes: optionValue[int](c, "minutes"),
 		Provenance: LinkNotVerified,
 	}
 	if c.Has("user") {
-		if !c.Staff {
+		if !c.staff(ctx) {
 			return SpaceLog{}, Forbiddenf("Only staff may log a Space for another host; leave out user: to log your own.")
 		}
 		if target := optionValue[string](c, "user"); target != c.UserID {
 			l.Provenance, l.LoggedBy = StaffLogged, c.UserID
-			c.UserID, c.UserName, c.UserZone = target, "", ""
+			// The caller's profile is not the host's: never ask for it now.
+			c.UserID, c.UserName, c.UserZone, c.Profile = target, "", "", nil
 		}
 	}
 	if optionValue[string](c, "force") == "true" && l.Provenance != StaffLogged {
@@ -239,11 +240,14 @@ func (r *Router) attach(ctx context.Context, c *Call, l *SpaceLog, typed bool) (
 
 // checkLogTime enforces the log rules: not in the future, and for hosts
 // not older than the backfill window.
-func checkLogTime(start, now time.Time, loc *time.Location, staff bool) error {
+//
+// staff is asked only for a start past the backfill window: the caller's
+// standing may cost the platform a round trip (Request.Profile).
+func checkLogTime(start, now time.Time, loc *time.Location, staff func() bool) error {
 	if start.After(now) {
 		return Invalidf("at:%s is in the future; log a Space once it has started.", start.In(loc).Format("2006-01-02 15:04"))
 	}
-	if !staff && now.Sub(start) > HostBackfillDays*24*time.Hour {
+	if now.Sub(start) > HostBackfillDays*24*time.Hour && !staff() {
 		return Invalidf("at:%s is more than %d days ago; hosts can log the last %d days only. Staff can log it for you with user:.",
 			start.In(loc).Format("2006-01-02 15:04"), HostBackfillDays, HostBackfillDays)
 	}

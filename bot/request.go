@@ -45,6 +45,15 @@ type Request struct {
 	Staff   bool
 	Channel string // channel id the command was typed in
 
+	// Profile, when set, asks the platform for what the request itself did
+	// not say: the user's display name, profile zone and whether they are
+	// staff (a Slack command carries none of them, and users.info costs a
+	// round trip and a share of a tight rate limit). Until it is called,
+	// UserName, UserZone and Staff hold only what the adapter knew without
+	// asking. The router calls it at most once: before the command runs,
+	// or, for a command marked LazyProfile, only if the command needs it.
+	Profile func(ctx context.Context) Profile
+
 	// Path is the command path, e.g. ["spaces", "log"].
 	Path []string
 	// Options are raw option values by name, as the user typed them or as
@@ -54,6 +63,32 @@ type Request struct {
 
 	// Action is set, instead of Path, when the request is a button click.
 	Action *Action
+}
+
+// Profile is what a platform says of a user when asked.
+type Profile struct {
+	Name  string // display name; empty if the platform did not say
+	Zone  string // IANA zone of their profile; empty if none
+	Staff bool
+}
+
+// ResolveProfile asks the platform for the user's profile, if it has not
+// been asked yet, and takes the name, zone and staff standing it gives.
+// The router does this itself (see Profile); adapters' tests use it to see
+// a request as the router does.
+func (r *Request) ResolveProfile(ctx context.Context) {
+	if r.Profile == nil {
+		return
+	}
+	p := r.Profile(ctx)
+	r.Profile = nil
+	if p.Name != "" {
+		r.UserName = p.Name
+	}
+	if p.Zone != "" {
+		r.UserZone = p.Zone
+	}
+	r.Staff = r.Staff || p.Staff
 }
 
 // Action is a click on a Button the bot sent.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Router turns Requests into Responses: it finds the command in the table,
@@ -40,6 +41,26 @@ type Call struct {
 	Request
 	Cmd  *Command
 	opts map[string]any
+}
+
+// staff reports whether the caller is program staff, asking the platform
+// (Request.Profile) if the adapter could not tell.
+func (c *Call) staff(ctx context.Context) bool {
+	if !c.Staff {
+		c.ResolveProfile(ctx)
+	}
+	return c.Staff
+}
+
+// location is the zone the caller's times read in (Host.Location). It
+// asks the platform for the caller's profile zone only when h has no zone
+// on record: a host who ever was a member has the one their platform last
+// reported (Router.host keeps it).
+func (c *Call) location(ctx context.Context, co Cohort, h Host) *time.Location {
+	if h.Zone == "" && h.PlatformZone == "" && c.UserZone == "" {
+		c.ResolveProfile(ctx)
+	}
+	return h.Location(co, c.UserZone)
 }
 
 // Has reports whether option name was given.
@@ -84,11 +105,15 @@ func (r *Router) Handle(ctx context.Context, req Request) (resp Response) {
 
 func (r *Router) handle(ctx context.Context, req Request) (Response, error) {
 	if req.Action != nil {
+		req.ResolveProfile(ctx)
 		return r.handleAction(ctx, req)
 	}
 	cmd := Lookup(req.Path)
 	if cmd == nil {
 		return Response{}, unknownCommand(req.Path)
+	}
+	if !cmd.LazyProfile || cmd.Access == StaffOnly {
+		req.ResolveProfile(ctx)
 	}
 	if cmd.Access == StaffOnly && !req.Staff {
 		return Response{}, Forbiddenf("/%s is for program staff only.", cmd.Name())

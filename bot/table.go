@@ -66,7 +66,7 @@ func commandTable() []*Command {
 				{Name: "minutes", Type: OptInt, Min: 1, Max: maxLogMinutes, Help: "how long it ran, in minutes"},
 				{Name: "user", Type: OptUser, Help: "staff only: log for this host (staff may log any date)"},
 				{Name: "force", Type: OptString, Choices: []string{"true", "false"}, Help: "staff only, with user: log it although it overlaps another of the host's logs"},
-			}, run: (*Router).spacesLog},
+			}, LazyProfile: true, run: (*Router).spacesLog},
 		{Path: []string{"spaces", "unlog"}, Help: "Remove one of your logs.", Example: "/spaces unlog space:1eaKbrPAqbwKX",
 			Options: []Option{
 				{Name: "space", Type: OptURL, Positional: true, Help: "the Space's link or id"},
@@ -74,7 +74,7 @@ func commandTable() []*Command {
 				{Name: "user", Type: OptUser, Help: "staff only: remove this host's log (at: in their time zone)"},
 			},
 			run: (*Router).spacesUnlog},
-		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", run: (*Router).spacesStatus},
+		{Path: []string{"spaces", "status"}, Help: "Where you stand this week.", Example: "/spaces status", LazyProfile: true, run: (*Router).spacesStatus},
 		{Path: []string{"spaces", "history"}, Help: "Your past weeks, met or missed.", Example: "/spaces history weeks:8",
 			Options: []Option{{Name: "weeks", Type: OptInt, Min: 1, Max: 52, Help: "how many weeks back (default 4)"}, optCohort},
 			run:     (*Router).spacesHistory},

@@ -66,7 +66,7 @@ func (r *Router) checkOnX(ctx context.Context, c *Call, co Cohort, h Host, l *Sp
 			return xCheck{}, err
 		}
 	}
-	if err := checkXStart(*l, r.clock.Now(), loc, c.Staff); err != nil {
+	if err := checkXStart(*l, r.clock.Now(), loc, func() bool { return c.staff(ctx) }); err != nil {
 		return xCheck{}, err
 	}
 	xc := xCheck{verified: true}
@@ -117,12 +117,12 @@ const xClockSkew = 5 * time.Minute
 // checkXStart holds a log at X's started_at to the log rules, in words
 // about X's time, not an at: the host may not have typed: not (much)
 // ahead of the bot's clock, and for hosts not older than the backfill.
-func checkXStart(l SpaceLog, now time.Time, loc *time.Location, staff bool) error {
+func checkXStart(l SpaceLog, now time.Time, loc *time.Location, staff func() bool) error {
 	switch {
 	case l.Start.After(now.Add(xClockSkew)):
 		return Invalidf("X says Space %s started %s, ahead of sparkbot's clock (%s); log it again in a few minutes.",
 			l.SpaceID, l.Start.In(loc).Format("2006-01-02 15:04 MST"), now.In(loc).Format("15:04 MST"))
-	case !staff && now.Sub(l.Start) > HostBackfillDays*24*time.Hour:
+	case now.Sub(l.Start) > HostBackfillDays*24*time.Hour && !staff():
 		return Invalidf("X says Space %s started %s, more than %d days ago; hosts can log the last %d days only. Staff can log it for you with user:.",
 			l.SpaceID, l.Start.In(loc).Format("2006-01-02 15:04 MST"), HostBackfillDays, HostBackfillDays)
 	}

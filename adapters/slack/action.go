@@ -24,7 +24,7 @@ func (a *Adapter) interaction(ctx context.Context, cb slackgo.InteractionCallbac
 	if team == "" {
 		team = cb.User.TeamID // org-wide installs name the user's team only
 	}
-	req := a.request(ctx, team, cb.User.ID, cb.User.Name, cb.Channel.ID)
+	req := a.request(team, cb.User.ID, cb.User.Name, cb.Channel.ID)
 	req.Action = &bot.Action{ID: act.ActionID, Value: act.Value}
 	resp := a.handler.Handle(ctx, req)
 	msgs := a.fit(ctx, req, a.replies(ctx, req, resp), maxResponses-1)

@@ -33,7 +33,7 @@ func (a *Adapter) slashCommand(ctx context.Context, cmd slackgo.SlashCommand, ac
 	answered := make(chan *slackgo.WebhookMessage)
 	late := make(chan struct{}) // closed once the ack has gone without the reply
 	a.later(ctx, func(ctx context.Context) {
-		req := a.request(ctx, cmd.TeamID, cmd.UserID, cmd.UserName, cmd.ChannelID)
+		req := a.request(cmd.TeamID, cmd.UserID, cmd.UserName, cmd.ChannelID)
 		req.Path, req.Options = path, opts
 		msgs := a.replies(ctx, req, a.handler.Handle(ctx, req))
 		var first *slackgo.WebhookMessage

@@ -28,7 +28,7 @@ func TestSpacesLogInHTTPMode(t *testing.T) {
 		Path:    []string{"spaces", "log"},
 		Options: map[string]string{"url": "https://x.com/i/spaces/1eaKbrPAqbwKX", "listeners": "120"},
 	}
-	if got := c.req; fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := resolved(c.req); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("routed request:\n got %+v\nwant %+v", got, want)
 	}
 	if r.ResponseType != "ephemeral" {
@@ -82,8 +82,8 @@ func TestStaffCommandsNeedStaff(t *testing.T) {
 			if got := strings.Contains(r.Text, "for program staff only"); got != tc.refused {
 				t.Errorf("reply %q; refused %v, want %v", r.Text, got, tc.refused)
 			}
-			if c := fakeslack.Receive(t, h.seen.calls); c.req.Staff == tc.refused {
-				t.Errorf("Request.Staff = %v, want %v", c.req.Staff, !tc.refused)
+			if c := resolved(fakeslack.Receive(t, h.seen.calls).req); c.Staff == tc.refused {
+				t.Errorf("Request.Staff = %v, want %v", c.Staff, !tc.refused)
 			}
 		})
 	}
@@ -94,7 +94,7 @@ func TestAdminStatusIsCachedWithExpiry(t *testing.T) {
 	h := newHarness(t)
 	staff := func() bool {
 		h.slash(admin, "cohort applications")
-		return fakeslack.Receive(t, h.seen.calls).req.Staff
+		return resolved(fakeslack.Receive(t, h.seen.calls).req).Staff
 	}
 	if !staff() {
 		t.Fatal("an admin is not staff")
@@ -109,6 +109,28 @@ func TestAdminStatusIsCachedWithExpiry(t *testing.T) {
 	h.clock.Advance(11 * time.Minute)
 	if staff() {
 		t.Error("still staff after the cache expired and the user was demoted")
+	}
+}
+
+// A host's /spaces log and /spaces status ask users.info nothing once the
+// host's zone is on record: a burst of hosts logging costs Slack's rate
+// limit nothing and waits on no round trip. Other commands still ask.
+func TestHostsLogWithoutAskingUsersInfo(t *testing.T) {
+	h := newHarness(t)
+	h.withCohort()
+	h.must(alice, "spaces status", "This week")
+	if got := h.fake.Calls("users.info"); got != 1 {
+		t.Fatalf("users.info called %d times, want 1: alice has no zone on record yet", got)
+	}
+	h.clock.Advance(11 * time.Minute) // past the cache
+	h.must(alice, "spaces log url:https://x.com/i/spaces/1eaKbrPAqbwKX", "Logged Space 1eaKbrPAqbwKX")
+	h.must(alice, "spaces status", "This week")
+	if got := h.fake.Calls("users.info"); got != 1 {
+		t.Errorf("users.info called %d times, want still 1: her zone is on record", got)
+	}
+	h.must(alice, "spaces history", "past weeks")
+	if got := h.fake.Calls("users.info"); got != 2 {
+		t.Errorf("users.info called %d times, want 2: /spaces history gets the profile", got)
 	}
 }
 

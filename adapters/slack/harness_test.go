@@ -334,6 +334,13 @@ func (r *recorder) none(t *testing.T) {
 	}
 }
 
+// resolved is req as the router sees it once it has asked for the user's
+// profile (bot.Request.Profile).
+func resolved(req bot.Request) bot.Request {
+	req.ResolveProfile(context.Background())
+	return req
+}
+
 // handlerFunc is a stand-in router.
 type handlerFunc func(ctx context.Context, req bot.Request) bot.Response
 

@@ -43,8 +43,8 @@ func TestSocketMode(t *testing.T) {
 	if r := decodeReply(t, string(ack.Payload)); !strings.Contains(r.Text, "Logged Space 1eaKbrPAqbwKX") || r.ResponseType != "ephemeral" {
 		t.Errorf("ack payload %s, want the ephemeral log reply", ack.Payload)
 	}
-	if c := fakeslack.Receive(t, h.seen.calls); c.req.UserZone != "America/Chicago" || c.req.Workspace.ID != fakeslack.TeamID {
-		t.Errorf("routed %+v, want alice's request with her profile zone", c.req)
+	if c := resolved(fakeslack.Receive(t, h.seen.calls).req); c.UserZone != "America/Chicago" || c.Workspace.ID != fakeslack.TeamID {
+		t.Errorf("routed %+v, want alice's request with her profile zone", c)
 	}
 
 	// A click on "I hosted it" after the Space is acknowledged at once,

@@ -48,6 +48,16 @@ func newUserCache(api webAPI, clock bot.Clock) *userCache {
 	return &userCache{api: api, clock: clock, entries: entries}
 }
 
+// cached returns the user with id if the cache has a fresh answer, without
+// asking Slack.
+func (c *userCache) cached(id string) (user, bool) {
+	e, ok := c.entries.Get(id)
+	if !ok || !c.clock.Now().Before(e.expires) {
+		return user{}, false
+	}
+	return e.user, true
+}
+
 // get returns the user with id, from the cache or users.info. When Slack
 // cannot answer it returns what it last knew, if anything, and the error.
 func (c *userCache) get(ctx context.Context, id string) (user, error) {
@@ -146,22 +156,38 @@ func (c *groupCache) id(ctx context.Context, name string) (string, error) {
 }
 
 // request starts a bot.Request for a user acting in a workspace: their
-// name and zone from their profile, and whether they are staff.
-func (a *Adapter) request(ctx context.Context, teamID, userID, userName, channelID string) bot.Request {
-	u, err := a.users.get(ctx, userID)
-	if err != nil {
-		a.log.Warn("users.info failed; treating the user as a host with no profile zone",
-			"user", userID, "err", err)
-	}
-	if u.Name == "" {
-		u.Name = userName
-	}
-	return bot.Request{
+// name and zone from their profile, and whether they are staff. Slack's
+// payload carries none of these, so unless the cache has them the request
+// gets a Profile that asks users.info when the router needs it: /spaces
+// log and /spaces status mostly do not, and a burst of hosts logging then
+// costs no users.info round trip before the answer, nor a share of its
+// rate limit.
+func (a *Adapter) request(teamID, userID, userName, channelID string) bot.Request {
+	req := bot.Request{
 		Workspace: workspace(teamID),
 		UserID:    userID,
-		UserName:  u.Name,
-		UserZone:  u.Zone,
-		Staff:     a.staff[userID] || u.Admin,
+		Staff:     a.staff[userID],
 		Channel:   channelID,
 	}
+	if u, ok := a.users.cached(userID); ok {
+		req.UserName, req.UserZone, req.Staff = nameOr(u.Name, userName), u.Zone, req.Staff || u.Admin
+		return req
+	}
+	req.Profile = func(ctx context.Context) bot.Profile {
+		u, err := a.users.get(ctx, userID)
+		if err != nil {
+			a.log.Warn("users.info failed; treating the user as a host with no profile zone",
+				"user", userID, "err", err)
+		}
+		return bot.Profile{Name: nameOr(u.Name, userName), Zone: u.Zone, Staff: u.Admin}
+	}
+	return req
+}
+
+// nameOr is name, or the payload's user_name when the profile had none.
+func nameOr(name, userName string) string {
+	if name == "" {
+		return userName
+	}
+	return name
 }

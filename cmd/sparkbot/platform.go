@@ -63,14 +63,23 @@ type replayGuard interface {
 }
 
 // httpClient is a client for platform's API with timeout, its requests
-// counted in the metrics.
+// counted in the metrics. It keeps up to apiIdleConns connections open
+// between calls: Go's default of two per host would close the rest after
+// every burst (a reminder run's DMs, many users' commands at once) and
+// make the next burst pay a TLS handshake for each.
 func (env platformEnv) httpClient(platform bot.Platform, timeout time.Duration) *http.Client {
-	c := &http.Client{Timeout: timeout}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = apiIdleConns
+	c := &http.Client{Timeout: timeout, Transport: transport}
 	if env.metrics != nil {
-		c.Transport = env.metrics.Transport(string(platform), nil)
+		c.Transport = env.metrics.Transport(string(platform), transport)
 	}
 	return c
 }
+
+// apiIdleConns is how many idle connections a platform's API client keeps
+// to its host: about as many calls as sparkbot makes at once.
+const apiIdleConns = 32
 
 // platformFactories build the platforms whose settings are present; each
 // platform's file registers its factory in init. A factory returns nil, nil

@@ -7,8 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"sparkbot/bot"
 )
 
 // publicOn binds a public listener with routes on 127.0.0.1:0.
@@ -75,4 +80,54 @@ func TestOnePlatformFailingStopsTheRest(t *testing.T) {
 		t.Errorf("got %v, want %v", err, boom)
 	}
 	<-stopped
+}
+
+// A platform's API client keeps its connections between bursts of calls,
+// so a burst after the first pays no new connection (with Go's default
+// of two idle connections per host, it would open all but two again).
+func TestAPIClientKeepsConnectionsBetweenBursts(t *testing.T) {
+	const calls = 16
+	var opened atomic.Int32
+	arrived, release := make(chan struct{}, calls), make(chan struct{}, calls)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release // every call of the burst is open at once
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	client := platformEnv{}.httpClient(bot.Slack, 10*time.Second)
+	burst := func() int32 {
+		before := opened.Load()
+		var wg sync.WaitGroup
+		for range calls {
+			wg.Go(func() {
+				resp, err := client.Get(srv.URL)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			})
+		}
+		for range calls {
+			<-arrived
+		}
+		for range calls {
+			release <- struct{}{}
+		}
+		wg.Wait()
+		return opened.Load() - before
+	}
+	if got := burst(); got != calls {
+		t.Fatalf("the first burst of %d calls opened %d connections", calls, got)
+	}
+	if got := burst(); got >= calls/2 {
+		t.Errorf("the second burst opened %d new connections of %d, want the first's kept", got, calls)
+	}
 }
