@@ -52,10 +52,15 @@ func encodeLog(l bot.SpaceLog) ([]byte, error) {
 // decodeLog decodes the log stored under spaceID: binary, or JSON from
 // before schema 7.
 func decodeLog(spaceID, data []byte) (bot.SpaceLog, error) {
+	return decodeLogReusing(spaceID, data, nil)
+}
+
+// decodeLogReusing is decodeLog taking its strings from recent, if set.
+func decodeLogReusing(spaceID, data []byte, recent *recentStrings) (bot.SpaceLog, error) {
 	if isJSON(data) {
 		return decodeJSONLog(spaceID, data)
 	}
-	r := recordReader{data: data}
+	r := recordReader{data: data, recent: recent}
 	r.format(logFormat)
 	l := bot.SpaceLog{SpaceID: string(spaceID)}
 	l.UserID = r.string()

@@ -66,11 +66,17 @@ func encodeSchedule(s bot.Schedule) ([]byte, error) {
 }
 
 func decodeSchedule(key, data []byte) (bot.Schedule, error) {
+	return decodeScheduleReusing(key, data, nil)
+}
+
+// decodeScheduleReusing is decodeSchedule taking its strings from recent,
+// if set.
+func decodeScheduleReusing(key, data []byte, recent *recentStrings) (bot.Schedule, error) {
 	if len(key) != idKeyLen {
 		return bot.Schedule{}, fmt.Errorf("storage: schedule key %q is not an ID", key)
 	}
 	if !isJSON(data) {
-		return decodeBinarySchedule(idOf(key), key, data)
+		return decodeBinarySchedule(idOf(key), key, data, recent)
 	}
 	var s storedSchedule
 	if err := decodeRecord("schedule", key, data, &s); err != nil {
@@ -121,7 +127,7 @@ func (b scheduleBuckets) ofUser(userID string) ([]bot.Schedule, error) {
 	prefix := userPrefix(userID)
 	c := b.byUser.Cursor()
 	for k, v := c.Seek(prefix); hasPrefix(k, prefix); k, v = c.Next() {
-		s, err := b.indexed(k[len(prefix):], v)
+		s, err := b.indexed(k[len(prefix):], v, nil)
 		if err != nil {
 			return nil, fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
 		}
@@ -131,13 +137,14 @@ func (b scheduleBuckets) ofUser(userID string) ([]bot.Schedule, error) {
 }
 
 // indexed returns the schedule of a user index entry, whose key ends in
-// idKey: its value's record, or the schedules bucket's for an entry
-// without one (none is written since schema 11).
-func (b scheduleBuckets) indexed(idKey, value []byte) (bot.Schedule, error) {
+// idKey: its value's record (its strings from recent, if set), or the
+// schedules bucket's for an entry without one (none is written since
+// schema 11).
+func (b scheduleBuckets) indexed(idKey, value []byte, recent *recentStrings) (bot.Schedule, error) {
 	if len(value) == 0 {
 		return b.get(idOf(idKey))
 	}
-	return decodeSchedule(idKey, value)
+	return decodeScheduleReusing(idKey, value, recent)
 }
 
 // ofUserWalk is ofUser through a walk of the index (nil: none).
@@ -148,7 +155,7 @@ func (b scheduleBuckets) ofUserWalk(userID string, w *indexWalk) ([]bot.Schedule
 	var list []bot.Schedule
 	prefix := userPrefix(userID)
 	err := w.each(prefix, func(k []byte) bool { return bytes.HasPrefix(k, prefix) }, func(k, v []byte) error {
-		s, err := b.indexed(k[len(prefix):], v)
+		s, err := b.indexed(k[len(prefix):], v, &w.recent)
 		if err != nil {
 			return fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
 		}
