@@ -263,7 +263,8 @@ func (r *passRead) SeenSpacesOf(_ context.Context, ws WorkspaceRef, userID strin
 // time in [from, to), through the week starting at or before through
 // (zero: the week containing now; see accounting.host), in one pass over
 // the store, and calls fn with each record, by user id. Unless keeps, a
-// record's Weeks are valid only during fn (accounting.reusing).
+// record's Weeks, and their Upcoming, are valid only during fn
+// (accounting.reusing).
 func eachMember(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now, through time.Time, keeps bool, fn func(HostRecord) error) error {
 	p := newMemberPass(c)
 	if !keeps {
