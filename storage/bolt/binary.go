@@ -63,6 +63,9 @@ type recentStrings struct {
 }
 
 func (c *recentStrings) of(b []byte) string {
+	if len(b) == 0 {
+		return "" // without taking a place
+	}
 	for i := range c.s {
 		if c.s[i] == string(b) { // compares without allocating
 			return c.s[i]
