@@ -28,14 +28,12 @@ type HostScanner interface {
 	ScanHosts(ctx context.Context, ws WorkspaceRef, from, to time.Time, fn func(h Host, logs []SpaceLog, data HostData) error) error
 }
 
-// scanHosts calls fn for every host of ws with a HostData that serves the
-// host's logs in [from, to) from one read of them (see hostLogs). fn must
-// not call st.
-func scanHosts(ctx context.Context, st Store, ws WorkspaceRef, from, to time.Time, fn func(h Host, data HostData) error) error {
+// scanHosts calls fn for every host of ws with their logs in [from, to),
+// by Start, and src to read the rest of theirs from: the scan's data, or
+// st itself for a store that cannot scan. fn must not call st.
+func scanHosts(ctx context.Context, st Store, ws WorkspaceRef, from, to time.Time, fn func(h Host, logs []SpaceLog, src HostData) error) error {
 	if scanner, ok := st.(HostScanner); ok {
-		return scanner.ScanHosts(ctx, ws, from, to, func(h Host, logs []SpaceLog, data HostData) error {
-			return fn(h, &hostLogs{src: data, ws: ws, userID: h.UserID, from: from, to: to, logs: logs})
-		})
+		return scanner.ScanHosts(ctx, ws, from, to, fn)
 	}
 	hosts, err := st.Hosts(ctx, ws)
 	if err != nil {
@@ -46,7 +44,7 @@ func scanHosts(ctx context.Context, st Store, ws WorkspaceRef, from, to time.Tim
 		if err != nil {
 			return err
 		}
-		if err := fn(h, &hostLogs{src: st, ws: ws, userID: h.UserID, from: from, to: to, logs: logs}); err != nil {
+		if err := fn(h, logs, st); err != nil {
 			return err
 		}
 	}
@@ -133,9 +131,9 @@ func (p *memberPass) asOf(now, through time.Time) {
 // openWeeks are the weeks of h, open at their account's now, that the
 // pass's accounts of h cover (accounting.record reads the schedules and
 // the Spaces on X of such a week): the record's last week, when it is
-// the week containing now and now is before its end.
-func (p *memberPass) openWeeks(h Host) []Week {
-	var weeks []Week
+// the week containing now and now is before its end. It appends them to
+// weeks.
+func (p *memberPass) openWeeks(h Host, weeks []Week) []Week {
 	for _, a := range p.accounts {
 		s := p.acc.span(h, a.now)
 		if last := p.acc.lastWeek(s, a.through); last.Start.Equal(s.current.Start) && a.now.Before(s.current.End) &&
@@ -156,39 +154,43 @@ func (p *memberPass) reads(from, to time.Time) {
 	}
 }
 
-// passHost is one host as the scan read them, for the accounting side.
+// passHost is one host as the scan read them, for the accounting side:
+// data serves their logs and what else the pass read of theirs (read).
+// It is one allocation a host: the scan hands out 100,000.
 type passHost struct {
 	h    Host
-	data HostData
+	data hostLogs // src is &read
+	read passRead
 }
 
 // run scans the store, calling fn for each host, by user id, on a
 // goroutine of its own; fn reads only data, which serves what the pass
 // read. run returns once fn has seen every host, with the first error.
 func (p *memberPass) run(ctx context.Context, st Store, ws WorkspaceRef, fn func(h Host, data HostData) error) error {
-	hosts := make(chan passHost, 1024)
+	hosts := make(chan *passHost, 1024)
 	var failed atomic.Bool
 	result := make(chan error, 1)
 	go func() {
 		var err error
 		for ph := range hosts {
 			if err == nil {
-				if err = fn(ph.h, ph.data); err != nil {
+				if err = fn(ph.h, &ph.data); err != nil {
 					failed.Store(true)
 				}
 			}
 		}
 		result <- err
 	}()
-	err := scanHosts(ctx, st, ws, p.from, p.end, func(h Host, data HostData) error {
+	err := scanHosts(ctx, st, ws, p.from, p.end, func(h Host, logs []SpaceLog, src HostData) error {
 		if failed.Load() {
 			return errPassFailed
 		}
-		read, err := p.read(ctx, ws, h, data)
-		if err != nil {
+		ph := &passHost{h: h}
+		ph.data = hostLogs{src: &ph.read, ws: ws, userID: h.UserID, from: p.from, to: p.end, logs: logs}
+		if err := p.read(ctx, ws, h, src, &ph.read); err != nil {
 			return err
 		}
-		hosts <- passHost{h, &hostLogs{src: read, ws: ws, userID: h.UserID, from: p.from, to: p.end, logs: data.(*hostLogs).logs}}
+		hosts <- ph
 		return nil
 	})
 	close(hosts)
@@ -201,23 +203,26 @@ func (p *memberPass) run(ctx context.Context, st Store, ws WorkspaceRef, fn func
 // errPassFailed ends a scan whose accounts failed (run returns theirs).
 var errPassFailed = errors.New("the accounts of the pass failed")
 
-// read reads what the accounts of h need besides their logs.
-func (p *memberPass) read(ctx context.Context, ws WorkspaceRef, h Host, data HostData) (*passRead, error) {
-	r := &passRead{ws: ws, userID: h.UserID, open: p.openWeeks(h)}
+// read reads into r what the accounts of h need besides their logs, from
+// src.
+func (p *memberPass) read(ctx context.Context, ws WorkspaceRef, h Host, src HostData, r *passRead) error {
+	r.ws, r.userID, r.open = ws, h.UserID, p.openWeeks(h, r.openBuf[:0])
 	if len(r.open) == 0 {
-		return r, nil // no account reads schedules
+		return nil // no account reads schedules
 	}
 	var err error
-	if r.schedules, err = data.SchedulesOf(ctx, ws, h.UserID); err != nil {
-		return nil, err
+	if r.schedules, err = src.SchedulesOf(ctx, ws, h.UserID); err != nil {
+		return err
 	}
-	r.seen = make([][]SeenSpace, len(r.open))
-	for i, w := range r.open {
-		if r.seen[i], err = data.SeenSpacesOf(ctx, ws, h.UserID, w.Start, w.End); err != nil {
-			return nil, err
+	r.seen = r.seenBuf[:0]
+	for _, w := range r.open {
+		seen, err := src.SeenSpacesOf(ctx, ws, h.UserID, w.Start, w.End)
+		if err != nil {
+			return err
 		}
+		r.seen = append(r.seen, seen)
 	}
-	return r, nil
+	return nil
 }
 
 // passRead is what a pass read of one host besides their logs: their
@@ -230,6 +235,9 @@ type passRead struct {
 	open      []Week
 	schedules []Schedule
 	seen      [][]SeenSpace // seen[i] in open[i]
+	// open and seen's arrays, for the one open week most hosts have
+	openBuf [1]Week
+	seenBuf [1][]SeenSpace
 }
 
 func (r *passRead) check(ws WorkspaceRef, userID string, what string) error {
@@ -263,7 +271,8 @@ func (r *passRead) SeenSpacesOf(_ context.Context, ws WorkspaceRef, userID strin
 // time in [from, to), through the week starting at or before through
 // (zero: the week containing now; see accounting.host), in one pass over
 // the store, and calls fn with each record, by user id. Unless keeps, a
-// record's Weeks are valid only during fn (accounting.reusing).
+// record's Weeks, and their Upcoming, are valid only during fn
+// (accounting.reusing).
 func eachMember(ctx context.Context, st Store, ws WorkspaceRef, c Cohort, from, to, now, through time.Time, keeps bool, fn func(HostRecord) error) error {
 	p := newMemberPass(c)
 	if !keeps {

@@ -194,6 +194,7 @@ func (r *Router) weekReport(ctx context.Context, ws WorkspaceRef, co Cohort, wee
 			}
 			if hw, ok := rec.WeekStarting(week.Start); ok && hw.Standing != NotMember { // as Roster
 				hw.Logs = slices.Clone(hw.Logs) // keep the week's logs, not the record's
+				hw.Upcoming = nil               // the record's (reusing); the row shows the standing they made
 				rep.rows.add(hostRow{rowHostOf(rec.Host), hw, rec.Streak})
 			}
 		}

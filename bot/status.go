@@ -168,15 +168,18 @@ type accounting struct {
 	first, last Week
 	weeks       []Week // first through last; nil for a cohort without weeks
 	// scratch, when not nil, holds the weeks of each record made, in
-	// place of a new slice: for a pass whose callers are done with a
-	// record before asking for the next (reusing).
-	scratch *[]HostWeek
+	// place of a new slice, and upcoming the Upcoming of its open week:
+	// for a pass whose callers are done with a record before asking for
+	// the next (reusing).
+	scratch  *[]HostWeek
+	upcoming *[]Occurrence
 }
 
-// reusing makes a's records share one slice of weeks, each valid until
-// the next record: a pass over 100,000 hosts that keeps none of them
-// allocates its weeks once rather than a kilobyte a host and account.
-func (a *accounting) reusing() { a.scratch = new([]HostWeek) }
+// reusing makes a's records share one slice of weeks, and one of their
+// open week's upcoming occurrences, each valid until the next record: a
+// pass over 100,000 hosts that keeps none of them allocates its weeks
+// and occurrences once rather than two kilobytes a host and account.
+func (a *accounting) reusing() { a.scratch, a.upcoming = new([]HostWeek), new([]Occurrence) }
 
 // newWeeks is where a record's n weeks go.
 func (a *accounting) newWeeks(n int) []HostWeek {
@@ -322,6 +325,9 @@ func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h
 		}
 	}
 	rec := HostRecord{Host: *h, Weeks: a.newWeeks(len(weeks))}
+	// The first open week's Upcoming go in a.upcoming; any other's in
+	// their own slice.
+	upcoming := a.upcoming
 	i := 0 // counted[i:] started at or after the week's start
 	for k, w := range weeks {
 		for i < len(counted) && counted[i].Start.Before(w.Start) {
@@ -335,7 +341,10 @@ func (a *accounting) record(ctx context.Context, st HostData, ws WorkspaceRef, h
 		if j > i {
 			own = counted[i:j:j]
 		}
-		rec.Weeks[k] = accountWeek(&a.c, h, w, own, logs, schedules, onX, now)
+		rec.Weeks[k] = accountWeek(&a.c, h, w, own, logs, schedules, onX, now, upcoming)
+		if rec.Weeks[k].Upcoming != nil {
+			upcoming = nil
+		}
 		i = j
 	}
 	if s.notOwed {
@@ -362,17 +371,25 @@ func streak(weeks []HostWeek, now time.Time) int {
 }
 
 // accountWeek builds one HostWeek from the logs that count in it (own),
-// and the host's logs, schedules and Spaces scheduled on X.
-func accountWeek(c *Cohort, h *Host, w Week, own, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time) HostWeek {
+// and the host's logs, schedules and Spaces scheduled on X. Its Upcoming
+// go in *upcoming, if set, which keeps what they grew to.
+func accountWeek(c *Cohort, h *Host, w Week, own, logs []SpaceLog, schedules []Schedule, onX []SeenSpace, now time.Time, upcoming *[]Occurrence) HostWeek {
 	hw := HostWeek{Week: w, Quota: c.Quota, Logs: own}
 	if len(h.Excused) > 0 {
 		hw.Excuse = h.Excused[w.StartDate.String()]
 	}
 	if now.Before(w.End) {
-		hw.Upcoming = pending(schedules, logs, now, w)
+		var buf []Occurrence
+		if upcoming != nil {
+			buf = *upcoming
+		}
+		hw.Upcoming = pendingInto(buf, schedules, logs, now, w)
 		if x := xUpcoming(onX, schedules, logs, now, w); len(x) > 0 {
 			hw.Upcoming = append(hw.Upcoming, x...)
 			sortOccurrences(hw.Upcoming)
+		}
+		if upcoming != nil && cap(hw.Upcoming) > cap(buf) {
+			*upcoming = hw.Upcoming[:0]
 		}
 	}
 	switch h.Presence(*c, w) {
@@ -394,7 +411,13 @@ func accountWeek(c *Cohort, h *Host, w Week, own, logs []SpaceLog, schedules []S
 // now: not logged, and not over by more than NudgeAfter (a Space on air, or
 // just ended, may still be logged), in time order.
 func pending(schedules []Schedule, logs []SpaceLog, now time.Time, w Week) []Occurrence {
-	var out []Occurrence
+	return pendingInto(nil, schedules, logs, now, w)
+}
+
+// pendingInto is pending, in buf's array if it has room (nil: a new
+// one); nil if none is pending.
+func pendingInto(buf []Occurrence, schedules []Schedule, logs []SpaceLog, now time.Time, w Week) []Occurrence {
+	out := buf[:0]
 	for i := range schedules {
 		s := &schedules[i]
 		starts := s.Occurrences(w.Start, w.End)
@@ -407,6 +430,9 @@ func pending(schedules []Schedule, logs []SpaceLog, now time.Time, w Week) []Occ
 				out = append(out, o)
 			}
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	sortOccurrences(out)
 	return out

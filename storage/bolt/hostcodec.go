@@ -132,8 +132,8 @@ func encodeBinarySchedule(s bot.Schedule) []byte {
 	return append(b, flags)
 }
 
-func decodeBinarySchedule(id int64, key, data []byte) (bot.Schedule, error) {
-	r := recordReader{data: data}
+func decodeBinarySchedule(id int64, key, data []byte, recent *recentStrings) (bot.Schedule, error) {
+	r := recordReader{data: data, recent: recent}
 	r.format(scheduleFormat)
 	s := bot.Schedule{ID: id, Number: r.int(), UserID: r.string(), Title: r.string(), Days: bot.Weekdays(r.byte())}
 	s.At, s.Duration, s.Zone = r.timeOfDay(), time.Duration(r.varint()), r.string()

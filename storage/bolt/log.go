@@ -305,11 +305,10 @@ func (b logBuckets) walkInto(logs []bot.SpaceLog, w *indexWalk, prefix []byte, f
 	}
 	end := concat(prefix, timeKey(to))
 	err := w.each(concat(prefix, timeKey(from)), func(k []byte) bool { return bytes.Compare(k, end) < 0 }, func(k, v []byte) error {
-		l, err := b.indexed(k[len(prefix)+timeKeyLen:], v)
-		if err != nil {
+		logs = append(logs, bot.SpaceLog{})
+		if err := b.indexedInto(&logs[len(logs)-1], k[len(prefix)+timeKeyLen:], v, &w.recent); err != nil {
 			return fmt.Errorf("storage: log index entry %q: %w", k, err)
 		}
-		logs = append(logs, l)
 		return nil
 	})
 	return logs, err
@@ -322,4 +321,15 @@ func (b logBuckets) indexed(spaceID, value []byte) (bot.SpaceLog, error) {
 		return b.get(spaceID)
 	}
 	return decodeLog(spaceID, value)
+}
+
+// indexedInto is indexed into *l, which must be zero, taking the strings
+// of a record in the entry from recent, if set.
+func (b logBuckets) indexedInto(l *bot.SpaceLog, spaceID, value []byte, recent *recentStrings) error {
+	if len(value) == 0 {
+		var err error
+		*l, err = b.get(spaceID)
+		return err
+	}
+	return decodeLogInto(l, spaceID, value, recent)
 }

@@ -52,12 +52,26 @@ func encodeLog(l bot.SpaceLog) ([]byte, error) {
 // decodeLog decodes the log stored under spaceID: binary, or JSON from
 // before schema 7.
 func decodeLog(spaceID, data []byte) (bot.SpaceLog, error) {
-	if isJSON(data) {
-		return decodeJSONLog(spaceID, data)
+	var l bot.SpaceLog
+	if err := decodeLogInto(&l, spaceID, data, nil); err != nil {
+		return bot.SpaceLog{}, err
 	}
-	r := recordReader{data: data}
+	return l, nil
+}
+
+// decodeLogInto is decodeLog into *l, which must be zero, taking its
+// strings from recent, if set: a scan decodes a million logs in place in
+// the slice it returns, rather than each on the stack then copied (a log
+// is 176 bytes).
+func decodeLogInto(l *bot.SpaceLog, spaceID, data []byte, recent *recentStrings) error {
+	if isJSON(data) {
+		var err error
+		*l, err = decodeJSONLog(spaceID, data)
+		return err
+	}
+	r := recordReader{data: data, recent: recent}
 	r.format(logFormat)
-	l := bot.SpaceLog{SpaceID: string(spaceID)}
+	l.SpaceID = string(spaceID)
 	l.UserID = r.string()
 	l.Start = r.time()
 	l.Title = r.string()
@@ -72,9 +86,9 @@ func decodeLog(spaceID, data []byte) (bot.SpaceLog, error) {
 	l.LoggedBy = r.string()
 	l.Forced = r.byte()&forcedFlag != 0
 	if err := r.done(); err != nil {
-		return bot.SpaceLog{}, fmt.Errorf("storage: decode log at %q: %w", spaceID, err)
+		return fmt.Errorf("storage: decode log at %q: %w", spaceID, err)
 	}
-	return l, nil
+	return nil
 }
 
 // Schema 6 → 7: every log's record becomes binary, in the logs bucket and

@@ -106,10 +106,11 @@ func (d txData) SeenSpacesOf(_ context.Context, ws bot.WorkspaceRef, userID stri
 // or far ahead, is sought.
 type indexWalk struct {
 	c      *bbolt.Cursor
-	k, v   []byte // where the cursor is; nil k at the end
-	at     bool   // the cursor has been positioned
-	from   []byte // the start last asked
-	passed []byte // the last key a range returned since the cursor was sought back
+	recent recentStrings // the strings of the records last read, for the next
+	k, v   []byte        // where the cursor is; nil k at the end
+	at     bool          // the cursor has been positioned
+	from   []byte        // the start last asked
+	passed []byte        // the last key a range returned since the cursor was sought back
 }
 
 // walkSteps is how far a walk steps before it seeks instead.

@@ -17,10 +17,13 @@ var (
 )
 
 // scheduleBuckets are a workspace's schedules and their index by user.
-// Both are nil in a workspace that never stored a schedule.
+// Both are nil in a workspace that never stored a schedule. The index
+// holds each schedule's record too (schema 11), as the logs' user index
+// does, so a host's schedules are read without a lookup per schedule:
+// every write of a schedule writes both, in its transaction.
 type scheduleBuckets struct {
 	byID   *bbolt.Bucket // idKey → Schedule
-	byUser *bbolt.Bucket // userPrefix · idKey → ∅
+	byUser *bbolt.Bucket // userPrefix · idKey → Schedule (the same bytes)
 }
 
 func readScheduleBuckets(tx *bbolt.Tx, ws bot.WorkspaceRef) scheduleBuckets {
@@ -63,11 +66,17 @@ func encodeSchedule(s bot.Schedule) ([]byte, error) {
 }
 
 func decodeSchedule(key, data []byte) (bot.Schedule, error) {
+	return decodeScheduleReusing(key, data, nil)
+}
+
+// decodeScheduleReusing is decodeSchedule taking its strings from recent,
+// if set.
+func decodeScheduleReusing(key, data []byte, recent *recentStrings) (bot.Schedule, error) {
 	if len(key) != idKeyLen {
 		return bot.Schedule{}, fmt.Errorf("storage: schedule key %q is not an ID", key)
 	}
 	if !isJSON(data) {
-		return decodeBinarySchedule(idOf(key), key, data)
+		return decodeBinarySchedule(idOf(key), key, data, recent)
 	}
 	var s storedSchedule
 	if err := decodeRecord("schedule", key, data, &s); err != nil {
@@ -99,7 +108,7 @@ func (b scheduleBuckets) put(s bot.Schedule) error {
 	if err := putRecord(b.byID, idKey(s.ID), data); err != nil {
 		return err
 	}
-	return putRecord(b.byUser, scheduleIndexKey(s), []byte{})
+	return putRecord(b.byUser, scheduleIndexKey(s), data)
 }
 
 func (b scheduleBuckets) delete(s bot.Schedule) error {
@@ -117,14 +126,25 @@ func (b scheduleBuckets) ofUser(userID string) ([]bot.Schedule, error) {
 	}
 	prefix := userPrefix(userID)
 	c := b.byUser.Cursor()
-	for k, _ := c.Seek(prefix); hasPrefix(k, prefix); k, _ = c.Next() {
-		s, err := b.get(idOf(k[len(prefix):]))
+	for k, v := c.Seek(prefix); hasPrefix(k, prefix); k, v = c.Next() {
+		s, err := b.indexed(k[len(prefix):], v, nil)
 		if err != nil {
 			return nil, fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
 		}
 		list = append(list, s)
 	}
 	return list, nil
+}
+
+// indexed returns the schedule of a user index entry, whose key ends in
+// idKey: its value's record (its strings from recent, if set), or the
+// schedules bucket's for an entry without one (none is written since
+// schema 11).
+func (b scheduleBuckets) indexed(idKey, value []byte, recent *recentStrings) (bot.Schedule, error) {
+	if len(value) == 0 {
+		return b.get(idOf(idKey))
+	}
+	return decodeScheduleReusing(idKey, value, recent)
 }
 
 // ofUserWalk is ofUser through a walk of the index (nil: none).
@@ -134,8 +154,8 @@ func (b scheduleBuckets) ofUserWalk(userID string, w *indexWalk) ([]bot.Schedule
 	}
 	var list []bot.Schedule
 	prefix := userPrefix(userID)
-	err := w.each(prefix, func(k []byte) bool { return bytes.HasPrefix(k, prefix) }, func(k, _ []byte) error {
-		s, err := b.get(idOf(k[len(prefix):]))
+	err := w.each(prefix, func(k []byte) bool { return bytes.HasPrefix(k, prefix) }, func(k, v []byte) error {
+		s, err := b.indexed(k[len(prefix):], v, &w.recent)
 		if err != nil {
 			return fmt.Errorf("storage: index of %s's schedules: %w", userID, err)
 		}
@@ -292,5 +312,45 @@ func numberSchedules(tx *bbolt.Tx) error {
 			}
 		}
 		return nil
+	})
+}
+
+// indexSchedules (schema 10 → 11) rebuilds each workspace's schedules by
+// user index from the schedules bucket, every entry holding its
+// schedule's record (the entries were empty). Rebuilt rather than filled
+// in, the index names exactly the schedules there are.
+func indexSchedules(tx *bbolt.Tx) error {
+	all := tx.Bucket(workspacesBucket)
+	if all == nil {
+		return nil
+	}
+	return all.ForEachBucket(func(k []byte) error {
+		if err := reindexSchedules(all.Bucket(k)); err != nil {
+			return fmt.Errorf("workspace %s: %w", k, err)
+		}
+		return nil
+	})
+}
+
+func reindexSchedules(w *bbolt.Bucket) error {
+	byID := w.Bucket(schedulesBucket)
+	if byID == nil {
+		return nil
+	}
+	if w.Bucket(schedulesByUserBucket) != nil {
+		if err := w.DeleteBucket(schedulesByUserBucket); err != nil {
+			return err
+		}
+	}
+	byUser, err := w.CreateBucket(schedulesByUserBucket)
+	if err != nil {
+		return err
+	}
+	return byID.ForEach(func(k, v []byte) error {
+		s, err := decodeSchedule(k, v)
+		if err != nil {
+			return err
+		}
+		return byUser.Put(scheduleIndexKey(s), bytes.Clone(v))
 	})
 }

@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the layout this binary reads and writes. Raise it, and
 // append to migrations, whenever the layout changes in a way an older
 // binary would misread.
-const SchemaVersion = 10
+const SchemaVersion = 11
 
 // migrations[i] upgrades a file from schema i+1 to schema i+2, inside the
 // transaction that Open runs, so a failed upgrade leaves the file untouched.
@@ -49,6 +49,9 @@ var migrations = []func(*bbolt.Tx) error{
 	binaryHostsAndSchedules,
 	// 9 → 10: issued stipend reports are binary (stipendcodec.go).
 	binaryIssues,
+	// 10 → 11: schedules' user index entries hold their records too
+	// (schedule.go), so a report reads a host's schedules in one range.
+	indexSchedules,
 }
 
 var (

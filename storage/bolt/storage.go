@@ -9,7 +9,7 @@
 //	workspaces/<ws.Key()>/hosts/     userID → Host (with its memberships)
 //	              .../applications/  userID → Application
 //	              .../schedules/     big-endian ID → Schedule
-//	              .../schedules_by_user/  user · ID → ∅
+//	              .../schedules_by_user/  user · ID → Schedule (a copy: a host's schedules in one range)
 //	              .../logs/          spaceID → SpaceLog
 //	              .../logs_by_time/  start · spaceID → ∅
 //	              .../logs_by_user/  user · start · spaceID → SpaceLog (a copy: a host's logs in one range)
@@ -30,11 +30,12 @@
 // Values are JSON, without zero fields or the field the key holds (see
 // encodeRecord), except hosts, schedules, logs and issued stipend reports,
 // which are binary (hostcodec.go, logcodec.go, stipendcodec.go; JSON from
-// an older schema still reads). Index values are empty but logs_by_user's.
-// In index keys a user or workspace is length-prefixed and a time has a
-// fixed width, so no id can be mistaken for another's. The job buckets are
-// global, not per workspace, so one seek finds what is due across every
-// workspace; a job's key starts with its workspace's Key().
+// an older schema still reads). Index values are empty but logs_by_user's
+// and schedules_by_user's. In index keys a user or workspace is
+// length-prefixed and a time has a fixed width, so no id can be mistaken
+// for another's. The job buckets are global, not per workspace, so one
+// seek finds what is due across every workspace; a job's key starts with
+// its workspace's Key().
 package bolt
 
 import (
