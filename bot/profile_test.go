@@ -40,6 +40,10 @@ func TestProfileIsAskedOnlyWhenNeeded(t *testing.T) {
 			"/spaces log url:1eaKbrPAqbwKX user:@alice", "Only staff may log a Space for another host", 1, ""},
 		{"staff from settings log for a host", "boss", true, bot.Profile{Zone: "Europe/Paris"},
 			"/spaces log url:1eaKbrPAqbwKX user:@alice", "started Tue 1 Dec 06:00 PST", 0, ""},
+		// bob has no zone on record: his at: reads in the cohort's zone,
+		// never in the caller's profile zone.
+		{"staff from settings log for a host with no zone on record", "boss", true, bot.Profile{Zone: "Europe/Paris"},
+			`/spaces log url:1eaKbrPAqbwKX user:@bob at:"2026-12-01 08:00"`, "started Tue 1 Dec 08:00 EST", 0, ""},
 		{"a host runs another command", "alice", false, bot.Profile{},
 			"/spaces history", "Your past weeks", 1, ""},
 		{"a host with no zone on record runs another command", "bob", false, bot.Profile{Zone: "Europe/Paris"},
@@ -80,5 +84,27 @@ func TestProfileIsAskedOnlyWhenNeeded(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A button click gets the profile before it runs: a workspace admin whom
+// the settings do not name staff approves a log from /cohort review.
+func TestButtonClickAsksForTheProfile(t *testing.T) {
+	h := newHarness(t, "2026-12-03T12:00:00-05:00").withCohort("2026-11-30", "alice")
+	h.must("alice", false, `/spaces log url:1pasted at:"2026-12-02 21:00"`, "Logged")
+	review := h.router.Handle(context.Background(), bot.Request{Workspace: h.ws, UserID: "boss", Staff: true, Path: []string{"cohort", "review"}})
+	if len(review.Buttons) != 1 {
+		t.Fatalf("/cohort review has buttons %+v, want one for 1pasted", review.Buttons)
+	}
+	asks := 0
+	click := h.router.Handle(context.Background(), bot.Request{Workspace: h.ws, UserID: "carol",
+		Action:  &bot.Action{ID: review.Buttons[0].ActionID, Value: review.Buttons[0].Value},
+		Profile: func(context.Context) bot.Profile { asks++; return bot.Profile{Staff: true} },
+	})
+	if got := render(click.Message, h.clock.Now()); !strings.Contains(got, "Approved Space 1pasted") {
+		t.Errorf("a workspace admin's approve click: %q", got)
+	}
+	if asks != 1 {
+		t.Errorf("the profile was asked for %d times, want 1", asks)
 	}
 }
