@@ -101,10 +101,11 @@ type Command struct {
 	// need a subcommand (Discord) still show it as /announce send.
 	GroupDefault bool
 	// LazyProfile marks a command that asks for the user's platform
-	// profile (Request.Profile) only when it needs it, through Call's
-	// staff and location: /spaces log and /spaces status, which hosts run
-	// most and which rarely need more than the host's record holds. Every
-	// other command gets the profile before it runs.
+	// profile (Request.Profile) only when it needs it: for a staff
+	// decision (Call.staff), or for a member with no zone on record
+	// (Router.host). /spaces log and /spaces status, which hosts run most,
+	// rarely need more than the host's record holds. Every other command
+	// gets the profile before it runs.
 	LazyProfile bool
 
 	run func(r *Router, ctx context.Context, c *Call) (Response, error)

@@ -146,7 +146,7 @@ func (r *Router) showTimezone(ctx context.Context, c *Call, h Host) (Response, e
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, err
 	}
-	loc, now := c.location(ctx, co, h), r.clock.Now()
+	loc, now := h.Location(co, c.UserZone), r.clock.Now()
 	if _, err := LoadZone(h.Zone); h.Zone != "" && err == nil {
 		return Reply("Your time zone is %s (it's %s there now). Change it with /spaces timezone tz:Area/City.", loc.String(), At(now, loc, TimeShort)), nil
 	}
@@ -205,7 +205,7 @@ func (r *Router) spacesReminders(ctx context.Context, c *Call) (Response, error)
 			"Change with /spaces reminders lead:60m,10m or turn off with /spaces reminders off (quota warnings still come).",
 			prefix, joinLeads(h.LeadTimes()), HumanDuration(NudgeAfter))
 	}
-	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), c.location(ctx, co, h)))
+	resp.Addf("%s Change with /spaces reminders quiet:22-08, or quiet:off.", describeQuiet(h.QuietHours(), h.Quiet != (QuietHours{}), h.Location(co, c.UserZone)))
 	return resp, nil
 }
 

@@ -17,7 +17,7 @@ func (r *Router) spacesLog(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	now := r.clock.Now()
-	loc := c.location(ctx, co, h)
+	loc := h.Location(co, c.UserZone)
 	typed := c.Has("at")
 	l.Start, l.LoggedAt = now, now
 	if typed {

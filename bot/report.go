@@ -15,7 +15,7 @@ func (r *Router) spacesStatus(ctx context.Context, c *Call) (Response, error) {
 		return Response{}, err
 	}
 	now := r.clock.Now()
-	loc := c.location(ctx, co, h)
+	loc := h.Location(co, c.UserZone)
 	resp := Response{Ephemeral: true}
 	if first := co.FirstWeek(); now.Before(first.Start) {
 		resp.Addf("%s starts %s (%s).", UserText(co.Name), At(first.Start, loc, TimeFull), At(first.Start, loc, TimeRelative))

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 )
 
 // Router turns Requests into Responses: it finds the command in the table,
@@ -50,17 +49,6 @@ func (c *Call) staff(ctx context.Context) bool {
 		c.ResolveProfile(ctx)
 	}
 	return c.Staff
-}
-
-// location is the zone the caller's times read in (Host.Location). It
-// asks the platform for the caller's profile zone only when h has no zone
-// on record: a host who ever was a member has the one their platform last
-// reported (Router.host keeps it).
-func (c *Call) location(ctx context.Context, co Cohort, h Host) *time.Location {
-	if h.Zone == "" && h.PlatformZone == "" && c.UserZone == "" {
-		c.ResolveProfile(ctx)
-	}
-	return h.Location(co, c.UserZone)
 }
 
 // Has reports whether option name was given.

@@ -29,7 +29,7 @@ func (r *Router) scheduleAdd(ctx context.Context, c *Call) (Response, error) {
 	if len(existing) >= MaxSchedulesPerHost {
 		return Response{}, Conflictf("You have %d recurring Spaces, the most one host may keep. Remove one with /spaces schedule remove id:N.", len(existing))
 	}
-	loc := c.location(ctx, co, h)
+	loc := h.Location(co, c.UserZone)
 	if c.Has("tz") {
 		loc = optionValue[*time.Location](c, "tz")
 	}
@@ -51,7 +51,7 @@ func (r *Router) scheduleAdd(ctx context.Context, c *Call) (Response, error) {
 	r.planner.HostChanged(ctx, c.Workspace, s.UserID)
 	resp := Response{Ephemeral: true}
 	resp.Addf("Saved recurring Space #%d: %s.", s.Number, describeSchedule(s))
-	r.addNext(&resp.Message, s, c.location(ctx, co, h), 3)
+	r.addNext(&resp.Message, s, h.Location(co, c.UserZone), 3)
 	return resp, nil
 }
 

@@ -158,10 +158,10 @@ func (c *groupCache) id(ctx context.Context, name string) (string, error) {
 // request starts a bot.Request for a user acting in a workspace: their
 // name and zone from their profile, and whether they are staff. Slack's
 // payload carries none of these, so unless the cache has them the request
-// gets a Profile that asks users.info when the router needs it: /spaces
-// log and /spaces status mostly do not, and a burst of hosts logging then
-// costs no users.info round trip before the answer, nor a share of its
-// rate limit.
+// gets a Profile that asks users.info only if the router needs it
+// (bot.Request.Profile): the commands hosts run most rarely do, and a
+// burst of them then costs no users.info round trip before the answer,
+// nor a share of its rate limit.
 func (a *Adapter) request(teamID, userID, userName, channelID string) bot.Request {
 	req := bot.Request{
 		Workspace: workspace(teamID),

@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"time"
@@ -168,64 +167,22 @@ func (r *recordReader) date() bot.Date {
 	return bot.Date{Year: r.int(), Month: time.Month(r.int()), Day: r.int()}
 }
 
-// Schema 8 → 9: every host and schedule becomes binary, in chunks of
-// recordsPerChunk (as logs did, binaryLogs).
-const recordsPerChunk = 10_000
-
+// Schema 8 → 9: every host and schedule becomes binary, in chunks (as
+// logs did, binaryLogs).
 func binaryHostsAndSchedules(tx *bbolt.Tx) error {
-	all := tx.Bucket(workspacesBucket)
-	if all == nil {
-		return nil
-	}
-	return all.ForEachBucket(func(k []byte) error {
-		w := all.Bucket(k)
+	return eachWorkspace(tx, func(w *bbolt.Bucket) error {
 		if err := rewriteRecords(w.Bucket(hostsBucket), func(key, data []byte) ([]byte, error) {
 			h, err := decodeHost(key, data)
 			return encodeBinaryHost(h), err
 		}); err != nil {
-			return fmt.Errorf("workspace %s: hosts: %w", k, err)
+			return fmt.Errorf("hosts: %w", err)
 		}
 		if err := rewriteRecords(w.Bucket(schedulesBucket), func(key, data []byte) ([]byte, error) {
 			s, err := decodeSchedule(key, data)
 			return encodeBinarySchedule(s), err
 		}); err != nil {
-			return fmt.Errorf("workspace %s: schedules: %w", k, err)
+			return fmt.Errorf("schedules: %w", err)
 		}
 		return nil
 	})
-}
-
-// rewriteRecords replaces every value of b (if any) with what rewrite
-// makes of it, recordsPerChunk at a time.
-func rewriteRecords(b *bbolt.Bucket, rewrite func(key, data []byte) ([]byte, error)) error {
-	if b == nil {
-		return nil
-	}
-	var after []byte // the key the next chunk starts after
-	for {
-		var keys, values [][]byte
-		c := b.Cursor()
-		k, v := c.First()
-		if after != nil {
-			if k, v = c.Seek(after); bytes.Equal(k, after) {
-				k, v = c.Next()
-			}
-		}
-		for ; k != nil && len(keys) < recordsPerChunk; k, v = c.Next() {
-			data, err := rewrite(k, v)
-			if err != nil {
-				return err
-			}
-			keys, values = append(keys, bytes.Clone(k)), append(values, data)
-		}
-		if len(keys) == 0 {
-			return nil
-		}
-		for i, k := range keys {
-			if err := b.Put(k, values[i]); err != nil {
-				return err
-			}
-		}
-		after = keys[len(keys)-1]
-	}
 }

@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"fmt"
 
 	bbolt "go.etcd.io/bbolt"
@@ -92,65 +91,30 @@ func decodeLogInto(l *bot.SpaceLog, spaceID, data []byte, recent *recentStrings)
 }
 
 // Schema 6 → 7: every log's record becomes binary, in the logs bucket and
-// in its user index entry (which was empty). It runs in chunks of
-// logsPerChunk, so the transaction holds one chunk's records at a time
-// besides the pages it rewrites.
-const logsPerChunk = 10_000
-
+// in its user index entry (which was empty), in chunks (rewriteChunks).
 func binaryLogs(tx *bbolt.Tx) error {
-	all := tx.Bucket(workspacesBucket)
-	if all == nil {
-		return nil
-	}
-	return all.ForEachBucket(func(k []byte) error {
-		w := all.Bucket(k)
+	return eachWorkspace(tx, func(w *bbolt.Bucket) error {
 		bySpace, byUser := w.Bucket(logsBucket), w.Bucket(logsByUserBucket)
 		if bySpace == nil || byUser == nil {
 			return nil
 		}
-		if err := rewriteLogs(bySpace, byUser); err != nil {
-			return fmt.Errorf("workspace %s: %w", k, err)
-		}
-		return nil
+		return rewriteLogs(bySpace, byUser)
 	})
 }
 
 func rewriteLogs(bySpace, byUser *bbolt.Bucket) error {
-	type rewrite struct {
-		spaceID, userKey, data []byte
-	}
-	var from []byte // the key the next chunk starts after
-	for {
-		var chunk []rewrite
-		c := bySpace.Cursor()
-		k, v := c.First()
-		if from != nil {
-			if k, v = c.Seek(from); bytes.Equal(k, from) {
-				k, v = c.Next()
-			}
+	type rewrite struct{ userKey, data []byte }
+	return rewriteChunks(bySpace, func(k, v []byte) (rewrite, error) {
+		l, err := decodeLog(k, v)
+		if err != nil {
+			return rewrite{}, err
 		}
-		for ; k != nil && len(chunk) < logsPerChunk; k, v = c.Next() {
-			l, err := decodeLog(k, v)
-			if err != nil {
-				return err
-			}
-			data, err := encodeLog(l)
-			if err != nil {
-				return err
-			}
-			chunk = append(chunk, rewrite{bytes.Clone(k), userIndexKey(l), data})
+		data, err := encodeLog(l)
+		return rewrite{userIndexKey(l), data}, err
+	}, func(spaceID []byte, r rewrite) error {
+		if err := bySpace.Put(spaceID, r.data); err != nil {
+			return err
 		}
-		if len(chunk) == 0 {
-			return nil
-		}
-		for _, r := range chunk {
-			if err := bySpace.Put(r.spaceID, r.data); err != nil {
-				return err
-			}
-			if err := byUser.Put(r.userKey, r.data); err != nil {
-				return err
-			}
-		}
-		from = chunk[len(chunk)-1].spaceID
-	}
+		return byUser.Put(r.userKey, r.data)
+	})
 }

@@ -33,7 +33,7 @@ func TestLogsBecomeBinary(t *testing.T) {
 			}
 			n := 3
 			if w == ws {
-				n = logsPerChunk + 7
+				n = recordsPerChunk + 7
 			}
 			for i := range n {
 				l := bot.SpaceLog{SpaceID: fmt.Sprintf("1s%06d", i), UserID: fmt.Sprintf("u%d", i%13), Title: "Show",
@@ -84,8 +84,8 @@ func TestLogsBecomeBinary(t *testing.T) {
 	}
 	all, err := db.Logs(t.Context(), ws, time.Time{}, start.AddDate(10, 0, 0))
 	must(t, err)
-	if len(all) != logsPerChunk+7 {
-		t.Errorf("got %d logs, want %d", len(all), logsPerChunk+7)
+	if len(all) != recordsPerChunk+7 {
+		t.Errorf("got %d logs, want %d", len(all), recordsPerChunk+7)
 	}
 }
 

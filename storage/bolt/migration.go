@@ -32,16 +32,8 @@ import (
 //     planning finds the outcomes of what was sent already under the keys
 //     it now plans, and never sends a digest or report twice.
 func migrateToCohorts(tx *bbolt.Tx) error {
-	if all := tx.Bucket(workspacesBucket); all != nil {
-		err := all.ForEachBucket(func(k []byte) error {
-			if err := migrateWorkspace(all.Bucket(k)); err != nil {
-				return fmt.Errorf("workspace %s: %w", k, err)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := eachWorkspace(tx, migrateWorkspace); err != nil {
+		return err
 	}
 	return migrateCohortJobKeys(tx)
 }

@@ -286,18 +286,14 @@ func (db *DB) Schedules(ctx context.Context, ws bot.WorkspaceRef) ([]bot.Schedul
 // numberSchedules (schema 4 → 5) gives every schedule its owner's Number:
 // 1, 2, … in ID order, the order hosts have always seen them listed in.
 func numberSchedules(tx *bbolt.Tx) error {
-	all := tx.Bucket(workspacesBucket)
-	if all == nil {
-		return nil
-	}
-	return all.ForEachBucket(func(k []byte) error {
-		b := all.Bucket(k).Bucket(schedulesBucket)
+	return eachWorkspace(tx, func(w *bbolt.Bucket) error {
+		b := w.Bucket(schedulesBucket)
 		if b == nil {
 			return nil
 		}
 		list, err := allRecords(b, decodeSchedule)
 		if err != nil {
-			return fmt.Errorf("workspace %s: %w", k, err)
+			return err
 		}
 		next := map[string]int{}
 		for _, s := range list { // by ID: the bucket's key order
@@ -319,18 +315,7 @@ func numberSchedules(tx *bbolt.Tx) error {
 // user index from the schedules bucket, every entry holding its
 // schedule's record (the entries were empty). Rebuilt rather than filled
 // in, the index names exactly the schedules there are.
-func indexSchedules(tx *bbolt.Tx) error {
-	all := tx.Bucket(workspacesBucket)
-	if all == nil {
-		return nil
-	}
-	return all.ForEachBucket(func(k []byte) error {
-		if err := reindexSchedules(all.Bucket(k)); err != nil {
-			return fmt.Errorf("workspace %s: %w", k, err)
-		}
-		return nil
-	})
-}
+func indexSchedules(tx *bbolt.Tx) error { return eachWorkspace(tx, reindexSchedules) }
 
 func reindexSchedules(w *bbolt.Bucket) error {
 	byID := w.Bucket(schedulesBucket)

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -52,6 +53,70 @@ var migrations = []func(*bbolt.Tx) error{
 	// 10 → 11: schedules' user index entries hold their records too
 	// (schedule.go), so a report reads a host's schedules in one range.
 	indexSchedules,
+}
+
+// eachWorkspace runs a migration's step on every workspace's bucket, its
+// error naming the workspace.
+func eachWorkspace(tx *bbolt.Tx, step func(w *bbolt.Bucket) error) error {
+	all := tx.Bucket(workspacesBucket)
+	if all == nil {
+		return nil
+	}
+	return all.ForEachBucket(func(k []byte) error {
+		if err := step(all.Bucket(k)); err != nil {
+			return fmt.Errorf("workspace %s: %w", k, err)
+		}
+		return nil
+	})
+}
+
+// recordsPerChunk is how many records a migration that rewrites a bucket
+// holds at a time (rewriteChunks): the transaction keeps one chunk's
+// records besides the pages it rewrites, not a whole file's.
+const recordsPerChunk = 10_000
+
+// rewriteChunks rewrites every record of b (if any), in key order,
+// recordsPerChunk at a time: read makes each record's replacement, and
+// write stores a chunk's once the cursor is past it, since a bucket must
+// not change under the cursor reading it.
+func rewriteChunks[T any](b *bbolt.Bucket, read func(key, data []byte) (T, error), write func(key []byte, t T) error) error {
+	if b == nil {
+		return nil
+	}
+	var after []byte // the key the next chunk starts after
+	for {
+		var keys [][]byte
+		var chunk []T
+		c := b.Cursor()
+		k, v := c.First()
+		if after != nil {
+			if k, v = c.Seek(after); bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && len(keys) < recordsPerChunk; k, v = c.Next() {
+			t, err := read(k, v)
+			if err != nil {
+				return err
+			}
+			keys, chunk = append(keys, bytes.Clone(k)), append(chunk, t)
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		for i, k := range keys {
+			if err := write(k, chunk[i]); err != nil {
+				return err
+			}
+		}
+		after = keys[len(keys)-1]
+	}
+}
+
+// rewriteRecords replaces every value of b (if any) with what rewrite
+// makes of it, recordsPerChunk at a time.
+func rewriteRecords(b *bbolt.Bucket, rewrite func(key, data []byte) ([]byte, error)) error {
+	return rewriteChunks(b, rewrite, b.Put)
 }
 
 var (

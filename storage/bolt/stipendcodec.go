@@ -95,17 +95,13 @@ func (r *recordReader) stipendRow() bot.StipendRow {
 
 // Schema 9 → 10: every issued stipend report becomes binary.
 func binaryIssues(tx *bbolt.Tx) error {
-	all := tx.Bucket(workspacesBucket)
-	if all == nil {
-		return nil
-	}
-	return all.ForEachBucket(func(k []byte) error {
-		err := rewriteRecords(all.Bucket(k).Bucket(stipendsBucket), func(key, data []byte) ([]byte, error) {
+	return eachWorkspace(tx, func(w *bbolt.Bucket) error {
+		err := rewriteRecords(w.Bucket(stipendsBucket), func(key, data []byte) ([]byte, error) {
 			is, err := decodeIssue(key, data)
 			return encodeIssue(is), err
 		})
 		if err != nil {
-			return fmt.Errorf("workspace %s: stipend issues: %w", k, err)
+			return fmt.Errorf("stipend issues: %w", err)
 		}
 		return nil
 	})
